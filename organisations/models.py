@@ -1,0 +1,117 @@
+"""Organisations, the areas they serve, and the people who act for them."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Area(models.Model):
+    """One of the three BNSSG localities an organisation can serve."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+def logo_upload_to(instance, filename):
+    # Never keep the uploader's filename: it may carry personal data or path tricks.
+    return f"logos/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def in_directory(self):
+        """Partners with an approved pledge: the public directory."""
+        from pledges.models import Pledge
+
+        return self.filter(
+            models.Exists(
+                Pledge.objects.filter(organisation=models.OuterRef("pk"), status=Pledge.Status.APPROVED)
+            )
+        )
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Organisation"
+        SERVICE = "service", "Service"
+        STRATEGIC_BOARD = "strategic_board", "Strategic board"
+        GROUP = "group", "Group"
+
+    class Sector(models.TextChoices):
+        NHS_HEALTH = "nhs_health", "NHS and health"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        POLICE_JUSTICE = "police_justice", "Police and justice"
+        EDUCATION = "education", "Education"
+        VCSE = "vcse", "Voluntary and community (VCSE)"
+        HOUSING = "housing", "Housing"
+        BUSINESS = "business", "Business"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    areas = models.ManyToManyField(Area, related_name="organisations", verbose_name="areas served")
+    website = models.URLField(blank=True)
+    logo = models.ImageField(upload_to=logo_upload_to, blank=True)
+    description = models.TextField("short description", max_length=1000, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="For a service, board or group: the organisation it belongs to.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="unique_organisation_name_ignoring_case"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role for an organisation: the signatory, or a contact for its actions."""
+
+    class Role(models.TextChoices):
+        SIGNATORY = "signatory", "Signatory"
+        CONTACT = "contact", "Contact"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTACT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_user_and_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) at {self.organisation}"

@@ -1,0 +1,5 @@
+"""URLs for the public directory of partners."""
+
+app_name = "organisations"
+
+urlpatterns = []

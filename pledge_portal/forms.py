@@ -1,0 +1,44 @@
+"""Base form classes: every portal form gets the same crispy FormHelper and NHS.UK layout."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+
+class PortalFormMixin:
+    """Owns the crispy ``FormHelper`` so views and templates just write ``{% crispy form %}``.
+
+    Subclasses change the defaults with class attributes rather than building
+    their own helper, so every journey looks and behaves the same way.
+    """
+
+    submit_label = "Continue"
+    submit_name = "submit"
+    form_method = "post"
+    form_tag = True
+    # NHS.UK fieldset legend size for radios and checkbox groups: "s", "m", "l" or "xl".
+    legend_size = "m"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.build_helper()
+
+    def build_helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = self.form_tag
+        helper.form_method = self.form_method
+        # Browser validation bubbles are not read out reliably and vanish; we
+        # show every error next to its field and in the error summary instead.
+        helper.attrs = {"novalidate": ""}
+        helper.legend_size = self.legend_size
+        if self.submit_label:
+            helper.add_input(Submit(self.submit_name, self.submit_label))
+        return helper
+
+
+class PortalForm(PortalFormMixin, forms.Form):
+    """A plain form rendered with the NHS.UK crispy template pack."""
+
+
+class PortalModelForm(PortalFormMixin, forms.ModelForm):
+    """A model form rendered with the NHS.UK crispy template pack."""

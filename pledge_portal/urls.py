@@ -1,0 +1,36 @@
+"""The portal's URLs: public pages, accounts, and each app's journeys."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from . import views
+
+pages = (
+    [
+        path("", views.HomeView.as_view(), name="home"),
+        path("pledge/", views.PledgeView.as_view(), name="pledge"),
+        path("privacy/", views.PageView.as_view(template_name="pages/privacy.html"), name="privacy"),
+        path(
+            "accessibility/",
+            views.PageView.as_view(template_name="pages/accessibility.html"),
+            name="accessibility",
+        ),
+        path("contact/", views.PageView.as_view(template_name="pages/contact.html"), name="contact"),
+    ],
+    "pages",
+)
+
+urlpatterns = [
+    path("", include(pages)),
+    path("", include("pledges.urls")),
+    path("", include("organisations.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

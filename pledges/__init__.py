@@ -1,0 +1,1 @@
+"""Pledges: the pledge text, signed pledges, their actions, annual reviews, and emails."""

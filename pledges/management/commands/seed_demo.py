@@ -1,0 +1,22 @@
+"""Create realistic demo partners and pledges (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from organisations.models import Organisation
+from pledges.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create about 30 demo partners with pledges in every status. Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Only seed when there are no organisations yet."
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and Organisation.objects.exists():
+            self.stdout.write("Organisations already exist; demo data not loaded.")
+            return
+        created = seed_demo()
+        self.stdout.write(self.style.SUCCESS(f"Created {created} demo partners."))

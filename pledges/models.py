@@ -1,0 +1,358 @@
+"""The pledge's text, the pledges partners sign, their actions and reviews, and the outbox."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class PledgeVersionQuerySet(models.QuerySet):
+    def current(self):
+        """The version new pledges are signed against: the newest."""
+        return self.order_by("-number").first()
+
+
+class PledgeVersion(models.Model):
+    """One wording of the pledge. A signed pledge keeps the version it was signed against."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(help_text="The pledge's own introduction, as published.")
+    published_on = models.DateField()
+
+    objects = PledgeVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Version {self.number}"
+
+
+class Commitment(models.Model):
+    """One of the Active Commitments, worded exactly as in the version it belongs to."""
+
+    version = models.ForeignKey(PledgeVersion, on_delete=models.PROTECT, related_name="commitments")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(
+        max_length=100, help_text="A short label for tables and charts; not part of the pledge."
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="one_commitment_per_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class ActionThemeQuerySet(models.QuerySet):
+    def examples(self):
+        return self.filter(is_example=True)
+
+
+class ActionTheme(models.Model):
+    """A kind of action: the pledge's five examples, plus "Other"."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    is_example = models.BooleanField(default=True, help_text="One of the example actions the pledge gives.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ActionThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RejectionReason(models.Model):
+    """A coded reason for rejecting a pledge, managed by staff in admin."""
+
+    code = models.SlugField(unique=True)
+    label = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+
+class Pledge(models.Model):
+    """An organisation's pledge, from first draft to approval and beyond."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Not approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        LAPSED = "lapsed", "Lapsed"
+
+    # An organisation has at most one pledge in one of these states at a time.
+    LIVE_STATUSES = (
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.CHANGES_REQUESTED,
+        Status.APPROVED,
+    )
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+    class SignatoryRole(models.TextChoices):
+        LEADER = "leader", "I am the leader of this organisation"
+        AUTHORISED = "authorised", "I am authorised to sign on the leader's behalf"
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="pledges"
+    )
+    version = models.ForeignKey(PledgeVersion, on_delete=models.PROTECT, related_name="pledges")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledges_started"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    signatory_name = models.CharField("full name", max_length=200, blank=True)
+    signatory_job_title = models.CharField("job title", max_length=200, blank=True)
+    signatory_role = models.CharField(max_length=20, choices=SignatoryRole.choices, blank=True)
+    leader_name = models.CharField("leader's full name", max_length=200, blank=True)
+    leader_job_title = models.CharField("leader's job title", max_length=200, blank=True)
+
+    agreed_to_commitments_at = models.DateTimeField(null=True, blank=True)
+    # Publishing choices stay unset (None) until the partner makes them.
+    publish_actions = models.BooleanField(null=True, blank=True)
+    show_signatory = models.BooleanField(default=False)
+    show_logo = models.BooleanField(null=True, blank=True)
+
+    declaration_name = models.CharField(max_length=200, blank=True)
+    changes_requested_message = models.TextField(blank=True)
+    rejection_reason = models.ForeignKey(
+        RejectionReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    changes_requested_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status__in=["draft", "submitted", "changes_requested", "approved"]),
+                name="one_live_pledge_per_organisation",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.reference}: {self.organisation}"
+
+    @property
+    def reference(self):
+        return f"TIP-{self.pk:05d}" if self.pk else "TIP-(unsaved)"
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE_STATUSES
+
+
+class ReviewCycle(models.Model):
+    """Year N of an approved pledge: its two actions, due for review 12 months on."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="cycles")
+    number = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    due_on = models.DateField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message_to_team = models.TextField(
+        blank=True, help_text="Anything else the partner shared with the programme team (private)."
+    )
+    publish_progress = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledgement_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pledge", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "number"], name="one_cycle_per_year_of_pledge"),
+            models.CheckConstraint(
+                condition=Q(due_on__gt=models.F("starts_on")), name="cycle_due_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=Q(reviewed_at__isnull=True), name="cycle_awaiting_review_due"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge.organisation}: year {self.number}"
+
+
+class Action(models.Model):
+    """One of a pledge's two actions for a cycle.
+
+    Actions with no cycle yet are drafts: the two written while signing (they
+    join cycle 1 on approval) or the next two written during a review.
+    """
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        ONGOING = "ongoing", "Ongoing: part of how we work now"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="actions")
+    cycle = models.ForeignKey(
+        ReviewCycle, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
+    number = models.PositiveSmallIntegerField()
+    theme = models.ForeignKey(ActionTheme, on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=2000)
+    is_continuing = models.BooleanField(
+        default=False, help_text="Continues work already under way, rather than new work."
+    )
+    commitments = models.ManyToManyField(Commitment, related_name="actions")
+    target_date = models.DateField(null=True, blank=True)
+
+    progress = models.CharField(max_length=20, choices=Progress.choices, blank=True)
+    what_happened = models.TextField(blank=True)
+    what_helped = models.TextField("what helped or got in the way", blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pledge", "cycle__number", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__in=[1, 2]), name="action_numbered_one_or_two"),
+            models.UniqueConstraint(
+                fields=["cycle", "number"],
+                condition=Q(cycle__isnull=False),
+                name="two_actions_per_cycle",
+            ),
+            models.UniqueConstraint(
+                fields=["pledge", "number"],
+                condition=Q(cycle__isnull=True),
+                name="two_draft_actions_per_pledge",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Action {self.number}: {self.title}"
+
+
+class Reminder(models.Model):
+    """A review reminder recorded for a cycle; one of each kind, ever."""
+
+    class Kind(models.TextChoices):
+        UPCOMING = "upcoming", "Review coming up"
+        DUE = "due", "Review due"
+        OVERDUE = "overdue", "Review overdue"
+        ESCALATION = "escalation", "Escalated to the programme team"
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "kind"], name="one_reminder_of_each_kind_per_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.cycle}"
+
+
+class PledgeEvent(models.Model):
+    """The audit trail: who did what to a pledge, when, and between which states."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Started"
+        SUBMITTED = "submitted", "Submitted"
+        RESUBMITTED = "resubmitted", "Resubmitted"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REINSTATED = "reinstated", "Reinstated"
+        LAPSED = "lapsed", "Lapsed"
+        REVIEWED = "reviewed", "Annual review recorded"
+        REVIEW_ACKNOWLEDGED = "review_acknowledged", "Annual review acknowledged"
+        NOTE = "note", "Internal note"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Pledge.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Pledge.Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pledge", "created_at", "pk"]
+        indexes = [models.Index(fields=["pledge", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.pledge.reference})"
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def awaiting_retry(self, *, older_than):
+        """Emails still queued since before `older_than`: their task was lost or is failing."""
+        return self.filter(status=OutboxEmail.Status.QUEUED, created_at__lt=older_than)
+
+
+class OutboxEmail(models.Model):
+    """An email to send, written in the same transaction as the change that caused it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    pledge = models.ForeignKey(
+        Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -1,0 +1,1 @@
+"""Views for pledges, one module per journey."""

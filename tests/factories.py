@@ -1,0 +1,172 @@
+"""factory_boy factories for every model the tests build."""
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from organisations.models import Area, Membership, Organisation
+from pledges.models import (
+    Action,
+    ActionTheme,
+    Commitment,
+    OutboxEmail,
+    Pledge,
+    PledgeEvent,
+    PledgeVersion,
+    ReviewCycle,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified email address, who can sign in."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password("a-long-test-password")
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Partner Organisation {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = Organisation.Kind.ORGANISATION
+    sector = Organisation.Sector.VCSE
+    website = factory.LazyAttribute(lambda o: f"https://www.{slugify(o.name)}.org.uk")
+    description = "A partner working with people and communities across the area."
+
+    @factory.post_generation
+    def areas(obj, create, extracted, **kwargs):
+        if create:
+            obj.areas.set(extracted if extracted is not None else Area.objects.filter(code="bristol"))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.SIGNATORY
+
+
+def current_version():
+    return PledgeVersion.objects.current()
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    """A draft pledge by default; traits give submitted and approved pledges."""
+
+    class Meta:
+        model = Pledge
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    version = factory.LazyFunction(current_version)
+    created_by = factory.SubFactory(UserFactory)
+    signatory_name = factory.LazyAttribute(lambda p: p.created_by.name)
+    signatory_job_title = "Chief Executive"
+    signatory_role = Pledge.SignatoryRole.LEADER
+    agreed_to_commitments_at = factory.LazyFunction(timezone.now)
+    publish_actions = True
+    show_signatory = False
+    show_logo = True
+
+    class Params:
+        submitted = factory.Trait(
+            status=Pledge.Status.SUBMITTED,
+            declaration_name=factory.SelfAttribute("signatory_name"),
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
+        approved = factory.Trait(
+            status=Pledge.Status.APPROVED,
+            declaration_name=factory.SelfAttribute("signatory_name"),
+            submitted_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=5)),
+            approved_at=factory.LazyFunction(timezone.now),
+            signed_on=factory.LazyFunction(timezone.localdate),
+        )
+
+    @factory.post_generation
+    def membership(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Membership.objects.get_or_create(
+                user=obj.created_by,
+                organisation=obj.organisation,
+                defaults={"role": Membership.Role.SIGNATORY},
+            )
+
+    @factory.post_generation
+    def with_actions(obj, create, extracted, **kwargs):
+        """Two draft actions (or, for an approved pledge, cycle 1 with its two actions)."""
+        if not create or extracted is False:
+            return
+        cycle = None
+        if obj.status == Pledge.Status.APPROVED:
+            cycle = ReviewCycleFactory(pledge=obj, starts_on=obj.signed_on)
+        for number in (1, 2):
+            ActionFactory(pledge=obj, cycle=cycle, number=number)
+
+
+class ReviewCycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewCycle
+
+    pledge = factory.SubFactory(PledgeFactory, approved=True, with_actions=False)
+    number = 1
+    starts_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda c: c.starts_on + relativedelta(months=12))
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+        skip_postgeneration_save = True
+
+    pledge = factory.SubFactory(PledgeFactory, with_actions=False)
+    number = 1
+    theme = factory.LazyFunction(lambda: ActionTheme.objects.filter(is_example=True).first())
+    title = factory.Sequence(lambda n: f"Set up a trauma-informed steering group ({n})")
+    description = "Bring together staff and people with lived experience to guide our work."
+    is_continuing = False
+
+    @factory.post_generation
+    def commitments(obj, create, extracted, **kwargs):
+        if create:
+            obj.commitments.set(
+                extracted
+                if extracted is not None
+                else Commitment.objects.filter(version=obj.pledge.version, number=1)
+            )
+
+
+class PledgeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PledgeEvent
+
+    pledge = factory.SubFactory(PledgeFactory)
+    kind = PledgeEvent.Kind.CREATED
+
+
+class OutboxEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxEmail
+
+    to = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = "Your pledge"
+    body_text = "Thank you for signing the pledge."

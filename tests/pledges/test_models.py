@@ -1,0 +1,53 @@
+"""The database enforces the pledge's invariants, whatever the code above it does."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from pledges.models import Action, Pledge, Reminder
+from tests.factories import ActionFactory, PledgeFactory, ReviewCycleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_live_pledge_for_the_same_organisation_is_refused():
+    pledge = PledgeFactory(submitted=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PledgeFactory(organisation=pledge.organisation)
+
+
+@pytest.mark.parametrize("status", [Pledge.Status.REJECTED, Pledge.Status.WITHDRAWN, Pledge.Status.LAPSED])
+def test_an_organisation_can_start_again_after_a_pledge_that_ended(status):
+    ended = PledgeFactory(status=status)
+    PledgeFactory(organisation=ended.organisation)
+    assert ended.organisation.pledges.count() == 2
+
+
+def test_a_third_action_in_a_cycle_is_refused():
+    cycle = ReviewCycleFactory()
+    ActionFactory(pledge=cycle.pledge, cycle=cycle, number=1)
+    ActionFactory(pledge=cycle.pledge, cycle=cycle, number=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActionFactory(pledge=cycle.pledge, cycle=cycle, number=3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActionFactory(pledge=cycle.pledge, cycle=cycle, number=2)
+    assert Action.objects.filter(cycle=cycle).count() == 2
+
+
+def test_a_pledge_has_at_most_two_draft_actions():
+    pledge = PledgeFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActionFactory(pledge=pledge, number=1)
+
+
+def test_one_reminder_of_each_kind_per_cycle():
+    cycle = ReviewCycleFactory()
+    Reminder.objects.create(cycle=cycle, kind=Reminder.Kind.DUE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(cycle=cycle, kind=Reminder.Kind.DUE)
+    Reminder.objects.create(cycle=cycle, kind=Reminder.Kind.OVERDUE)
+    assert cycle.reminders.count() == 2
+
+
+def test_a_pledge_reference_is_stable_and_readable():
+    pledge = PledgeFactory()
+    assert pledge.reference == f"TIP-{pledge.pk:05d}"
