@@ -25,6 +25,7 @@ pages = (
 urlpatterns = [
     path("", include(pages)),
     path("", include("pledges.urls")),
+    path("review/", include("pledges.team_urls")),
     path("", include("organisations.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -53,6 +53,15 @@ def change_status(*, pledge, to, by, kind, allowed_from, note="", error=""):
     return record_event(pledge=pledge, kind=kind, actor=by, from_status=from_status, to_status=to, note=note)
 
 
+# Signing: drafts and submission (the signing journey) -----------------------
+
+
+# Programme team decisions: approve, ask for changes, reject, withdraw, notes ---
+
+
+# Annual review: reminders, recording a review, acknowledging it ---------------
+
+
 # Email outbox --------------------------------------------------------------
 
 

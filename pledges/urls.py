@@ -1,4 +1,4 @@
-"""URLs for signing a pledge, the partner's own pages, and the programme team's tools."""
+"""URLs for signing a pledge and for the partner's own pages ("Your pledge", annual reviews)."""
 
 from django.urls import path
 
@@ -6,6 +6,15 @@ from .views import signing
 
 app_name = "pledges"
 
-urlpatterns = [
+# The signing journey, from the start page to the confirmation.
+signing_urls = [
     path("pledge/sign/", signing.SignStartView.as_view(), name="sign_start"),
 ]
+
+# "Your pledge": the partner's own view of its pledge, contacts and withdrawal.
+partner_urls = []
+
+# The annual review of a partner's two actions.
+review_urls = []
+
+urlpatterns = signing_urls + partner_urls + review_urls

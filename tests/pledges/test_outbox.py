@@ -31,10 +31,9 @@ def wait_for(condition, timeout=15):
 
 @pytest.mark.django_db
 def test_an_email_queued_in_a_rolled_back_transaction_is_never_sent(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            queue()
-            raise RuntimeError("the change failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        queue()
+        raise RuntimeError("the change failed")
     assert OutboxEmail.objects.count() == 0
     assert mail.outbox == []
 

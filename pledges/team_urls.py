@@ -1,0 +1,5 @@
+"""URLs for the programme team's tools, under /review/."""
+
+app_name = "team"
+
+urlpatterns = []
