@@ -86,6 +86,14 @@ class RejectionReason(models.Model):
         return self.label
 
 
+class PledgeQuerySet(models.QuerySet):
+    def for_member(self, user):
+        """Pledges of the organisations `user` belongs to: all a partner may see or change."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organisation__memberships__user=user)
+
+
 class Pledge(models.Model):
     """An organisation's pledge, from first draft to approval and beyond."""
 
@@ -146,6 +154,8 @@ class Pledge(models.Model):
     signed_on = models.DateField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PledgeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

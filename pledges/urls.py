@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import signing
+from .views import partner, signing
 
 app_name = "pledges"
 
@@ -12,7 +12,9 @@ signing_urls = [
 ]
 
 # "Your pledge": the partner's own view of its pledge, contacts and withdrawal.
-partner_urls = []
+partner_urls = [
+    path("my/", partner.MyPledgesView.as_view(), name="my_pledges"),
+]
 
 # The annual review of a partner's two actions.
 review_urls = []
