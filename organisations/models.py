@@ -1,10 +1,12 @@
 """Organisations, the areas they serve, and the people who act for them."""
 
+import hashlib
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 
@@ -37,6 +39,12 @@ class OrganisationQuerySet(models.QuerySet):
                 Pledge.objects.filter(organisation=models.OuterRef("pk"), status=Pledge.Status.APPROVED)
             )
         )
+
+    def for_member(self, user):
+        """Organisations `user` belongs to (as signatory or contact)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
 
 
 class Organisation(models.Model):
@@ -115,3 +123,58 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}) at {self.organisation}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, *, now):
+        """Invitations that can still be accepted: not accepted, revoked or expired."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+    def for_token(self, token):
+        return self.filter(token_hash=Invitation.hash_token(token))
+
+
+class Invitation(models.Model):
+    """An invitation, by email, to become a contact for an organisation.
+
+    Only a hash of the token is stored: the link in the email is the only
+    copy of the token, so a leaked database cannot be used to accept.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_both_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.email} to {self.organisation}"
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def is_pending(self, *, now):
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

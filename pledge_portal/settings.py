@@ -201,6 +201,23 @@ CELERY_BEAT_SCHEDULE = {
 
 # The outbox sweep re-sends emails still queued after this many seconds.
 OUTBOX_RETRY_AFTER_SECONDS = env.int("OUTBOX_RETRY_AFTER_SECONDS", default=5 * 60)
+# Annual review reminders: days from a cycle's due date (negative is before it).
+# The partner hears "upcoming", then "due", then "overdue"; "escalation" goes to
+# the programme team. A sweep that missed days sends only the latest one due.
+REVIEW_REMINDER_OFFSETS = {
+    "upcoming": env.int("REVIEW_REMINDER_UPCOMING_DAYS", default=-30),
+    "due": env.int("REVIEW_REMINDER_DUE_DAYS", default=0),
+    "overdue": env.int("REVIEW_REMINDER_OVERDUE_DAYS", default=14),
+    "escalation": env.int("REVIEW_REMINDER_ESCALATION_DAYS", default=28),
+}
+if not (
+    REVIEW_REMINDER_OFFSETS["upcoming"] < REVIEW_REMINDER_OFFSETS["due"] < REVIEW_REMINDER_OFFSETS["overdue"]
+):
+    raise ImproperlyConfigured("Review reminders must come in order: upcoming, then due, then overdue.")
+# Cycles claimed per transaction by the reminder sweep.
+REVIEW_REMINDER_BATCH_SIZE = env.int("REVIEW_REMINDER_BATCH_SIZE", default=500)
+# Invitations to become a partner's contact stop working after this many days.
+CONTACT_INVITATION_VALID_DAYS = env.int("CONTACT_INVITATION_VALID_DAYS", default=14)
 # The programme team aims to decide a submitted pledge within this many working days.
 REVIEW_TARGET_WORKING_DAYS = env.int("REVIEW_TARGET_WORKING_DAYS", default=10)
 

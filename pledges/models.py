@@ -1,8 +1,13 @@
 """The pledge's text, the pledges partners sign, their actions and reviews, and the outbox."""
 
+import datetime
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 
 class PledgeVersionQuerySet(models.QuerySet):
@@ -179,6 +184,50 @@ class Pledge(models.Model):
     def is_editable(self):
         return self.status in self.EDITABLE_STATUSES
 
+    @property
+    def open_cycle(self):
+        """The cycle awaiting review, if any (uses prefetched cycles when there are some)."""
+        return next((cycle for cycle in self.cycles.all() if cycle.reviewed_at is None), None)
+
+    @property
+    def reviewed_cycles(self):
+        return sorted((c for c in self.cycles.all() if c.reviewed_at is not None), key=lambda c: -c.number)
+
+
+class ReviewCycleQuerySet(models.QuerySet):
+    def for_member(self, user):
+        """Cycles of the pledges `user` may see or change as a member of the organisation."""
+        return self.filter(pledge__in=Pledge.objects.for_member(user))
+
+    def awaiting_review(self):
+        """Cycles of approved pledges still to be reviewed: the only ones reminders are for."""
+        return self.filter(reviewed_at__isnull=True, pledge__status=Pledge.Status.APPROVED)
+
+    def reviewed(self):
+        return self.filter(reviewed_at__isnull=False)
+
+    def due_within(self, *, on, days):
+        """Awaiting review and due from `on` up to `days` days later."""
+        return self.awaiting_review().filter(due_on__gte=on, due_on__lte=on + datetime.timedelta(days=days))
+
+    def overdue(self, *, on):
+        return self.awaiting_review().filter(due_on__lt=on)
+
+    def reviewed_since(self, since):
+        return self.filter(reviewed_at__gte=since)
+
+    def due_for_reminder(self, *, on, kind=None):
+        """Cycles that should get reminder `kind` (or any kind) in a sweep on `on`.
+
+        A kind is due once its day has come ("on or before", so a sweep after
+        downtime catches up). Of the partner's reminders only the latest one
+        due is ever sent: once `overdue` is due, `upcoming` and `due` are stale
+        and never go out, and a reminder is not sent if it or a later one
+        already was.
+        """
+        kinds = [kind] if kind else Reminder.Kind.values
+        return self.awaiting_review().filter(reduce(or_, (Reminder.due_condition(k, on=on) for k in kinds)))
+
 
 class ReviewCycle(models.Model):
     """Year N of an approved pledge: its two actions, due for review 12 months on."""
@@ -194,17 +243,23 @@ class ReviewCycle(models.Model):
     message_to_team = models.TextField(
         blank=True, help_text="Anything else the partner shared with the programme team (private)."
     )
-    publish_progress = models.BooleanField(default=False)
+    # Unset (None) until the partner chooses during the review; the choice starts at the pledge's own.
+    publish_progress = models.BooleanField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledgement_message = models.TextField(blank=True)
 
+    objects = ReviewCycleQuerySet.as_manager()
+
     class Meta:
         ordering = ["pledge", "number"]
         constraints = [
             models.UniqueConstraint(fields=["pledge", "number"], name="one_cycle_per_year_of_pledge"),
+            models.UniqueConstraint(
+                fields=["pledge"], condition=Q(reviewed_at__isnull=True), name="one_open_cycle_per_pledge"
+            ),
             models.CheckConstraint(
                 condition=Q(due_on__gt=models.F("starts_on")), name="cycle_due_after_start"
             ),
@@ -217,6 +272,17 @@ class ReviewCycle(models.Model):
 
     def __str__(self):
         return f"{self.pledge.organisation}: year {self.number}"
+
+    @property
+    def is_reviewed(self):
+        return self.reviewed_at is not None
+
+    def days_overdue(self, *, on):
+        return max((on - self.due_on).days, 0)
+
+    @property
+    def is_overdue(self):
+        return self.reviewed_at is None and self.due_on < timezone.localdate()
 
 
 class Action(models.Model):
@@ -286,6 +352,9 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     sent_at = models.DateTimeField(auto_now_add=True)
 
+    # The partner's reminders in the order they fall due; escalation is the team's.
+    PARTNER_KINDS = (Kind.UPCOMING, Kind.DUE, Kind.OVERDUE)
+
     class Meta:
         ordering = ["cycle", "sent_at"]
         constraints = [
@@ -294,6 +363,24 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.cycle}"
+
+    @classmethod
+    def due_condition(cls, kind, *, on):
+        """The filter on ReviewCycle for "reminder `kind` should be sent on `on`".
+
+        A partner kind is due from its day until the next partner kind's day;
+        it is not due if it, or any later partner kind, was already recorded.
+        """
+        offsets = settings.REVIEW_REMINDER_OFFSETS
+        condition = Q(due_on__lte=on - datetime.timedelta(days=offsets[kind]))
+        if kind in cls.PARTNER_KINDS:
+            later = cls.PARTNER_KINDS[cls.PARTNER_KINDS.index(kind) :]
+            if len(later) > 1:
+                condition &= Q(due_on__gt=on - datetime.timedelta(days=offsets[later[1]]))
+        else:
+            later = (kind,)
+        recorded = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind__in=later))
+        return condition & ~Q(recorded)
 
 
 class PledgeEvent(models.Model):

@@ -8,13 +8,19 @@ the same transaction) whose sending is enqueued only after commit.
 import logging
 from functools import partial
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from .models import OutboxEmail, PledgeEvent
+from organisations.models import Membership
+
+from .models import Action, OutboxEmail, Pledge, PledgeEvent, Reminder, ReviewCycle
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +68,294 @@ def change_status(*, pledge, to, by, kind, allowed_from, note="", error=""):
 # Annual review: reminders, recording a review, acknowledging it ---------------
 
 
+def reminders_due(*, on):
+    """How many cycles each reminder kind would be sent to by a sweep on `on` (for --dry-run)."""
+    return {
+        kind: ReviewCycle.objects.due_for_reminder(on=on, kind=kind).count() for kind in Reminder.Kind.values
+    }
+
+
+def send_due_reminders(*, on=None, batch_size=None):
+    """Record and email every review reminder due on `on` (today) not sent before; counts by kind.
+
+    Safe to run again and at the same time as another sweep: each batch claims
+    its cycles with row locks other sweeps skip, the unique (cycle, kind)
+    constraint decides which reminders are new, and only those are emailed,
+    queued in the outbox in the same transaction that records them.
+    """
+    on = on or timezone.localdate()
+    batch_size = batch_size or settings.REVIEW_REMINDER_BATCH_SIZE
+    sent = dict.fromkeys(Reminder.Kind.values, 0)
+    for kind in Reminder.Kind.values:
+        while True:
+            claimed, recorded = _send_reminder_batch(kind=kind, on=on, batch_size=batch_size)
+            sent[kind] += recorded
+            # A short batch means the rest are done, or locked by a sweep that will do them.
+            if claimed < batch_size:
+                break
+    return sent
+
+
+def _send_reminder_batch(*, kind, on, batch_size):
+    """Claim up to `batch_size` cycles due reminder `kind`, record it and queue the emails."""
+    with transaction.atomic():
+        claimed = list(
+            ReviewCycle.objects.due_for_reminder(on=on, kind=kind)
+            .select_related("pledge__organisation")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("due_on", "pk")[:batch_size]
+        )
+        if not claimed:
+            return 0, 0
+        recorded = _record_reminders(cycle_ids=[cycle.pk for cycle in claimed], kind=kind)
+        cycles = [cycle for cycle in claimed if cycle.pk in recorded]
+        prefetch_related_objects(cycles, _people_prefetch("pledge__organisation__memberships"))
+        emails = []
+        for cycle in cycles:
+            emails.extend(_reminder_emails(cycle=cycle, kind=kind, on=on))
+        queue_emails(emails)
+    return len(claimed), len(cycles)
+
+
+def _record_reminders(*, cycle_ids, kind):
+    """Insert a Reminder for each cycle; return the ids of cycles whose reminder is new.
+
+    ON CONFLICT DO NOTHING ... RETURNING tells us exactly which rows this call
+    inserted, so a reminder another sweep recorded first is never emailed twice.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("cycle_id", "kind", "sent_at"))
+    rows = ", ".join(["(%s, %s, %s)"] * len(cycle_ids))
+    now = timezone.now()
+    params = [value for cycle_id in cycle_ids for value in (cycle_id, kind, now)]
+    sql = (
+        f"INSERT INTO {quote(Reminder._meta.db_table)} ({columns}) VALUES {rows} "  # noqa: S608 - names are ours
+        f"ON CONFLICT ({quote('cycle_id')}, {quote('kind')}) DO NOTHING RETURNING {quote('cycle_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _people_prefetch(path):
+    """Prefetch an organisation's active members (signatory first) with their user, in one query."""
+    return Prefetch(
+        path,
+        queryset=Membership.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("role", "pk"),
+        to_attr="people",
+    )
+
+
+def review_url(cycle):
+    return settings.SITE_URL + reverse("pledges:review_start", kwargs={"cycle_id": cycle.pk})
+
+
+def _reminder_emails(*, cycle, kind, on):
+    pledge = cycle.pledge
+    organisation = pledge.organisation
+    people = organisation.people
+    context = {
+        "kind": kind,
+        "cycle": cycle,
+        "pledge": pledge,
+        "organisation": organisation,
+        "people": people,
+        "days_overdue": cycle.days_overdue(on=on),
+        "review_url": review_url(cycle),
+        "team_url": settings.SITE_URL + reverse("team:review_detail", kwargs={"cycle_id": cycle.pk}),
+    }
+    if kind == Reminder.Kind.ESCALATION:
+        recipients = [settings.PROGRAMME_TEAM_EMAIL]
+        subject, body = render_email(template="review_escalation", context=context)
+    else:
+        recipients = _emails_of(people)
+        subject, body = render_email(template="review_reminder", context=context)
+    return [OutboxEmail(to=to, subject=subject, body_text=body, pledge=pledge) for to in recipients]
+
+
+def _emails_of(memberships):
+    return list(dict.fromkeys(membership.user.email for membership in memberships))
+
+
+def _lock_open_cycle(*, cycle, by):
+    """Lock `cycle` for a partner's change to its review, refusing what the review does not allow."""
+    cycle = (
+        ReviewCycle.objects.select_for_update(of=("self",))
+        .select_related("pledge__organisation")
+        .get(pk=cycle.pk)
+    )
+    pledge = cycle.pledge
+    if not Membership.objects.filter(user=by, organisation=pledge.organisation_id).exists():
+        raise PledgeStateError(f"Only people at {pledge.organisation} can review its pledge.")
+    if cycle.reviewed_at is not None:
+        raise PledgeStateError("This review has already been submitted. Thank you.")
+    if pledge.status != Pledge.Status.APPROVED:
+        raise PledgeStateError(
+            f"This pledge is {pledge.get_status_display().lower()}, so its actions cannot be reviewed."
+        )
+    return cycle
+
+
+def save_action_progress(*, cycle, number, by, progress, what_happened, what_helped=""):
+    """Save (as a draft) the progress of the cycle's action `number`."""
+    with transaction.atomic():
+        cycle = _lock_open_cycle(cycle=cycle, by=by)
+        action = cycle.actions.get(number=number)
+        action.progress = progress
+        action.what_happened = what_happened
+        action.what_helped = what_helped
+        action.save(update_fields=["progress", "what_happened", "what_helped", "updated_at"])
+    return action
+
+
+def save_review_message(*, cycle, by, message):
+    """Save (as a draft) what the partner wants to tell the programme team."""
+    with transaction.atomic():
+        cycle = _lock_open_cycle(cycle=cycle, by=by)
+        cycle.message_to_team = message
+        cycle.save(update_fields=["message_to_team"])
+    return cycle
+
+
+def save_review_publishing(*, cycle, by, publish_progress):
+    with transaction.atomic():
+        cycle = _lock_open_cycle(cycle=cycle, by=by)
+        cycle.publish_progress = publish_progress
+        cycle.save(update_fields=["publish_progress"])
+    return cycle
+
+
+def save_next_action(
+    *, cycle, by, number, theme, title, description, is_continuing, commitments, target_date=None
+):
+    """Save (as a draft, with no cycle yet) the partner's action `number` for the coming year."""
+    with transaction.atomic():
+        cycle = _lock_open_cycle(cycle=cycle, by=by)
+        action, _ = Action.objects.update_or_create(
+            pledge=cycle.pledge,
+            cycle=None,
+            number=number,
+            defaults={
+                "theme": theme,
+                "title": title,
+                "description": description,
+                "is_continuing": is_continuing,
+                "target_date": target_date,
+            },
+        )
+        action.commitments.set(commitments)
+    return action
+
+
+def continue_action(*, cycle, number, by):
+    """Carry the cycle's action `number` into the coming year unchanged: the one-click choice."""
+    with transaction.atomic():
+        cycle = _lock_open_cycle(cycle=cycle, by=by)
+        current = cycle.actions.prefetch_related("commitments").get(number=number)
+        return save_next_action(
+            cycle=cycle,
+            by=by,
+            number=number,
+            theme=current.theme,
+            title=current.title,
+            description=current.description,
+            is_continuing=True,
+            commitments=list(current.commitments.all()),
+        )
+
+
+def next_due_on(cycle):
+    """When the cycle after `cycle` is due: a year on, counted from the pledge's signing.
+
+    Counting from the due date, never from the day of the review, stops cycles
+    drifting; counting from the signing date keeps a 29 February anniversary on
+    29 February in leap years (relativedelta gives 28 February in others).
+    """
+    signed_on = cycle.pledge.signed_on
+    if signed_on and signed_on + relativedelta(years=cycle.number) == cycle.due_on:
+        return signed_on + relativedelta(years=cycle.number + 1)
+    return cycle.due_on + relativedelta(months=12)
+
+
+def record_review(*, cycle, by):
+    """Submit the cycle's review: complete it, start the next cycle with the two new actions.
+
+    Early reviews are welcome; the reminders for the cycle stop because it is reviewed.
+    """
+    from organisations.services import schedule_directory_render
+
+    with transaction.atomic():
+        cycle = _lock_open_cycle(cycle=cycle, by=by)
+        pledge = cycle.pledge
+        if any(not action.progress for action in cycle.actions.all()):
+            raise PledgeStateError("Tell us how each action went before you submit the review.")
+        next_actions = list(Action.objects.filter(pledge=pledge, cycle__isnull=True).order_by("number"))
+        if len(next_actions) != 2:
+            raise PledgeStateError("Set your two actions for the coming year before you submit the review.")
+        if cycle.publish_progress is None:
+            cycle.publish_progress = bool(pledge.publish_actions)
+        cycle.reviewed_at = timezone.now()
+        cycle.reviewed_by = by
+        cycle.save(update_fields=["reviewed_at", "reviewed_by", "publish_progress"])
+        next_cycle = ReviewCycle.objects.create(
+            pledge=pledge, number=cycle.number + 1, starts_on=cycle.due_on, due_on=next_due_on(cycle)
+        )
+        Action.objects.filter(pk__in=[action.pk for action in next_actions]).update(cycle=next_cycle)
+        record_event(
+            pledge=pledge,
+            kind=PledgeEvent.Kind.REVIEWED,
+            actor=by,
+            note=f"Year {cycle.number} reviewed. Year {next_cycle.number} is due on "
+            f"{date_format(next_cycle.due_on, 'j F Y')}.",
+        )
+        context = {
+            "cycle": cycle,
+            "next_cycle": next_cycle,
+            "next_actions": next_actions,
+            "pledge": pledge,
+            "organisation": pledge.organisation,
+            "reviewed_by": by,
+            "team_url": settings.SITE_URL + reverse("team:review_detail", kwargs={"cycle_id": cycle.pk}),
+        }
+        people = Membership.objects.filter(organisation=pledge.organisation_id, user__is_active=True)
+        for to in _emails_of(people.select_related("user").order_by("role", "pk")):
+            queue_templated_email(to=to, template="review_thank_you", context=context, pledge=pledge)
+        queue_templated_email(
+            to=settings.PROGRAMME_TEAM_EMAIL, template="review_recorded_team", context=context, pledge=pledge
+        )
+        schedule_directory_render()
+    return next_cycle
+
+
+def acknowledge_review(*, cycle, by, message=""):
+    """The programme team thanks the partner for a submitted review, with an optional message."""
+    with transaction.atomic():
+        cycle = (
+            ReviewCycle.objects.select_for_update(of=("self",))
+            .select_related("pledge__organisation")
+            .get(pk=cycle.pk)
+        )
+        if not by.is_programme_team:
+            raise PledgeStateError("Only the programme team can acknowledge a review.")
+        if cycle.reviewed_at is None:
+            raise PledgeStateError("This review has not been submitted yet.")
+        if cycle.acknowledged_at is not None:
+            raise PledgeStateError("This review has already been acknowledged.")
+        cycle.acknowledged_at = timezone.now()
+        cycle.acknowledged_by = by
+        cycle.acknowledgement_message = message
+        cycle.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_message"])
+        pledge = cycle.pledge
+        record_event(pledge=pledge, kind=PledgeEvent.Kind.REVIEW_ACKNOWLEDGED, actor=by, note=message)
+        context = {"cycle": cycle, "pledge": pledge, "organisation": pledge.organisation, "message": message}
+        people = Membership.objects.filter(organisation=pledge.organisation_id, user__is_active=True)
+        for to in _emails_of(people.select_related("user").order_by("role", "pk")):
+            queue_templated_email(to=to, template="review_acknowledged", context=context, pledge=pledge)
+    return cycle
+
+
 # Email outbox --------------------------------------------------------------
 
 
@@ -74,8 +368,8 @@ def queue_email(*, to, subject, body_text, body_html="", pledge=None):
     return email
 
 
-def queue_templated_email(*, to, template, context, pledge=None):
-    """Render `emails/<template>_subject.txt` and `emails/<template>.txt` and queue the email."""
+def render_email(*, template, context):
+    """Render `emails/<template>_subject.txt` and `emails/<template>.txt`: (subject, body)."""
     context = {
         "SITE_URL": settings.SITE_URL,
         "PROGRAMME_NAME": settings.PROGRAMME_NAME,
@@ -83,8 +377,20 @@ def queue_templated_email(*, to, template, context, pledge=None):
         **context,
     }
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    body_text = render_to_string(f"emails/{template}.txt", context)
+    return subject, render_to_string(f"emails/{template}.txt", context)
+
+
+def queue_templated_email(*, to, template, context, pledge=None):
+    """Render the email `template` (see render_email) and queue it."""
+    subject, body_text = render_email(template=template, context=context)
     return queue_email(to=to, subject=subject, body_text=body_text, pledge=pledge)
+
+
+def queue_emails(emails):
+    """Write many outbox emails in one query; their sending is enqueued once the transaction commits."""
+    emails = OutboxEmail.objects.bulk_create(emails)
+    transaction.on_commit(partial(enqueue_emails, email_ids=[email.pk for email in emails]))
+    return emails
 
 
 def enqueue_email(*, email_id):
@@ -95,6 +401,11 @@ def enqueue_email(*, email_id):
         send_email.delay(email_id)
     except Exception:  # the broker being unreachable must never undo or break the change itself
         logger.warning("Could not enqueue outbox email %s; the outbox sweep will retry.", email_id)
+
+
+def enqueue_emails(*, email_ids):
+    for email_id in email_ids:
+        enqueue_email(email_id=email_id)
 
 
 def send_outbox_email(*, email_id):

@@ -38,3 +38,9 @@ def send_queued_emails():
     for email_id in email_ids:
         services.enqueue_email(email_id=email_id)
     return len(email_ids)
+
+
+@shared_task
+def send_review_reminders():
+    """Daily (beat): send every annual review reminder that is due and not yet sent."""
+    return services.send_due_reminders()

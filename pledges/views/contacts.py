@@ -1,0 +1,131 @@
+"""A partner's contacts: the people at an organisation who can see and review its pledge."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from organisations import services
+from organisations.contact_forms import InviteContactForm
+from organisations.models import Invitation, Membership, Organisation
+
+
+class OrganisationMemberMixin(LoginRequiredMixin):
+    """Finds the organisation among the user's own (404 otherwise)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organisation = get_object_or_404(
+            Organisation.objects.for_member(request.user), pk=kwargs["organisation_id"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, **kwargs)
+
+    def contacts_redirect(self):
+        return redirect("pledges:contacts", organisation_id=self.organisation.pk)
+
+
+class ContactsView(OrganisationMemberMixin, TemplateView):
+    template_name = "pledges/partner/contacts/contacts.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            people=list(
+                Membership.objects.filter(organisation=self.organisation)
+                .select_related("user")
+                .order_by("role", "pk")
+            ),
+            invitations=list(
+                Invitation.objects.pending(now=timezone.now())
+                .filter(organisation=self.organisation)
+                .select_related("invited_by")
+            ),
+            **kwargs,
+        )
+
+
+class InviteContactView(OrganisationMemberMixin, FormView):
+    template_name = "pledges/partner/contacts/invite.html"
+    form_class = InviteContactForm
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        try:
+            services.invite_contact(organisation=self.organisation, email=email, by=self.request.user)
+        except services.ContactError as error:
+            form.add_error("email", str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"We have emailed an invitation to {email}.")
+        return self.contacts_redirect()
+
+
+class RemoveContactView(OrganisationMemberMixin, TemplateView):
+    """GET asks to confirm; POST removes the person."""
+
+    template_name = "pledges/partner/contacts/remove.html"
+
+    def get_membership(self):
+        return get_object_or_404(
+            Membership.objects.select_related("user", "organisation"),
+            pk=self.kwargs["membership_id"],
+            organisation=self.organisation,
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.get_membership(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        try:
+            services.remove_contact(membership=membership, by=request.user)
+        except services.ContactError as error:
+            messages.error(request, str(error))
+            return self.contacts_redirect()
+        if membership.user_id == request.user.pk:
+            messages.success(request, f"You are no longer a contact for {self.organisation}.")
+            return redirect("pledges:my_pledges")
+        messages.success(request, f"{membership.user.get_full_name()} is no longer a contact.")
+        return self.contacts_redirect()
+
+
+class RevokeInvitationView(OrganisationMemberMixin, View):
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(Invitation, pk=kwargs["invitation_id"], organisation=self.organisation)
+        try:
+            services.revoke_invitation(invitation=invitation, by=request.user)
+        except services.ContactError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+        return self.contacts_redirect()
+
+
+class AcceptInvitationView(LoginRequiredMixin, TemplateView):
+    """GET shows the invitation (link scanners change nothing); POST accepts it."""
+
+    template_name = "pledges/partner/contacts/accept.html"
+
+    def get_context_data(self, **kwargs):
+        invitation = Invitation.objects.for_token(kwargs["token"]).select_related("organisation").first()
+        user = self.request.user
+        return super().get_context_data(
+            invitation=invitation,
+            now=timezone.now(),
+            is_pending=bool(invitation and invitation.is_pending(now=timezone.now())),
+            email_matches=bool(invitation and invitation.email.casefold() == user.email.casefold()),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            membership = services.accept_invitation(token=kwargs["token"], user=request.user)
+        except services.ContactError as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+        messages.success(request, f"You are now a contact for {membership.organisation}.")
+        return redirect("pledges:my_pledges")
