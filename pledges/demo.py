@@ -161,6 +161,48 @@ def _months_ago(months):
     return timezone.now() - relativedelta(months=months, days=3)
 
 
+PROGRESS = [Action.Progress.COMPLETED, Action.Progress.IN_PROGRESS, Action.Progress.ONGOING]
+
+
+def _add_reviewed_year(*, cycle, user, themes, commitments, index):
+    """Partners who signed over a year ago have reviewed year 1: the demo then has history,
+    and a mix of year-2 reviews due soon and overdue."""
+    for action in cycle.actions.all():
+        action.progress = PROGRESS[(index + action.number) % len(PROGRESS)]
+        action.what_happened = "We made a start with a small group and shared what we learned across teams."
+        action.what_helped = (
+            "Support from senior leaders helped; finding time for reflective practice was hard."
+        )
+        action.save()
+    cycle.reviewed_at = timezone.make_aware(
+        datetime.datetime.combine(cycle.due_on + datetime.timedelta(days=5), datetime.time(10))
+    )
+    cycle.reviewed_by = user
+    cycle.publish_progress = bool(cycle.pledge.publish_actions)
+    cycle.save()
+    next_cycle = ReviewCycle.objects.create(
+        pledge=cycle.pledge,
+        number=2,
+        starts_on=cycle.due_on,
+        due_on=cycle.pledge.signed_on + relativedelta(years=2),
+    )
+    for number in (1, 2):
+        title, theme, description = ACTIONS[(index + number + 2) % len(ACTIONS)]
+        action = Action.objects.create(
+            pledge=cycle.pledge,
+            cycle=next_cycle,
+            number=number,
+            theme=themes[theme],
+            title=title,
+            description=description,
+            is_continuing=number == 2,
+        )
+        action.commitments.set(commitments[(index + number) % 8 : (index + number) % 8 + 1])
+    PledgeEvent.objects.create(
+        pledge=cycle.pledge, kind=PledgeEvent.Kind.REVIEWED, actor=user, note="Year 1 reviewed."
+    )
+
+
 @transaction.atomic
 def seed_demo():
     """Create the demo partners. Safe to run again: existing partners are left as they are."""
@@ -250,6 +292,9 @@ def seed_demo():
                 is_continuing=number == 1,
             )
             action.commitments.set(commitments[(index + number) % 8 : (index + number) % 8 + 2])
+
+        if status == ST.APPROVED and cycle.due_on < timezone.localdate() - datetime.timedelta(days=30):
+            _add_reviewed_year(cycle=cycle, user=user, themes=themes, commitments=commitments, index=index)
 
         PledgeEvent.objects.create(
             pledge=pledge, kind=PledgeEvent.Kind.CREATED, actor=user, to_status=ST.DRAFT

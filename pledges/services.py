@@ -109,7 +109,7 @@ def _send_reminder_batch(*, kind, on, batch_size):
             return 0, 0
         recorded = _record_reminders(cycle_ids=[cycle.pk for cycle in claimed], kind=kind)
         cycles = [cycle for cycle in claimed if cycle.pk in recorded]
-        prefetch_related_objects(cycles, _people_prefetch("pledge__organisation__memberships"))
+        prefetch_related_objects(cycles, "actions", _people_prefetch("pledge__organisation__memberships"))
         emails = []
         for cycle in cycles:
             emails.extend(_reminder_emails(cycle=cycle, kind=kind, on=on))

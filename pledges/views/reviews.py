@@ -264,6 +264,7 @@ class ReviewCheckView(ReviewStepMixin, FormView):
         publish = self.cycle.publish_progress
         return super().get_context_data(
             publish_progress=publish if publish is not None else bool(self.pledge.publish_actions),
+            next_due_on=services.next_due_on(self.cycle),
             back_url=self.step_url("review_publishing"),
             **answers,
             **kwargs,
@@ -292,7 +293,7 @@ class ProgrammeTeamRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
     """Cycles due soon, overdue (with reminders sent) and recently reviewed."""
 
-    template_name = "pledges/team/reviews.html"
+    template_name = "pledges/reviews/team/reviews.html"
     RECENT_DAYS = 90
 
     def get_context_data(self, **kwargs):
@@ -307,6 +308,7 @@ class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
         return super().get_context_data(
             today=today,
             soon_days=soon_days,
+            escalation_days=settings.REVIEW_REMINDER_OFFSETS["escalation"],
             recent_days=self.RECENT_DAYS,
             due_soon=list(cycles.due_within(on=today, days=soon_days).order_by("due_on", "pk")),
             overdue=overdue,
@@ -322,7 +324,7 @@ class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
 class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
     """One cycle: its review (or where it stands), the partner's contacts, and the acknowledgement."""
 
-    template_name = "pledges/team/review_detail.html"
+    template_name = "pledges/reviews/team/review_detail.html"
     form_class = AcknowledgeReviewForm
 
     def dispatch(self, request, *args, **kwargs):
