@@ -1,0 +1,231 @@
+"""Recording an annual review: the next cycle, new actions, progress, emails, and what is refused."""
+
+import datetime
+
+import pytest
+import time_machine
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core import mail
+from django.db import IntegrityError, transaction
+
+from pledges import services
+from pledges.models import Action, ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent, ReviewCycle
+from tests.factories import MembershipFactory, PledgeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def complete_review(cycle, by, *, continue_first=True):
+    """Answer every step of the review of `cycle` as `by`, without submitting it."""
+    for number in (1, 2):
+        services.save_action_progress(
+            cycle=cycle,
+            number=number,
+            by=by,
+            progress=Action.Progress.IN_PROGRESS if number == 1 else Action.Progress.COMPLETED,
+            what_happened=f"What happened with action {number}",
+            what_helped="Our steering group helped",
+        )
+    services.save_review_message(cycle=cycle, by=by, message="We would like help with evaluation.")
+    if continue_first:
+        services.continue_action(cycle=cycle, number=1, by=by)
+    else:
+        write_next_action(cycle, by, 1)
+    write_next_action(cycle, by, 2)
+
+
+def write_next_action(cycle, by, number):
+    services.save_next_action(
+        cycle=cycle,
+        by=by,
+        number=number,
+        theme=ActionTheme.objects.get(slug="policy-review"),
+        title=f"New action {number}",
+        description="Review our recruitment policy with people with lived experience.",
+        is_continuing=False,
+        commitments=list(Commitment.objects.filter(number__in=[2, 6], version=cycle.pledge.version)),
+    )
+
+
+@pytest.fixture
+def pledge():
+    return PledgeFactory(approved=True, signed_on=datetime.date(2026, 3, 10))
+
+
+def test_recording_a_review_starts_the_next_cycle_due_twelve_months_after_the_last_due_date(
+    pledge, django_capture_on_commit_callbacks
+):
+    cycle = pledge.cycles.get()
+    assert cycle.due_on == datetime.date(2027, 3, 10)
+    complete_review(cycle, pledge.created_by)
+    with django_capture_on_commit_callbacks(execute=True):
+        next_cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+
+    cycle.refresh_from_db()
+    assert cycle.reviewed_at is not None
+    assert cycle.reviewed_by == pledge.created_by
+    assert next_cycle.number == 2
+    assert next_cycle.starts_on == datetime.date(2027, 3, 10)
+    assert next_cycle.due_on == cycle.due_on + relativedelta(months=12)
+    assert pledge.events.filter(kind=PledgeEvent.Kind.REVIEWED, actor=pledge.created_by).count() == 1
+
+
+@pytest.mark.parametrize("reviewed_on", [datetime.date(2027, 1, 20), datetime.date(2027, 5, 2)])
+def test_the_next_due_date_counts_from_the_due_date_not_from_the_day_of_an_early_or_late_review(
+    pledge, reviewed_on
+):
+    cycle = pledge.cycles.get()
+    with time_machine.travel(datetime.datetime.combine(reviewed_on, datetime.time(12)), tick=False):
+        complete_review(cycle, pledge.created_by)
+        next_cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+    assert next_cycle.due_on == datetime.date(2028, 3, 10)
+
+
+def test_a_pledge_signed_on_29_february_is_due_on_28_february_and_back_on_29_february_in_leap_years():
+    pledge = PledgeFactory(approved=True, signed_on=datetime.date(2028, 2, 29))
+    cycle = pledge.cycles.get()
+    assert cycle.due_on == datetime.date(2029, 2, 28)
+    due_dates = []
+    for _ in range(4):
+        complete_review(cycle, pledge.created_by)
+        cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+        due_dates.append(cycle.due_on)
+    assert due_dates == [
+        datetime.date(2030, 2, 28),
+        datetime.date(2031, 2, 28),
+        datetime.date(2032, 2, 29),
+        datetime.date(2033, 2, 28),
+    ]
+    assert due_dates[0] == datetime.date(2029, 2, 28) + relativedelta(months=12)
+
+
+def test_recording_a_review_stores_progress_and_moves_the_two_new_actions_into_the_next_cycle(pledge):
+    cycle = pledge.cycles.get()
+    first = cycle.actions.get(number=1)
+    complete_review(cycle, pledge.created_by)
+    next_cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+
+    progress = dict(cycle.actions.values_list("number", "progress"))
+    assert progress == {1: Action.Progress.IN_PROGRESS, 2: Action.Progress.COMPLETED}
+    assert cycle.actions.get(number=1).what_happened == "What happened with action 1"
+    new_actions = list(next_cycle.actions.order_by("number"))
+    assert [a.number for a in new_actions] == [1, 2]
+    assert new_actions[0].title == first.title
+    assert new_actions[0].is_continuing is True
+    assert set(new_actions[0].commitments.all()) == set(first.commitments.all())
+    assert new_actions[1].title == "New action 2"
+    assert not Action.objects.filter(pledge=pledge, cycle__isnull=True).exists()
+    cycle.refresh_from_db()
+    assert cycle.message_to_team == "We would like help with evaluation."
+    assert cycle.publish_progress is True  # the pledge's own choice, as nothing else was chosen
+
+
+def test_emails_go_out_only_after_the_review_commits(pledge, django_capture_on_commit_callbacks):
+    contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
+    cycle = pledge.cycles.get()
+    complete_review(cycle, pledge.created_by)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.record_review(cycle=cycle, by=pledge.created_by)
+        assert mail.outbox == []
+    assert OutboxEmail.objects.count() == 3
+    for callback in callbacks:
+        callback()
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == sorted([pledge.created_by.email, contact.email, settings.PROGRAMME_TEAM_EMAIL])
+    thanks = next(m for m in mail.outbox if m.to == [contact.email])
+    assert "Thank you" in thanks.subject
+    assert "10 March 2028" in thanks.body
+
+
+def test_a_contact_can_complete_the_review(pledge):
+    contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
+    cycle = pledge.cycles.get()
+    complete_review(cycle, contact)
+    services.record_review(cycle=cycle, by=contact)
+    cycle.refresh_from_db()
+    assert cycle.reviewed_by == contact
+
+
+def test_a_review_cannot_be_recorded_twice(pledge):
+    cycle = pledge.cycles.get()
+    complete_review(cycle, pledge.created_by)
+    services.record_review(cycle=cycle, by=pledge.created_by)
+    with pytest.raises(services.PledgeStateError, match="already been submitted"):
+        services.record_review(cycle=cycle, by=pledge.created_by)
+    assert ReviewCycle.objects.filter(pledge=pledge).count() == 2
+
+
+def test_the_review_of_a_withdrawn_pledge_is_refused(pledge):
+    cycle = pledge.cycles.get()
+    complete_review(cycle, pledge.created_by)
+    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.WITHDRAWN)
+    with pytest.raises(services.PledgeStateError, match="withdrawn"):
+        services.record_review(cycle=cycle, by=pledge.created_by)
+    assert ReviewCycle.objects.filter(pledge=pledge).count() == 1
+
+
+def test_someone_outside_the_organisation_cannot_review_or_save_drafts(pledge):
+    cycle = pledge.cycles.get()
+    complete_review(cycle, pledge.created_by)
+    stranger = UserFactory()
+    with pytest.raises(services.PledgeStateError, match="Only people at"):
+        services.record_review(cycle=cycle, by=stranger)
+    with pytest.raises(services.PledgeStateError, match="Only people at"):
+        services.save_review_message(cycle=cycle, by=stranger, message="Hello")
+    cycle.refresh_from_db()
+    assert cycle.reviewed_at is None
+    assert cycle.message_to_team == "We would like help with evaluation."
+
+
+def test_a_review_with_missing_answers_is_refused(pledge):
+    cycle = pledge.cycles.get()
+    with pytest.raises(services.PledgeStateError, match="how each action went"):
+        services.record_review(cycle=cycle, by=pledge.created_by)
+    complete_review(cycle, pledge.created_by)
+    Action.objects.filter(pledge=pledge, cycle__isnull=True, number=2).delete()
+    with pytest.raises(services.PledgeStateError, match="two actions for the coming year"):
+        services.record_review(cycle=cycle, by=pledge.created_by)
+
+
+def test_a_pledge_has_at_most_one_cycle_awaiting_review(pledge):
+    cycle = pledge.cycles.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewCycle.objects.create(
+            pledge=pledge, number=2, starts_on=cycle.due_on, due_on=cycle.due_on.replace(year=2028)
+        )
+
+
+def test_the_team_acknowledges_a_review_once_and_the_partner_gets_the_message(
+    pledge, programme_team_member, django_capture_on_commit_callbacks
+):
+    cycle = pledge.cycles.get()
+    complete_review(cycle, pledge.created_by)
+    services.record_review(cycle=cycle, by=pledge.created_by)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.acknowledge_review(
+            cycle=cycle, by=programme_team_member, message="Lovely to read, thank you."
+        )
+    cycle.refresh_from_db()
+    assert cycle.acknowledged_by == programme_team_member
+    assert [m.to for m in mail.outbox] == [[pledge.created_by.email]]
+    assert "Lovely to read, thank you." in mail.outbox[0].body
+    assert pledge.events.filter(kind=PledgeEvent.Kind.REVIEW_ACKNOWLEDGED).count() == 1
+    with pytest.raises(services.PledgeStateError, match="already been acknowledged"):
+        services.acknowledge_review(cycle=cycle, by=programme_team_member)
+
+
+def test_only_the_team_can_acknowledge_and_only_a_submitted_review(pledge, programme_team_member):
+    cycle = pledge.cycles.get()
+    with pytest.raises(services.PledgeStateError, match="not been submitted"):
+        services.acknowledge_review(cycle=cycle, by=programme_team_member)
+    complete_review(cycle, pledge.created_by)
+    services.record_review(cycle=cycle, by=pledge.created_by)
+    with pytest.raises(services.PledgeStateError, match="Only the programme team"):
+        services.acknowledge_review(cycle=cycle, by=pledge.created_by)
