@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pledges import services
 from pledges.models import Action, ReviewCycle
-from tests.factories import PledgeFactory
+from tests.factories import MembershipFactory, PledgeFactory
 
 # serialized_rollback: the flush after a transactional test would otherwise take the pledge text with it.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -97,3 +97,55 @@ def test_a_partner_completes_the_review_from_the_reminder_email_by_keyboard(
     titles = list(next_cycle.actions.order_by("number").values_list("title", flat=True))
     assert titles == [kept.title, "Co-produce our complaints process"]
     assert Action.objects.get(pk=kept.pk).progress == Action.Progress.IN_PROGRESS
+
+
+def sign_in(page, email):
+    page.goto("/accounts/login/")
+    type_into(page, page.locator("#id_login"), email)
+    type_into(page, page.locator("#id_password"), "a-long-test-password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_your_pledge_contacts_and_the_team_reviews_pages_are_accessible(
+    page, settings, assert_accessible, programme_team_member
+):
+    # Fast hashing for the partners made here; the team member's password was hashed as usual.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    pledge = PledgeFactory(approved=True, signed_on=timezone.localdate() - relativedelta(months=12, days=20))
+    contact = MembershipFactory(organisation=pledge.organisation, role="contact")
+    services.send_due_reminders()
+    sign_in(page, pledge.created_by.email)
+
+    page.goto("/my/")
+    assert_accessible(page)
+    press_on(page, page.get_by_role("link", name=re.compile("Invite or remove contacts")))
+    page.wait_for_url(re.compile(r"/contacts/$"))
+    assert_accessible(page)
+    press_on(page, page.get_by_role("button", name="Invite a colleague"))
+    page.wait_for_url(re.compile(r"/invite/$"))
+    type_into(page, page.get_by_label("Your colleague's email address"), "not an email")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Your colleague's email address").fill("colleague@example.org")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "colleague@example.org" in page.inner_text("main")
+    assert_accessible(page)
+    page.goto(f"/my/organisations/{pledge.organisation_id}/contacts/{contact.pk}/remove/")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, programme_team_member.email)
+    page.goto("/review/reviews/")
+    assert pledge.organisation.name in page.inner_text("main")
+    assert_accessible(page)
+    press_on(page, page.get_by_role("link", name=pledge.organisation.name))
+    page.wait_for_url(re.compile(r"/review/reviews/\d+/$"))
+    assert contact.user.email in page.inner_text("main")
+    assert_accessible(page)
