@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Area, Membership, Organisation
+from .models import Area, Invitation, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,3 +33,23 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "position")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made and answered in the portal; staff only look (the token is never stored)."""
+
+    list_display = (
+        "email",
+        "organisation",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    )
+    search_fields = ("email", "organisation__name")
+    readonly_fields = [field.name for field in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

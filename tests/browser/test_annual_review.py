@@ -10,9 +10,14 @@ from django.utils import timezone
 from pledges import services
 from pledges.models import Action, ReviewCycle
 from tests.factories import MembershipFactory, PledgeFactory
+from tests.support.migration_data import reload_migration_data
 
-# serialized_rollback: the flush after a transactional test would otherwise take the pledge text with it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def migration_data():
+    reload_migration_data()
 
 
 def press_on(page, locator, key="Enter"):

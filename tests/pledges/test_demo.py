@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from organisations.models import Organisation
-from pledges.models import Pledge
+from pledges.models import Pledge, ReviewCycle
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +27,11 @@ def test_seed_demo_if_empty_leaves_existing_data_alone():
     Organisation.objects.create(name="Existing partner", slug="existing-partner", sector="other")
     call_command("seed_demo", if_empty=True)
     assert Organisation.objects.count() == 1
+
+
+def test_seed_demo_has_review_history_and_reviews_due_soon_and_overdue():
+    call_command("seed_demo")
+    today = timezone.localdate()
+    assert ReviewCycle.objects.reviewed().exists()
+    assert ReviewCycle.objects.overdue(on=today).exists()
+    assert ReviewCycle.objects.due_within(on=today, days=30).exists()
