@@ -276,6 +276,30 @@ def test_the_team_sees_cycles_due_soon_overdue_with_reminders_and_recently_revie
     assert later.organisation.name not in response.content.decode()
 
 
+def test_the_team_reviews_page_makes_the_same_number_of_queries_for_few_or_many_cycles(
+    client, programme_team_member
+):
+    today = timezone.localdate()
+
+    def add_cycles(count):
+        for offset in range(count):
+            PledgeFactory(approved=True, signed_on=today - relativedelta(months=12, days=offset - 10))
+            reviewed = PledgeFactory(approved=True, signed_on=today - relativedelta(months=11))
+            answer_every_step(reviewed.cycles.get(), reviewed.created_by)
+            services.record_review(cycle=reviewed.cycles.get(), by=reviewed.created_by)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("team:reviews")).status_code == 200
+        return len(context)
+
+    client.force_login(programme_team_member)
+    add_cycles(2)
+    few = queries()
+    add_cycles(10)
+    assert queries() == few
+
+
 def test_the_team_reads_a_review_sees_the_contacts_and_acknowledges_it(client, programme_team_member, pledge):
     contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
     cycle = pledge.cycles.get()
