@@ -117,7 +117,7 @@ class ActionProgressView(ReviewStepMixin, FormView):
     def get_context_data(self, **kwargs):
         number = self.kwargs["number"]
         back = self.step_url("review_start") if number == 1 else self.step_url("review_progress", number=1)
-        return super().get_context_data(action=self.get_action(), step=number, back_url=back, **kwargs)
+        return super().get_context_data(action=self.get_action(), step=1, back_url=back, **kwargs)
 
     def save(self, form):
         services.save_action_progress(
