@@ -127,6 +127,9 @@ ACCOUNT_RATE_LIMITS = {
 # session that ends mid-journey must never feel like lost work.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
+# Django 6's behaviour now: a website typed as "example.org" means https://example.org.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 CRISPY_TEMPLATE_PACK = "nhsuk"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 
