@@ -99,6 +99,16 @@ class OrganisationDetailsForm(PortalModelForm):
         help_text="Choose all that apply.",
         error_messages={"required": "Choose at least one area it serves"},
     )
+    website = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        label="Website (optional)",
+        help_text="For example, https://www.example.org.uk",
+        error_messages={
+            "invalid": "Enter the website address in full, for example https://www.example.org.uk"
+        },
+    )
     logo = LogoField(
         required=False,
         label="Logo (optional)",
@@ -108,9 +118,8 @@ class OrganisationDetailsForm(PortalModelForm):
     class Meta:
         model = Organisation
         fields = ["kind", "sector", "areas", "website", "description", "logo"]
-        labels = {"website": "Website (optional)", "description": "Short description (optional)"}
+        labels = {"description": "Short description (optional)"}
         help_texts = {
-            "website": "For example, https://www.example.org.uk",
             "description": (
                 "One or two sentences about what it does and who it works with. Up to 1,000 characters."
             ),
