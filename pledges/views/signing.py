@@ -103,6 +103,8 @@ class OrganisationStepView(TemplateView):
             )
         return super().get_context_data(
             form=form,
+            step_number=1,
+            step_count=len(STEPS) + 1,
             results=results,
             query=form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
             **kwargs,
@@ -145,6 +147,7 @@ class NewOrganisationView(FormView):
 
     template_name = "pledges/signing/organisation_new.html"
     form_class = OrganisationForm
+    extra_context = {"step_number": 1, "step_count": len(STEPS) + 1}
 
     def get_initial(self):
         return {"name": self.request.GET.get("name", "")[:200]}

@@ -7,10 +7,15 @@ from django.core import mail
 
 from pledges.models import OutboxEmail, Pledge
 from tests.factories import UserFactory
+from tests.support.migration_data import reload_migration_data
 
-# serialized_rollback: each test starts with the rows the data migrations load
-# (areas, the pledge text), which a transactional test before it may have flushed.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def migration_data(transactional_db):
+    reload_migration_data()
+
 
 PASSWORD = "a-long-test-password"
 

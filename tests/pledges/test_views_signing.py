@@ -370,3 +370,16 @@ def test_check_your_answers_uses_the_same_number_of_queries_however_much_there_i
     pledge.organisation.areas.set(Area.objects.all())
     with django_assert_max_num_queries(len(small.captured_queries)):
         signed_in.get(url("sign_check", pledge))
+
+
+def test_searching_organisations_uses_the_same_number_of_queries_however_many_match(
+    signed_in, django_assert_max_num_queries
+):
+    OrganisationFactory(name="Bristol Mind")
+    with django_assert_max_num_queries(10) as few:
+        signed_in.get(reverse("pledges:sign_organisation"), {"q": "bristol"})
+    for n in range(6):
+        PledgeFactory(organisation__name=f"Bristol Partner {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = signed_in.get(reverse("pledges:sign_organisation"), {"q": "bristol"}).content.decode()
+    assert "Bristol Partner 5" in page
