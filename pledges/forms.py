@@ -1,5 +1,6 @@
 """Forms for pledges. Views validate with these and hand the cleaned data to a service."""
 
+from crispy_forms.layout import Fieldset, Layout
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
@@ -125,8 +126,7 @@ class SignatoryForm(PortalModelForm):
         }
         help_texts = {
             "signatory_job_title": "For example, Chief Executive, Chair of the Board or Service Manager.",
-            "leader_name": "Only if you are signing on your leader's behalf.",
-            "leader_job_title": "Only if you are signing on your leader's behalf.",
+            "leader_job_title": "For example, Chief Executive or Chair.",
         }
         error_messages = {
             "signatory_name": {
@@ -147,6 +147,13 @@ class SignatoryForm(PortalModelForm):
         self.fields["signatory_job_title"].required = True
         self.fields["signatory_name"].widget.attrs["autocomplete"] = "name"
         self.fields["signatory_job_title"].widget.attrs["autocomplete"] = "organization-title"
+        # Shown to everyone (no JavaScript reveal needed), grouped so it is clear they are conditional.
+        self.helper.layout = Layout(
+            "signatory_name",
+            "signatory_job_title",
+            "signatory_role",
+            Fieldset("If you are signing on your leader's behalf", "leader_name", "leader_job_title"),
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from pledges.models import OutboxEmail, Pledge
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
 from tests.support.migration_data import reload_migration_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -169,9 +169,41 @@ def test_a_leader_who_leaves_halfway_finds_their_draft_intact_after_signing_in_a
     assert page.url.endswith("/my/")
     assert "Not yet submitted" in page.inner_text("main")
     assert_accessible(page)
+    activate(page, page.get_by_role("link", name=re.compile("Edit your organisation's details")))
+    assert_accessible(page)
+    activate(page, page.get_by_role("link", name="Back"))
     activate(page, page.get_by_role("link", name=re.compile("Continue your pledge")))
     assert page.url.endswith("/commitments/")
     activate(page, page.get_by_role("link", name="Back"))
     assert page.locator("input[name=signatory_name]").input_value() == "Dee Barnes"
     assert page.locator("input[name=signatory_job_title]").input_value() == "Chair"
     assert page.locator("#id_signatory_role_0").is_checked()
+
+
+def test_possible_duplicates_and_organisations_already_pledged_are_explained_accessibly(
+    page, assert_accessible
+):
+    PledgeFactory(approved=True, organisation__name="Southmead Development Trust")
+    free = OrganisationFactory(name="Southmead Youth Centre", website="https://southmead-youth.example.org")
+    user = UserFactory()
+    page.goto("/accounts/login/?next=/pledge/sign/organisation/")
+    sign_in(page, user.email)
+
+    type_into(page, "input[name=q]", "southmead")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "This organisation already has a pledge" in page.inner_text("main")
+    assert_accessible(page)
+
+    activate(page, page.get_by_role("link", name="Add your organisation"))
+    type_into(page, "input[name=name]", "The Southmead Youth Centre Ltd")
+    press(page, "#id_kind_0")
+    page.locator("select[name=sector]").focus()
+    page.keyboard.type("Vol")
+    press(page, "#id_areas_0")
+    continue_(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Is your organisation one of these?"
+    assert_accessible(page)
+    activate(page, page.get_by_role("button", name=f"Yes, choose {free.name}"))
+    assert page.url.endswith("/about-you/")
+    assert Pledge.objects.get(organisation=free).created_by == user
