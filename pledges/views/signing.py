@@ -20,14 +20,14 @@ from pledges import services
 from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, PublishingForm, SignatoryForm
 from pledges.models import ActionTheme, Pledge, PledgeVersion
 
-# The pledge-scoped steps in order: (url name, title). The organisation step comes first.
+# The steps of a started pledge, in order, by url name. The organisation step comes first.
 STEPS = [
-    ("sign_about_you", "About you"),
-    ("sign_commitments", "The eight commitments"),
-    ("sign_actions", "Your two actions"),
-    ("sign_publishing", "Publishing choices"),
-    ("sign_check", "Check your answers"),
-    ("sign_declaration", "Declaration"),
+    "sign_about_you",
+    "sign_commitments",
+    "sign_actions",
+    "sign_publishing",
+    "sign_check",
+    "sign_declaration",
 ]
 STEP_FOR_MISSING_ANSWER = {
     "about_you": "sign_about_you",
@@ -70,16 +70,16 @@ class SignStartView(TemplateView):
                 .first()
             )
         next_query = f"?next={organisation_step_url()}"
+        if draft:
+            start_url = reverse("pledges:sign_continue", kwargs={"pk": draft.pk})
+        elif user.is_authenticated:
+            start_url = organisation_step_url()
+        else:  # allauth brings them back here, to the organisation step, once their email is verified
+            start_url = reverse("account_signup") + next_query
         return super().get_context_data(
             commitments=list(version.commitments.all()) if version else [],
             draft=draft,
-            start_url=(
-                reverse("pledges:sign_continue", kwargs={"pk": draft.pk})
-                if draft
-                else organisation_step_url()
-                if user.is_authenticated
-                else reverse("account_signup") + next_query
-            ),
+            start_url=start_url,
             sign_in_url=reverse("account_login") + next_query,
             review_target_working_days=settings.REVIEW_TARGET_WORKING_DAYS,
             **kwargs,
@@ -106,7 +106,7 @@ class OrganisationStepView(TemplateView):
             step_number=1,
             step_count=len(STEPS) + 1,
             results=results,
-            query=form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
+            query=form.cleaned_data["q"] if results is not None else "",
             **kwargs,
         )
 
@@ -195,22 +195,19 @@ class PledgeStepMixin(LoginRequiredMixin):
     def next_url(self):
         if self.returning_to_check:
             return step_url("sign_check", self.pledge)
-        names = [name for name, _ in STEPS]
-        return step_url(names[names.index(self.step) + 1], self.pledge)
+        return step_url(STEPS[STEPS.index(self.step) + 1], self.pledge)
 
     def back_url(self):
         if self.returning_to_check:
             return step_url("sign_check", self.pledge)
-        names = [name for name, _ in STEPS]
-        index = names.index(self.step)
-        return step_url(names[index - 1], self.pledge) if index else reverse("pledges:my_pledges")
+        index = STEPS.index(self.step)
+        return step_url(STEPS[index - 1], self.pledge) if index else reverse("pledges:my_pledges")
 
     def get_context_data(self, **kwargs):
-        names = [name for name, _ in STEPS]
         return super().get_context_data(
             pledge=self.pledge,
             back_url=self.back_url(),
-            step_number=names.index(self.step) + 2,  # the organisation was step 1
+            step_number=STEPS.index(self.step) + 2,  # the organisation was step 1
             step_count=len(STEPS) + 1,
             **kwargs,
         )
