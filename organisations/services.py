@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.utils.text import slugify
 
 from .models import Organisation
@@ -97,7 +98,11 @@ def find_possible_duplicates(*, name, website="", limit=10):
         conditions |= Q(website__icontains=domain)
     if not conditions:
         return []
-    candidates = Organisation.objects.filter(conditions).with_live_pledge_flag().order_by("name")[:200]
+    # Shortest names first: a name equal to this one once normalised contains all its words and
+    # little else, so it is among the first candidates even when thousands share a common word.
+    candidates = (
+        Organisation.objects.filter(conditions).with_live_pledge_flag().order_by(Length("name"), "name")[:200]
+    )
     matches = [
         organisation
         for organisation in candidates

@@ -78,6 +78,15 @@ def test_finding_duplicates_takes_one_query_however_many_organisations_there_are
     assert [o.name for o in found] == ["Bristol City Council"]
 
 
+def test_a_match_is_found_even_when_hundreds_of_names_share_its_words():
+    Organisation.objects.bulk_create(
+        Organisation(name=f"Aardvark Community Group {n}", slug=f"aardvark-{n}", sector="vcse")
+        for n in range(300)
+    )
+    wanted = OrganisationFactory(name="Zebra Community Group")
+    assert services.find_possible_duplicates(name="The Zebra Community Group Ltd") == [wanted]
+
+
 def test_updating_an_organisation_changes_its_details_not_its_name_and_re_renders_the_directory(
     django_capture_on_commit_callbacks,
 ):
