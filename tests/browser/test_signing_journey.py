@@ -7,14 +7,8 @@ from django.core import mail
 
 from pledges.models import OutboxEmail, Pledge
 from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
-from tests.support.migration_data import reload_migration_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def migration_data(transactional_db):
-    reload_migration_data()
 
 
 PASSWORD = "a-long-test-password"

@@ -11,7 +11,6 @@ from organisations.models import Area, Membership, Organisation
 from pledges import services
 from pledges.models import ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent, PledgeVersion
 from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
-from tests.support.migration_data import reload_migration_data
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +265,6 @@ def test_a_draft_agreed_before_the_wording_changed_must_agree_again_before_submi
 @pytest.mark.django_db(transaction=True)
 def test_two_submissions_at_the_same_moment_give_one_submission():
     """Two requests racing (a double click): the row lock makes the second see it already submitted."""
-    reload_migration_data()  # a transactional test may run after another's flush
     pledge = PledgeFactory()
     barrier = threading.Barrier(2)
     outcomes = []
