@@ -10,14 +10,8 @@ from django.utils import timezone
 from pledges import services
 from pledges.models import Action, ReviewCycle
 from tests.factories import MembershipFactory, PledgeFactory
-from tests.support.migration_data import reload_migration_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def migration_data():
-    reload_migration_data()
 
 
 def press_on(page, locator, key="Enter"):
@@ -40,7 +34,6 @@ def test_a_partner_completes_the_review_from_the_reminder_email_by_keyboard(
     page, live_server, settings, assert_accessible
 ):
     settings.SITE_URL = live_server.url
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     today = timezone.localdate()
     pledge = PledgeFactory(approved=True, signed_on=today - relativedelta(months=12))
     cycle = pledge.cycles.get()
@@ -113,13 +106,8 @@ def sign_in(page, email):
 
 
 def test_your_pledge_contacts_and_the_team_reviews_pages_are_accessible(
-    page, settings, assert_accessible, programme_team_member
+    page, assert_accessible, programme_team_member
 ):
-    # Fast hashing for the partners made here; the team member's password was hashed as usual.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
     pledge = PledgeFactory(approved=True, signed_on=timezone.localdate() - relativedelta(months=12, days=20))
     contact = MembershipFactory(organisation=pledge.organisation, role="contact")
     services.send_due_reminders()

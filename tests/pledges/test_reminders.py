@@ -18,16 +18,9 @@ from pledge_portal.celery import app as celery_app
 from pledges import services, tasks
 from pledges.models import OutboxEmail, Pledge, Reminder, ReviewCycle
 from tests.factories import MembershipFactory, PledgeFactory
-from tests.support.migration_data import reload_migration_data
 
 UPCOMING, DUE, OVERDUE, ESCALATION = Reminder.Kind.values
 DUE_ON = datetime.date(2027, 6, 15)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Hundreds of users are made here; the default hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def approved_pledge(due_on=DUE_ON, **kwargs):
@@ -189,13 +182,7 @@ def test_the_sweeps_queries_are_bounded_per_batch_not_per_cycle(due_cycles, djan
     assert OutboxEmail.objects.count() == 2 * (due_cycles + len(pledges[::3]))
 
 
-@pytest.fixture
-def committed_data(transactional_db):
-    """For tests whose data must really be committed (threads, a real worker)."""
-    reload_migration_data()
-
-
-@pytest.mark.usefixtures("committed_data")
+@pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_send_each_reminder_exactly_once():
     pledges = [approved_pledge() for _ in range(40)]
     start = threading.Barrier(2)
@@ -225,7 +212,7 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once():
 
 
 def test_with_the_broker_down_the_sweep_records_reminders_and_the_outbox_sweep_sends_them_once_later(
-    committed_data, request
+    transactional_db, request
 ):
     pledges = [approved_pledge(due_on=timezone.localdate()) for _ in range(2)]
     request.getfixturevalue("broker_down")
@@ -245,7 +232,7 @@ def test_with_the_broker_down_the_sweep_records_reminders_and_the_outbox_sweep_s
     assert services.send_due_reminders()[DUE] == 0
 
 
-def test_the_beat_task_invoked_by_name_on_a_real_worker_sends_due_reminders(committed_data, celery_worker):
+def test_the_beat_task_invoked_by_name_on_a_real_worker_sends_due_reminders(celery_worker):
     pledge = approved_pledge(due_on=timezone.localdate())
     celery_app.send_task("pledges.tasks.send_review_reminders")
     assert wait_for(lambda: OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).exists())

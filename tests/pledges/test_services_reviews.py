@@ -16,11 +16,6 @@ from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def complete_review(cycle, by, *, continue_first=True):
     """Answer every step of the review of `cycle` as `by`, without submitting it."""
     for number in (1, 2):

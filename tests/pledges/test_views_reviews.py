@@ -14,11 +14,6 @@ from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def pledge():
     return PledgeFactory(approved=True)
