@@ -115,7 +115,6 @@ class AcceptInvitationView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             invitation=invitation,
-            now=timezone.now(),
             is_pending=bool(invitation and invitation.is_pending(now=timezone.now())),
             email_matches=bool(invitation and invitation.email.casefold() == user.email.casefold()),
             **kwargs,
