@@ -440,20 +440,16 @@ def save_next_action(
     """Save (as a draft, with no cycle yet) the partner's action `number` for the coming year."""
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
-        action, _ = Action.objects.update_or_create(
+        return _write_draft_action(
             pledge=cycle.pledge,
-            cycle=None,
             number=number,
-            defaults={
-                "theme": theme,
-                "title": title,
-                "description": description,
-                "is_continuing": is_continuing,
-                "target_date": target_date,
-            },
+            theme=theme,
+            title=title,
+            description=description,
+            is_continuing=is_continuing,
+            commitments=commitments,
+            target_date=target_date,
         )
-        action.commitments.set(commitments)
-    return action
 
 
 def continue_action(*, cycle, number, by):
@@ -461,16 +457,22 @@ def continue_action(*, cycle, number, by):
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
         current = cycle.actions.prefetch_related("commitments").get(number=number)
-        return save_next_action(
-            cycle=cycle,
-            by=by,
+        return _write_draft_action(
+            pledge=cycle.pledge,
             number=number,
             theme=current.theme,
             title=current.title,
             description=current.description,
             is_continuing=True,
             commitments=list(current.commitments.all()),
+            target_date=None,  # last year's target has passed; the partner can set a new one
         )
+
+
+def _write_draft_action(*, pledge, number, commitments, **fields):
+    action, _ = Action.objects.update_or_create(pledge=pledge, cycle=None, number=number, defaults=fields)
+    action.commitments.set(commitments)
+    return action
 
 
 def next_due_on(cycle):
