@@ -475,6 +475,21 @@ def _write_draft_action(*, pledge, number, commitments, **fields):
     return action
 
 
+def review_answers(cycle):
+    """The partner's answers so far, and the steps (name, action number) still to answer."""
+    current = list(cycle.actions.select_related("theme").prefetch_related("commitments").order_by("number"))
+    drafts = {
+        action.number: action
+        for action in Action.objects.filter(pledge=cycle.pledge_id, cycle__isnull=True)
+        .select_related("theme")
+        .prefetch_related("commitments")
+    }
+    missing = [("progress", action.number) for action in current if not action.progress] + [
+        ("next_action", number) for number in (1, 2) if number not in drafts
+    ]
+    return {"current_actions": current, "next_actions": [drafts.get(n) for n in (1, 2)], "missing": missing}
+
+
 def next_due_on(cycle):
     """When the cycle after `cycle` is due: a year on, counted from the pledge's signing.
 
@@ -498,11 +513,13 @@ def record_review(*, cycle, by):
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
         pledge = cycle.pledge
-        if any(not action.progress for action in cycle.actions.all()):
+        answers = review_answers(cycle)
+        missing_steps = {step for step, _ in answers["missing"]}
+        if "progress" in missing_steps:
             raise PledgeStateError("Tell us how each action went before you submit the review.")
-        next_actions = list(Action.objects.filter(pledge=pledge, cycle__isnull=True).order_by("number"))
-        if len(next_actions) != 2:
+        if "next_action" in missing_steps:
             raise PledgeStateError("Set your two actions for the coming year before you submit the review.")
+        next_actions = answers["next_actions"]
         if cycle.publish_progress is None:
             cycle.publish_progress = bool(pledge.publish_actions)
         cycle.reviewed_at = timezone.now()

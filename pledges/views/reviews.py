@@ -30,6 +30,11 @@ from pledges.review_forms import (
 )
 
 STEPS = 5
+# Each step the partner has still to answer: what to tell them, and the page that asks it.
+MISSING_STEPS = {
+    "progress": ("Say how action {number} went", "review_progress"),
+    "next_action": ("Set action {number} for the coming year", "review_next_action"),
+}
 
 
 class ReviewMixin(LoginRequiredMixin):
@@ -231,35 +236,18 @@ class ReviewPublishingView(ReviewStepMixin, FormView):
         return self.step_url("review_check")
 
 
-def review_answers(cycle):
-    """Everything the partner has answered so far, and which steps still need an answer."""
-    current = list(cycle.actions.select_related("theme").prefetch_related("commitments"))
-    drafts = {
-        action.number: action
-        for action in Action.objects.filter(pledge=cycle.pledge, cycle__isnull=True)
-        .select_related("theme")
-        .prefetch_related("commitments")
-    }
-    missing = [
-        (f"Say how action {action.number} went", "review_progress", action.number)
-        for action in current
-        if not action.progress
-    ] + [
-        (f"Set action {number} for the coming year", "review_next_action", number)
-        for number in (1, 2)
-        if number not in drafts
-    ]
-    return {"current_actions": current, "next_actions": [drafts.get(n) for n in (1, 2)], "missing": missing}
-
-
 class ReviewCheckView(ReviewStepMixin, FormView):
     template_name = "pledges/reviews/check.html"
     form_class = SubmitReviewForm
 
     def get_context_data(self, **kwargs):
-        answers = review_answers(self.cycle)
+        answers = services.review_answers(self.cycle)
         answers["missing"] = [
-            (text, self.step_url(name, number=number)) for text, name, number in answers["missing"]
+            (
+                MISSING_STEPS[step][0].format(number=number),
+                self.step_url(MISSING_STEPS[step][1], number=number),
+            )
+            for step, number in answers["missing"]
         ]
         publish = self.cycle.publish_progress
         return super().get_context_data(
@@ -338,7 +326,6 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         cycle = self.cycle
-        answers = review_answers(cycle) if not cycle.reviewed_at else None
         next_cycle = None
         if cycle.reviewed_at:
             next_cycle = (
@@ -352,7 +339,6 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
             today=timezone.localdate(),
             actions=list(cycle.actions.select_related("theme").prefetch_related("commitments")),
             next_cycle=next_cycle,
-            draft=answers,
             people=list(
                 Membership.objects.filter(organisation=cycle.pledge.organisation_id)
                 .select_related("user")
