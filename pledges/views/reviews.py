@@ -5,6 +5,7 @@ every change is a POST that calls one service.
 """
 
 import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib import messages
@@ -315,14 +316,15 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
     template_name = "pledges/reviews/team/review_detail.html"
     form_class = AcknowledgeReviewForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.cycle = get_object_or_404(
+    @cached_property
+    def cycle(self):
+        # Looked up only after the mixins have checked sign-in and team membership.
+        return get_object_or_404(
             ReviewCycle.objects.select_related(
                 "pledge__organisation", "reviewed_by", "acknowledged_by"
             ).prefetch_related("reminders"),
-            pk=kwargs["cycle_id"],
+            pk=self.kwargs["cycle_id"],
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         cycle = self.cycle
@@ -336,7 +338,6 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
         return super().get_context_data(
             cycle=cycle,
             pledge=cycle.pledge,
-            today=timezone.localdate(),
             actions=list(cycle.actions.select_related("theme").prefetch_related("commitments")),
             next_cycle=next_cycle,
             people=list(

@@ -316,3 +316,9 @@ def test_the_team_reads_a_review_sees_the_contacts_and_acknowledges_it(client, p
     cycle.refresh_from_db()
     assert cycle.acknowledged_by == programme_team_member
     assert cycle.acknowledgement_message == "Thank you, inspiring."
+
+
+def test_the_team_review_page_asks_for_sign_in_before_saying_whether_a_cycle_exists(client):
+    response = client.get(reverse("team:review_detail", kwargs={"cycle_id": 999999}))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
