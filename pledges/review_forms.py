@@ -25,7 +25,10 @@ class ActionProgressForm(PortalModelForm):
             "what_helped": "What helped, or got in the way? (optional)",
         }
         help_texts = {
-            "what_happened": "A few sentences about what you did and what changed.",
+            "what_happened": (
+                "A few sentences about what you did and what changed. It is shown on your partner page "
+                "only if you choose to show your progress."
+            ),
             "what_helped": "Anything others could learn from. Setbacks are part of the journey too.",
         }
         error_messages = {"what_happened": {"required": "Tell us briefly what happened"}}
@@ -62,7 +65,10 @@ class ReviewPublishingForm(PortalForm):
         coerce=lambda value: value in (True, "True"),
         widget=forms.RadioSelect,
         label="Can we show the progress of your actions publicly?",
-        help_text="What happened and what helped stay private either way. You can change this later.",
+        help_text=(
+            "Showing it means how far each action got, what happened and what helped. Your message to the "
+            "programme team always stays private. To change your choice later, email the programme team."
+        ),
         error_messages={"required": "Choose whether to show your progress publicly"},
     )
 
