@@ -1,11 +1,13 @@
 """A partner's contacts: invitations by email, accepted only by that address, withdrawn, expired, removed."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -217,3 +219,32 @@ def test_withdrawing_an_invitation_from_the_page(client, pledge, signatory):
     )
     invitation.refresh_from_db()
     assert invitation.revoked_by == signatory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_removing_each_other_at_once_leave_one_contact():
+    pledge = PledgeFactory(approved=True)
+    first = Membership.objects.get(organisation=pledge.organisation)
+    second = MembershipFactory(organisation=pledge.organisation, role="contact")
+    start = threading.Barrier(2)
+    refused = []
+
+    def remove(membership, by):
+        try:
+            start.wait()
+            services.remove_contact(membership=membership, by=by)
+        except services.ContactError as error:
+            refused.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=remove, args=(first, second.user)),
+        threading.Thread(target=remove, args=(second, first.user)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Membership.objects.filter(organisation=pledge.organisation).count() == 1
+    assert len(refused) == 1

@@ -1,13 +1,14 @@
 """Recording an annual review: the next cycle, new actions, progress, emails, and what is refused."""
 
 import datetime
+import threading
 
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from pledges import services
 from pledges.models import Action, ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent, ReviewCycle
@@ -224,3 +225,31 @@ def test_only_the_team_can_acknowledge_and_only_a_submitted_review(pledge, progr
     services.record_review(cycle=cycle, by=pledge.created_by)
     with pytest.raises(services.PledgeStateError, match="Only the programme team"):
         services.acknowledge_review(cycle=cycle, by=pledge.created_by)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_submitting_the_review_at_once_start_one_next_cycle():
+    pledge = PledgeFactory(approved=True)
+    contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
+    cycle = pledge.cycles.get()
+    complete_review(cycle, contact)
+    start = threading.Barrier(2)
+    refused = []
+
+    def submit(by):
+        try:
+            start.wait()
+            services.record_review(cycle=cycle, by=by)
+        except services.PledgeStateError as error:
+            refused.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(by,)) for by in (pledge.created_by, contact)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(refused) == 1
+    assert list(pledge.cycles.values_list("number", flat=True)) == [1, 2]
+    assert pledge.events.filter(kind=PledgeEvent.Kind.REVIEWED).count() == 1
