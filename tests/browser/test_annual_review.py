@@ -130,6 +130,10 @@ def test_your_pledge_contacts_and_the_team_reviews_pages_are_accessible(
         page.keyboard.press("Enter")
     assert "colleague@example.org" in page.inner_text("main")
     assert_accessible(page)
+    [invitation] = [m for m in mail.outbox if m.to == ["colleague@example.org"]]
+    page.goto(re.search(r"/my/invitations/\S+/", invitation.body).group(0))
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in with the invited email address"
+    assert_accessible(page)
     page.goto(f"/my/organisations/{pledge.organisation_id}/contacts/{contact.pk}/remove/")
     assert_accessible(page)
 
