@@ -214,7 +214,7 @@ class ReviewCycleQuerySet(models.QuerySet):
         return self.awaiting_review().filter(due_on__lt=on)
 
     def reviewed_since(self, since):
-        return self.filter(reviewed_at__gte=since)
+        return self.reviewed().filter(reviewed_at__gte=since)
 
     def due_for_reminder(self, *, on, kind=None):
         """Cycles that should get reminder `kind` (or any kind) in a sweep on `on`.
@@ -272,10 +272,6 @@ class ReviewCycle(models.Model):
 
     def __str__(self):
         return f"{self.pledge.organisation}: year {self.number}"
-
-    @property
-    def is_reviewed(self):
-        return self.reviewed_at is not None
 
     def days_overdue(self, *, on):
         return max((on - self.due_on).days, 0)
@@ -374,12 +370,12 @@ class Reminder(models.Model):
         offsets = settings.REVIEW_REMINDER_OFFSETS
         condition = Q(due_on__lte=on - datetime.timedelta(days=offsets[kind]))
         if kind in cls.PARTNER_KINDS:
-            later = cls.PARTNER_KINDS[cls.PARTNER_KINDS.index(kind) :]
-            if len(later) > 1:
-                condition &= Q(due_on__gt=on - datetime.timedelta(days=offsets[later[1]]))
+            this_and_later = cls.PARTNER_KINDS[cls.PARTNER_KINDS.index(kind) :]
+            if len(this_and_later) > 1:
+                condition &= Q(due_on__gt=on - datetime.timedelta(days=offsets[this_and_later[1]]))
         else:
-            later = (kind,)
-        recorded = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind__in=later))
+            this_and_later = (kind,)
+        recorded = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind__in=this_and_later))
         return condition & ~Q(recorded)
 
 
