@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import partner, signing
+from .views import partner, signing, withdrawal
 
 app_name = "pledges"
 
@@ -14,6 +14,11 @@ signing_urls = [
 # "Your pledge": the partner's own view of its pledge, contacts and withdrawal.
 partner_urls = [
     path("my/", partner.MyPledgesView.as_view(), name="my_pledges"),
+    path(
+        "my/pledges/<int:pk>/withdraw/",
+        withdrawal.WithdrawOwnPledgeView.as_view(),
+        name="withdraw_own_pledge",
+    ),
 ]
 
 # The annual review of a partner's two actions.
