@@ -50,7 +50,7 @@ def build_dashboard(*, today=None):
             "signed-by-month",
             "Partners signed each month",
             "Month",
-            [Row(row["month"].strftime("%B %Y"), row["count"]) for row in Pledge.objects.signed_by_month()],
+            _every_month(Pledge.objects.signed_by_month()),
             "Pledges approved in each month, including any withdrawn since.",
         ),
         Figure(
