@@ -1,0 +1,104 @@
+"""In a real browser: a reviewer asks for changes, the signatory resubmits, the reviewer approves."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from pledges import services
+from pledges.models import Pledge, PledgeEvent
+from tests.factories import PledgeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-test-password"  # UserFactory's
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 is slow on purpose; every factory-built user would cost a fraction of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/my/$"))
+
+
+def resubmit(pledge, *, new_title):
+    """The signatory edits an action and sends the pledge again.
+
+    Stands in for the signing journey's edit-and-resubmit pages, which are built
+    in the signing branch: after merge, drive those pages here instead.
+    """
+    with transaction.atomic():
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        pledge.actions.filter(number=1).update(title=new_title)
+        pledge.submitted_at = timezone.now()
+        services.change_status(
+            pledge=pledge,
+            to=Pledge.Status.SUBMITTED,
+            by=pledge.created_by,
+            kind=PledgeEvent.Kind.RESUBMITTED,
+            allowed_from=(Pledge.Status.CHANGES_REQUESTED,),
+        )
+
+
+def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
+    page, browser, live_server, programme_team_member, assert_accessible
+):
+    oldest = PledgeFactory(submitted=True, submitted_at=timezone.now() - timedelta(days=20))
+    PledgeFactory(submitted=True)
+
+    sign_in(page, programme_team_member.email)
+    page.goto("/review/")
+    assert page.get_by_role("heading", level=1).count() == 1
+    expect(page.get_by_role("link", name="Waiting for review")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_text("Overdue", exact=True)).to_have_count(1)
+    assert_accessible(page)
+
+    page.locator("main tbody tr").first.get_by_role("link").click()
+    page.wait_for_url(f"**/review/{oldest.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(oldest.organisation.name)
+    assert_accessible(page)
+
+    message = "Please say which team will lead your first action."
+    page.get_by_label("What should the signatory change?").fill(message)
+    page.get_by_role("button", name="Ask for changes").click()
+    expect(
+        page.get_by_text("Changes requested. The signatory has been emailed your message.")
+    ).to_be_visible()
+    expect(page.get_by_text(message).first).to_be_visible()
+
+    partner_context = browser.new_context(base_url=live_server.url)
+    partner = partner_context.new_page()
+    partner.set_default_timeout(10_000)
+    sign_in(partner, oldest.created_by.email)
+    expect(partner.get_by_text("Changes requested")).to_be_visible()
+    [email] = [m for m in mail.outbox if m.to == [oldest.created_by.email]]
+    assert message in email.body
+    resubmit(oldest, new_title="Our wellbeing team will set up a steering group")
+    partner_context.close()
+
+    page.goto("/review/")
+    row = page.locator("main tbody tr").filter(has_text=oldest.organisation.name)
+    expect(row.get_by_text("Resubmitted")).to_be_visible()
+    row.get_by_role("link").click()
+    expect(page.get_by_text("Our wellbeing team will set up a steering group")).to_be_visible()
+    page.get_by_role("button", name="Approve pledge").click()
+    expect(page.get_by_text("Pledge approved.")).to_be_visible()
+
+    oldest.refresh_from_db()
+    assert oldest.status == Pledge.Status.APPROVED
+    assert oldest.cycles.get().actions.count() == 2
+
+    page.goto("/review/dashboard/")
+    expect(page.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "page")
+    assert_accessible(page)
