@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from pledges import services
 from pledges.models import Pledge, PledgeEvent
 from tests.factories import PledgeFactory
+from tests.support.reference_data import restore_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +23,11 @@ PASSWORD = "a-long-test-password"  # UserFactory's
 def fast_password_hashing(settings):
     # PBKDF2 is slow on purpose; every factory-built user would cost a fraction of a second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    restore_reference_data()
 
 
 def sign_in(page, email):

@@ -12,6 +12,7 @@ from pledges import services
 from pledges.models import OutboxEmail, Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services import PledgeStateError
 from tests.factories import PledgeFactory, UserFactory
+from tests.support.reference_data import restore_reference_data
 
 
 @pytest.fixture(autouse=True)
@@ -305,9 +306,10 @@ def test_an_internal_note_is_recorded_without_changing_status_or_emailing(progra
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_approving_at_once_make_one_approval_one_event_and_one_email(programme_team_member):
+def test_two_reviewers_approving_at_once_make_one_approval_one_event_and_one_email():
+    restore_reference_data()  # a transactional test run before this one may have flushed it
+    reviewers = UserFactory.create_batch(2)
     pledge = PledgeFactory(submitted=True)
-    second_reviewer = UserFactory()
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -321,7 +323,7 @@ def test_two_reviewers_approving_at_once_make_one_approval_one_event_and_one_ema
         finally:
             connection.close()  # each thread has its own database connection
 
-    threads = [threading.Thread(target=approve, args=(r,)) for r in (programme_team_member, second_reviewer)]
+    threads = [threading.Thread(target=approve, args=(reviewer,)) for reviewer in reviewers]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -210,9 +210,10 @@ def test_the_queue_query_count_does_not_grow_with_the_number_of_pledges(
 ):
     PledgeFactory.create_batch(size, submitted=True, with_actions=False)
     client.force_login(programme_team_member)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8) as queries:
         response = client.get(reverse("team:queue"))
     assert response.status_code == 200
+    print(f"review queue with {size} pledges: {len(queries)} queries")
 
 
 # The pledge's page ----------------------------------------------------------------------
@@ -298,8 +299,9 @@ def test_the_pledge_page_query_count_is_constant(
         )
     PledgeFactory.create_batch(size, organisation__name=lambda: None, with_actions=False) if False else None
     client.force_login(programme_team_member)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(20) as queries:
         assert client.get(reverse("team:pledge", args=[pledge.pk])).status_code == 200
+    print(f"pledge page with {size} notes and earlier pledges: {len(queries)} queries")
 
 
 def test_a_new_programme_team_member_is_added_through_the_group(client, pledge):
