@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
@@ -24,6 +25,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, so allauth's rate limits never leak between tests."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture
