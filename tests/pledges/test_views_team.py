@@ -311,3 +311,11 @@ def test_a_new_programme_team_member_is_added_through_the_group(client, pledge):
     person.groups.add(Group.objects.get(name=PROGRAMME_TEAM_GROUP))
     client.force_login(person)
     assert client.get(reverse("team:queue")).status_code == 200
+
+
+def test_an_unknown_tab_shows_the_waiting_pledges(client, programme_team_member):
+    waiting = PledgeFactory(submitted=True)
+    client.force_login(programme_team_member)
+    response = client.get(reverse("team:queue"), {"status": "nonsense"})
+    assert list(response.context["pledges"]) == [waiting]
+    assert 'href="/review/?status=waiting" aria-current="page"' in response.content.decode()
