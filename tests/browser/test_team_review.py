@@ -108,3 +108,24 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     page.goto("/review/dashboard/")
     expect(page.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "page")
     assert_accessible(page)
+
+
+def test_a_partner_withdraws_its_approved_pledge_from_your_pledge(page, assert_accessible):
+    pledge = PledgeFactory(approved=True)
+    sign_in(page, pledge.created_by.email)
+    page.get_by_role("link", name=f"Withdraw the pledge for {pledge.organisation.name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Withdraw the pledge for {pledge.organisation.name}"
+    )
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Withdraw our pledge").click()
+    expect(page.get_by_text("Say why the pledge is being withdrawn").first).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Why are you withdrawing the pledge?").fill("We are merging with another service.")
+    page.get_by_role("button", name="Withdraw our pledge").click()
+    page.wait_for_url("**/my/")
+    expect(page.get_by_text(f"The pledge for {pledge.organisation.name} is withdrawn.")).to_be_visible()
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.WITHDRAWN
