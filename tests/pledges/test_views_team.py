@@ -1,11 +1,13 @@
 """The programme team's pages: who may reach them, what they show, and thin views over the services."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import PROGRAMME_TEAM_GROUP
-from pledges.models import OutboxEmail, Pledge, PledgeEvent, RejectionReason
+from pledges.models import OutboxEmail, Pledge, PledgeEvent, RejectionReason, working_days_between
 from tests.factories import PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +156,21 @@ def test_the_queue_lists_waiting_pledges_oldest_first_with_days_waiting(
     assert response.content.decode().count("Overdue") == 1
 
 
-def test_the_review_target_comes_from_settings(client, programme_team_member, settings, time_machine):
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        ("2026-11-06", "2026-11-09", 1),  # Friday to Monday
+        ("2026-11-02", "2026-11-09", 5),  # a whole week
+        ("2026-11-07", "2026-11-08", 0),  # a weekend
+        ("2026-11-04", "2026-11-04", 0),
+        ("2026-11-04", "2026-11-25", 15),
+    ],
+)
+def test_working_days_count_monday_to_friday_only(start, end, days):
+    assert working_days_between(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)) == days
+
+
+def test_the_review_target_comes_from_settings(settings, time_machine):
     settings.REVIEW_TARGET_WORKING_DAYS = 2
     time_machine.move_to("2026-11-02 10:00 +00:00")
     pledge = PledgeFactory(submitted=True)
