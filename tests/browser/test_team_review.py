@@ -75,6 +75,13 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     expect(page.get_by_role("heading", level=1)).to_have_text(oldest.organisation.name)
     assert_accessible(page)
 
+    page.get_by_role("button", name="Ask for changes").click()  # nothing written yet
+    expect(
+        page.get_by_role("link", name="Write a message to the signatory saying what to change")
+    ).to_be_visible()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+
     message = "Please say which team will lead your first action."
     page.get_by_label("What should the signatory change?").fill(message)
     page.get_by_role("button", name="Ask for changes").click()
