@@ -20,12 +20,6 @@ PASSWORD = "a-long-test-password"  # UserFactory's
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # PBKDF2 is slow on purpose; every factory-built user would cost a fraction of a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def reference_data(transactional_db):
     restore_reference_data()
 

@@ -14,12 +14,6 @@ from tests.factories import ActionFactory, OrganisationFactory, PledgeFactory, R
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # PBKDF2 is slow on purpose; every factory-built user would cost a fraction of a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def figure(dashboard, slug):
     [found] = [f for f in dashboard["figures"] if f.slug == slug]
     return {row.label: row.count for row in found.rows}

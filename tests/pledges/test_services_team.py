@@ -16,12 +16,6 @@ from tests.factories import PledgeFactory, UserFactory
 from tests.support.reference_data import restore_reference_data
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # PBKDF2 is slow on purpose; every factory-built user would cost a fraction of a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def reason(db):
     return RejectionReason.objects.get(code="not-authorised")
