@@ -11,6 +11,7 @@ from django.core.cache import cache
 from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.support.migration_data import reload_migration_data
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -35,9 +36,21 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Fast password hashes in tests: PBKDF2 is slow on purpose, and every factory-built user pays it."""
+def fast_password_hashing(settings):
+    """Hash test passwords cheaply: every UserFactory hashes one, and PBKDF2 takes most of a second."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """Transactional tests run after another's flush: put back the rows the data migrations made."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server", "celery_worker")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        reload_migration_data()
 
 
 @pytest.fixture

@@ -12,16 +12,10 @@ from playwright.sync_api import expect
 from pledges import services
 from pledges.models import Pledge, PledgeEvent
 from tests.factories import PledgeFactory
-from tests.support.reference_data import restore_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-test-password"  # UserFactory's
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    restore_reference_data()
 
 
 def sign_in(page, email):

@@ -13,7 +13,6 @@ from pledges import services
 from pledges.models import OutboxEmail, Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services import PledgeStateError
 from tests.factories import PledgeFactory, UserFactory
-from tests.support.reference_data import restore_reference_data
 
 
 @pytest.fixture
@@ -302,7 +301,6 @@ def test_an_internal_note_is_recorded_without_changing_status_or_emailing(progra
 
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_approving_at_once_make_one_approval_one_event_and_one_email():
-    restore_reference_data()  # a transactional test run before this one may have flushed it
     reviewers = UserFactory.create_batch(2)
     pledge = PledgeFactory(submitted=True)
     barrier = threading.Barrier(2)
