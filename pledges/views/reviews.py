@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -29,6 +29,7 @@ from pledges.review_forms import (
     ReviewPublishingForm,
     SubmitReviewForm,
 )
+from pledges.views.team import ProgrammeTeamRequiredMixin
 
 STEPS = 5
 # Each step the partner has still to answer: what to tell them, and the page that asks it.
@@ -270,13 +271,6 @@ class ReviewCheckView(ReviewStepMixin, FormView):
 
 
 # The programme team ------------------------------------------------------------
-
-
-class ProgrammeTeamRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Programme team only: people not signed in are asked to sign in; others are refused (403)."""
-
-    def test_func(self):
-        return self.request.user.is_programme_team
 
 
 class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
