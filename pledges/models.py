@@ -93,6 +93,16 @@ class PledgeQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organisation__memberships__user=user)
 
+    def in_directory(self):
+        """Approved pledges: the partners the public directory lists (one per organisation)."""
+        return self.filter(status=Pledge.Status.APPROVED)
+
+    def departed_from_directory(self):
+        """Withdrawn and lapsed pledges of organisations that have no approved pledge now."""
+        return self.filter(status__in=[Pledge.Status.WITHDRAWN, Pledge.Status.LAPSED]).exclude(
+            organisation__pledges__status=Pledge.Status.APPROVED
+        )
+
 
 class Pledge(models.Model):
     """An organisation's pledge, from first draft to approval and beyond."""
@@ -219,6 +229,14 @@ class ReviewCycle(models.Model):
         return f"{self.pledge.organisation}: year {self.number}"
 
 
+class ActionQuerySet(models.QuerySet):
+    def published(self):
+        """Actions of approved pledges whose partner chose to publish them, in a review cycle (not drafts)."""
+        return self.filter(
+            pledge__status=Pledge.Status.APPROVED, pledge__publish_actions=True, cycle__isnull=False
+        )
+
+
 class Action(models.Model):
     """One of a pledge's two actions for a cycle.
 
@@ -252,6 +270,8 @@ class Action(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["pledge", "cycle__number", "number"]
