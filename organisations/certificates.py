@@ -12,6 +12,8 @@ PLEDGE_NAME = "Trauma-Informed Pledge for Partners"
 # fpdf2's core fonts (no font files needed) cover Windows-1252: curly quotes and
 # dashes print as typed; anything else is simplified (see pdf_safe).
 PDF_ENCODING = "windows-1252"
+# Letters NFKD does not split into a base letter and an accent.
+PLAIN_LETTERS = str.maketrans("ŁłĐđĦħıĿŀ", "LlDdHhiLl")
 NHS_BLUE = (0, 94, 184)
 BADGE_NAME_LENGTH = 42
 
@@ -50,9 +52,8 @@ def pdf_safe(text):
         try:
             character.encode(PDF_ENCODING)
         except UnicodeEncodeError:
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c)
-            )
+            decomposed = unicodedata.normalize("NFKD", character.translate(PLAIN_LETTERS))
+            base = "".join(c for c in decomposed if not unicodedata.combining(c))
             try:
                 base.encode(PDF_ENCODING)
             except UnicodeEncodeError:

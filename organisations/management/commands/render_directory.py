@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from organisations import services
 
@@ -12,10 +13,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        snapshot = services.render_directory()
+        count = services.render_directory().partner_count
+        seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Rendered the directory: {snapshot.partner_count} partners "
-                f"in {time.perf_counter() - started:.1f} s."
+                f"Rendered the directory: {count} partner{pluralize(count)} in {seconds:.1f} s."
             )
         )

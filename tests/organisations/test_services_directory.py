@@ -1,0 +1,198 @@
+"""Rendering the directory: idempotent, atomic, harmless when concurrent, and triggered after commit."""
+
+import io
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations import services, tasks
+from organisations.models import DirectoryDeparture, DirectoryEntry, DirectorySnapshot
+from pledges.models import Pledge
+from tests.factories import PledgeFactory, directory_partner
+
+DIRECTORY = reverse("organisations:directory")
+# Transactional tests empty the tables afterwards; serialized rollback restores the
+# pledge text and areas the data migrations loaded, for the tests that follow.
+TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def listed(client):
+    return [entry.name for entry in client.get(DIRECTORY).context["partners"]]
+
+
+def wait_for(condition, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def in_a_thread(target):
+    """Run `target` in a thread with its own database connection, keeping any exception."""
+    errors = []
+
+    def run():
+        try:
+            target()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+@pytest.mark.django_db
+def test_rendering_again_with_nothing_new_publishes_the_same_content():
+    directory_partner("Steady Partner")
+    first = services.render_directory()
+    second = services.render_directory()
+    third = services.render_directory()
+    assert third.pk != first.pk
+    assert third.content_hash == second.content_hash == first.content_hash
+    assert third.content_changed_at == first.content_changed_at
+    assert third.partner_count == 1
+    # Old snapshots are cleared away: the current one and the one before it are kept.
+    assert DirectorySnapshot.objects.count() == services.SNAPSHOTS_KEPT
+    assert DirectoryEntry.objects.filter(snapshot__in=[first.pk]).count() == 0
+
+
+@TRANSACTIONAL
+def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commits(client, monkeypatch):
+    directory_partner("Old Partner")
+    services.render_directory()
+    directory_partner("New Partner")
+
+    written, release = threading.Event(), threading.Event()
+    bulk_create = DirectoryDeparture.objects.bulk_create
+
+    def pause_after_writing_entries(*args, **kwargs):
+        result = bulk_create(*args, **kwargs)
+        written.set()
+        release.wait(10)
+        return result
+
+    monkeypatch.setattr(DirectoryDeparture.objects, "bulk_create", pause_after_writing_entries)
+    thread, errors = in_a_thread(services.render_directory)
+    try:
+        assert written.wait(10)
+        # The new snapshot and its rows are written but not committed: readers see the old one whole.
+        assert listed(client) == ["Old Partner"]
+        assert client.get(reverse("organisations:partners_json")).json()["count"] == 1
+        assert client.get(reverse("organisations:partner", kwargs={"slug": "new-partner"})).status_code == 404
+    finally:
+        release.set()
+        thread.join(10)
+    assert errors == []
+    assert listed(client) == ["New Partner", "Old Partner"]
+    assert client.get(reverse("organisations:partners_json")).json()["count"] == 2
+
+
+@TRANSACTIONAL
+def test_concurrent_renders_are_harmless(client):
+    for number in range(5):
+        directory_partner(f"Partner {number}")
+    threads = [in_a_thread(services.render_directory) for _ in range(3)]
+    for thread, _ in threads:
+        thread.join(30)
+    assert [errors for _, errors in threads] == [[], [], []]
+    assert listed(client) == [f"Partner {number}" for number in range(5)]
+    current = DirectorySnapshot.objects.current()
+    assert current.entries.count() == 5
+    services.render_directory()
+    assert DirectorySnapshot.objects.count() == services.SNAPSHOTS_KEPT
+
+
+@pytest.mark.django_db
+def test_a_render_is_triggered_only_when_the_change_commits(client, django_capture_on_commit_callbacks):
+    pledge = PledgeFactory(submitted=True, organisation__name="Waiting Partner")
+    services.render_directory()
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        Pledge.objects.filter(pk=pledge.pk).update(
+            status=Pledge.Status.APPROVED, signed_on=timezone.localdate()
+        )
+        services.schedule_directory_render()
+        raise RuntimeError("the approval failed")
+    assert listed(client) == []
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        Pledge.objects.filter(pk=pledge.pk).update(
+            status=Pledge.Status.APPROVED, signed_on=timezone.localdate()
+        )
+        services.schedule_directory_render()
+    assert len(callbacks) == 1
+    assert listed(client) == ["Waiting Partner"]
+
+
+@pytest.mark.django_db
+def test_a_render_requested_before_the_latest_snapshot_was_read_is_skipped():
+    directory_partner("Covered Partner")
+    requested_at = timezone.now()
+    snapshot = services.render_directory()
+    assert services.render_directory(requested_at=requested_at) == snapshot
+    assert DirectorySnapshot.objects.count() == 1
+    later = services.render_directory(requested_at=timezone.now() + timedelta(seconds=1))
+    assert later != snapshot
+
+
+@pytest.mark.django_db
+def test_the_render_task_retries_when_the_database_fails(monkeypatch):
+    directory_partner("Patient Partner")
+    build = services.build_directory
+    calls = []
+
+    def failing_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("the database went away")
+        return build()
+
+    monkeypatch.setattr(services, "build_directory", failing_once)
+    tasks.render_directory.apply()
+    assert len(calls) == 2
+    assert DirectorySnapshot.objects.current().partner_count == 1
+
+
+@pytest.mark.django_db
+def test_the_render_directory_command_renders_and_reports():
+    directory_partner("Command Partner")
+    out = io.StringIO()
+    call_command("render_directory", stdout=out)
+    assert "Rendered the directory: 1 partner in" in out.getvalue()
+    assert DirectorySnapshot.objects.current().partner_count == 1
+
+
+@TRANSACTIONAL
+def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commit(celery_worker, client):
+    pledge = PledgeFactory(submitted=True, organisation__name="Worker Partner")
+    services.render_directory()
+    assert listed(client) == []
+
+    with transaction.atomic():
+        Pledge.objects.filter(pk=pledge.pk).update(
+            status=Pledge.Status.APPROVED, signed_on=timezone.localdate()
+        )
+        services.schedule_directory_render()
+    assert wait_for(lambda: listed(client) == ["Worker Partner"])
+
+    with transaction.atomic():
+        Pledge.objects.filter(pk=pledge.pk).update(
+            status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now()
+        )
+        services.schedule_directory_render()
+    assert wait_for(lambda: listed(client) == [])
+    assert (
+        client.get(reverse("organisations:partner", kwargs={"slug": pledge.organisation.slug})).status_code
+        == 410
+    )
