@@ -164,15 +164,19 @@ class DirectorySnapshot(models.Model):
 
 class DirectoryEntryQuerySet(models.QuerySet):
     def search(self, text):
-        """Partners whose name contains `text`, ignoring case and accents (on PostgreSQL, small typos too)."""
+        """Partners whose name contains `text`, ignoring case and accents."""
         key = search_key(text)
-        if not key:
-            return self
-        matches = models.Q(search_key__contains=key)
-        if connection.vendor == "postgresql":
-            # pg_trgm's word similarity (`%>`), served by the trigram index on search_key.
-            matches |= models.Q(search_key__trigram_word_similar=key)
-        return self.filter(matches)
+        return self.filter(search_key__contains=key) if key else self
+
+    def similar_to(self, text):
+        """Partners with a word in their name like `text` (typos forgiven); PostgreSQL only, else none.
+
+        Uses pg_trgm's word similarity (`%>`), served by the trigram index on search_key.
+        """
+        key = search_key(text)
+        if not key or connection.vendor != "postgresql":
+            return self.none()
+        return self.filter(search_key__trigram_word_similar=key)
 
     def filtered(self, *, sector="", kind="", area="", year=None, theme=""):
         """Narrow by any of the directory's filters; an empty value means "any"."""

@@ -47,8 +47,16 @@ class DirectoryView(TemplateView):
         snapshot = _snapshot(self.request)
         form = DirectoryFilterForm(self.request.GET or None, summary=snapshot.summary)
         search, filters, sort = form.criteria()
-        entries = snapshot.entries.search(search).filtered(**filters).sorted_by(sort).defer("page")
-        page = Paginator(entries, PARTNERS_PER_PAGE).get_page(self.request.GET.get("page"))
+        partners = snapshot.entries.filtered(**filters).sorted_by(sort).defer("page")
+        whole_directory = not (search or filters)
+        paginator = self.paginator(
+            partners.search(search), count=snapshot.partner_count if whole_directory else None
+        )
+        similar = False
+        if search and not paginator.count:
+            # Nothing contains the words typed: offer names like them, for typos ("Bristl").
+            paginator, similar = self.paginator(partners.similar_to(search)), True
+        page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             snapshot=snapshot,
             summary=snapshot.summary,
@@ -58,8 +66,15 @@ class DirectoryView(TemplateView):
             is_filtered=bool(search or filters),
             has_filters=bool(filters),
             search=search,
+            similar=similar,
             **kwargs,
         )
+
+    def paginator(self, partners, count=None):
+        paginator = Paginator(partners, PARTNERS_PER_PAGE)
+        if count is not None:
+            paginator.count = count  # the snapshot knows its size: no need to count the rows
+        return paginator
 
 
 class PartnerView(TemplateView):

@@ -276,7 +276,11 @@ def test_search_on_postgresql_forgives_a_small_typo(client):
     directory_partner("Bristol Mind")
     directory_partner("Weston College")
     services.render_directory()
-    assert names_listed(client, q="bristl") == ["Bristol Mind"]
+    response = client.get(DIRECTORY, {"q": "bristl"})
+    assert [entry.name for entry in response.context["partners"]] == ["Bristol Mind"]
+    assert "No partner names contain “bristl”. These names are similar to it." in response.content.decode()
+    # A name containing the words wins: similar names are only offered when nothing matches.
+    assert names_listed(client, q="bristol") == ["Bristol Mind"]
 
 
 def test_a_search_with_no_results_helps_the_reader(client):
