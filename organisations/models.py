@@ -155,9 +155,6 @@ class DirectorySnapshot(models.Model):
 
     objects = DirectorySnapshotQuerySet.as_manager()
 
-    class Meta:
-        get_latest_by = "data_as_of"
-
     def __str__(self):
         return f"Directory of {self.partner_count} partners, as of {self.data_as_of:%Y-%m-%d %H:%M}"
 
@@ -210,8 +207,9 @@ class DirectoryEntry(models.Model):
     snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="entries")
     slug = models.SlugField(max_length=220, db_index=False)
     name = models.CharField(max_length=200)
-    sort_name = models.CharField(max_length=200)
-    search_key = models.CharField(max_length=200, help_text="The name, case-folded and without accents.")
+    # Text, not CharField(200): case-folding can lengthen a name ("ß" becomes "ss").
+    sort_name = models.TextField()
+    search_key = models.TextField(help_text="The name, case-folded and without accents.")
     kind = models.CharField(max_length=20, choices=Organisation.Kind.choices)
     sector = models.CharField(max_length=20, choices=Organisation.Sector.choices)
     areas = models.JSONField(default=list, help_text="Names of the areas served.")

@@ -75,11 +75,11 @@ def render_directory(*, requested_at=None):
             actions_csv=directory.actions_csv,
         )
         DirectoryEntry.objects.bulk_create(
-            (DirectoryEntry(snapshot=snapshot, **entry) for entry in directory.entries),
+            (DirectoryEntry(snapshot_id=snapshot.pk, **entry) for entry in directory.entries),
             batch_size=ENTRY_BATCH_SIZE,
         )
         DirectoryDeparture.objects.bulk_create(
-            (DirectoryDeparture(snapshot=snapshot, **departure) for departure in directory.departures),
+            (DirectoryDeparture(snapshot_id=snapshot.pk, **departure) for departure in directory.departures),
             batch_size=ENTRY_BATCH_SIZE,
         )
         DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()

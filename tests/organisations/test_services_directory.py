@@ -14,12 +14,16 @@ from django.utils import timezone
 from organisations import services, tasks
 from organisations.models import DirectoryDeparture, DirectoryEntry, DirectorySnapshot
 from pledges.models import Pledge
-from tests.factories import PledgeFactory, directory_partner
+from tests.factories import PledgeFactory, directory_partner, load_reference_data
 
 DIRECTORY = reverse("organisations:directory")
-# Transactional tests empty the tables afterwards; serialized rollback restores the
-# pledge text and areas the data migrations loaded, for the tests that follow.
-TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """A database whose writes really commit, so other threads and a worker see them."""
+    # A transactional test before this one may have emptied the tables the data migrations fill.
+    load_reference_data()
 
 
 def listed(client):
@@ -67,8 +71,9 @@ def test_rendering_again_with_nothing_new_publishes_the_same_content():
     assert DirectoryEntry.objects.filter(snapshot__in=[first.pk]).count() == 0
 
 
-@TRANSACTIONAL
-def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commits(client, monkeypatch):
+def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commits(
+    committed_db, client, monkeypatch
+):
     directory_partner("Old Partner")
     services.render_directory()
     directory_partner("New Partner")
@@ -98,8 +103,7 @@ def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commit
     assert client.get(reverse("organisations:partners_json")).json()["count"] == 2
 
 
-@TRANSACTIONAL
-def test_concurrent_renders_are_harmless(client):
+def test_concurrent_renders_are_harmless(committed_db, client):
     for number in range(5):
         directory_partner(f"Partner {number}")
     threads = [in_a_thread(services.render_directory) for _ in range(3)]
@@ -173,8 +177,9 @@ def test_the_render_directory_command_renders_and_reports():
     assert DirectorySnapshot.objects.current().partner_count == 1
 
 
-@TRANSACTIONAL
-def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commit(celery_worker, client):
+def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commit(
+    committed_db, celery_worker, client
+):
     pledge = PledgeFactory(submitted=True, organisation__name="Worker Partner")
     services.render_directory()
     assert listed(client) == []
