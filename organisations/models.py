@@ -1,5 +1,6 @@
 """Organisations, the areas they serve, and the people who act for them."""
 
+import re
 import unicodedata
 import uuid
 from pathlib import PurePath
@@ -29,6 +30,29 @@ def logo_upload_to(instance, filename):
 
 
 class OrganisationQuerySet(models.QuerySet):
+    def for_member(self, user):
+        """Organisations `user` belongs to: the ones whose details they may change."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+    def name_contains_words(self, text):
+        """Organisations whose name contains every word of `text`, in any order and case."""
+        words = re.findall(r"\w+", text)
+        if not words:
+            return self.none()
+        return self.filter(*(models.Q(name__icontains=word) for word in words))
+
+    def with_live_pledge_flag(self):
+        """Annotate `has_live_pledge`: whether a pledge is drafted, waiting, or approved for it."""
+        from pledges.models import Pledge
+
+        return self.annotate(
+            has_live_pledge=models.Exists(
+                Pledge.objects.filter(organisation=models.OuterRef("pk"), status__in=Pledge.LIVE_STATUSES)
+            )
+        )
+
     def in_directory(self):
         """Partners with an approved pledge: the public directory."""
         from pledges.models import Pledge

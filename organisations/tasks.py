@@ -1,7 +1,5 @@
 """Celery tasks for organisations: rendering the public directory."""
 
-from datetime import datetime
-
 from celery import shared_task
 
 from . import services
@@ -10,6 +8,5 @@ from . import services
 # Retried with backoff (about 1, 2, 4, 8, 16 minutes, jittered) when the database
 # is briefly unavailable; a render is safe to repeat, so retrying is always safe.
 @shared_task(autoretry_for=(Exception,), retry_backoff=60, retry_backoff_max=30 * 60, max_retries=5)
-def render_directory(requested_at=None):
-    """Render the directory; `requested_at` (ISO time of the change) lets a later render cover it."""
-    services.render_directory(requested_at=datetime.fromisoformat(requested_at) if requested_at else None)
+def render_directory():
+    services.render_directory()

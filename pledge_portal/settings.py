@@ -117,6 +117,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -127,6 +128,9 @@ ACCOUNT_RATE_LIMITS = {
 # Long sessions: nothing a partner typed is held in the session, and a
 # session that ends mid-journey must never feel like lost work.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+
+# Django 6's behaviour now: a website typed as "example.org" means https://example.org.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 CRISPY_TEMPLATE_PACK = "nhsuk"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)

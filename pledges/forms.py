@@ -1,12 +1,15 @@
 """Forms for pledges. Views validate with these and hand the cleaned data to a service."""
 
+from crispy_forms.layout import Fieldset, Layout
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
-from pledge_portal.forms import PortalModelForm
+from pledge_portal.forms import PortalForm, PortalModelForm
 
-from .models import Action, ActionTheme, Commitment
+from .models import Action, ActionTheme, Commitment, Pledge
+from .services import names_match
 
 
 class ActionForm(PortalModelForm):
@@ -78,3 +81,151 @@ class ActionForm(PortalModelForm):
         if target and not today <= target <= today + relativedelta(months=12):
             raise forms.ValidationError("Enter a target date within the next 12 months")
         return target
+
+
+# Signing: one form per step of the journey ----------------------------------------
+
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def yes_no_field(label, *, help_text="", required_message):
+    return forms.TypedChoiceField(
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        label=label,
+        help_text=help_text,
+        error_messages={"required": required_message},
+    )
+
+
+class SignatoryForm(PortalModelForm):
+    """Step "About you": the person signing, and their leader when they sign on the leader's behalf."""
+
+    signatory_role = forms.ChoiceField(
+        choices=Pledge.SignatoryRole.choices,
+        widget=forms.RadioSelect,
+        label="Your role in signing",
+        error_messages={"required": "Say whether you are the leader or authorised to sign for them"},
+    )
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "signatory_name",
+            "signatory_job_title",
+            "signatory_role",
+            "leader_name",
+            "leader_job_title",
+        ]
+        labels = {
+            "signatory_name": "Your full name",
+            "signatory_job_title": "Your job title",
+            "leader_name": "Your leader's full name",
+            "leader_job_title": "Your leader's job title",
+        }
+        help_texts = {
+            "signatory_job_title": "For example, Chief Executive, Chair of the Board or Service Manager.",
+            "leader_job_title": "For example, Chief Executive or Chair.",
+        }
+        error_messages = {
+            "signatory_name": {
+                "required": "Enter your full name",
+                "max_length": "Your name must be 200 characters or fewer",
+            },
+            "signatory_job_title": {
+                "required": "Enter your job title",
+                "max_length": "Your job title must be 200 characters or fewer",
+            },
+            "leader_name": {"max_length": "Your leader's name must be 200 characters or fewer"},
+            "leader_job_title": {"max_length": "Your leader's job title must be 200 characters or fewer"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatory_name"].required = True
+        self.fields["signatory_job_title"].required = True
+        self.fields["signatory_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["signatory_job_title"].widget.attrs["autocomplete"] = "organization-title"
+        # Shown to everyone (no JavaScript reveal needed), grouped so it is clear they are conditional.
+        self.helper.layout = Layout(
+            "signatory_name",
+            "signatory_job_title",
+            "signatory_role",
+            Fieldset("If you are signing on your leader's behalf", "leader_name", "leader_job_title"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("signatory_role") == Pledge.SignatoryRole.AUTHORISED:
+            if not cleaned.get("leader_name", "").strip():
+                self.add_error("leader_name", "Enter your leader's full name, as you are signing for them")
+            if not cleaned.get("leader_job_title", "").strip():
+                self.add_error(
+                    "leader_job_title", "Enter your leader's job title, as you are signing for them"
+                )
+        return cleaned
+
+
+class CommitmentsForm(PortalForm):
+    """Step "The eight commitments": one agreement to all eight."""
+
+    agree = forms.BooleanField(
+        label="We agree to all eight Active Commitments",
+        help_text="On behalf of the organisation, exactly as written above.",
+        error_messages={"required": "Confirm that your organisation agrees to all eight commitments"},
+    )
+
+
+class PublishingForm(PortalModelForm):
+    """Step "Publishing choices": what the public directory may show about the pledge."""
+
+    publish_actions = yes_no_field(
+        "Publish your two actions and their progress in the public list of partners?",
+        help_text="If you say no, we publish only that you have signed. You can change this later.",
+        required_message="Say whether we may publish your two actions and their progress",
+    )
+    show_signatory = yes_no_field(
+        "Show your name and job title publicly?",
+        help_text="If you say no, we show only your organisation's name. Most partners say no.",
+        required_message="Say whether we may show your name and job title",
+    )
+    show_logo = yes_no_field(
+        "Show your organisation's logo?",
+        help_text="Only if you have given us a logo.",
+        required_message="Say whether we may show your organisation's logo",
+    )
+
+    class Meta:
+        model = Pledge
+        fields = ["publish_actions", "show_signatory", "show_logo"]
+
+
+class DeclarationForm(PortalForm):
+    """Step "Declaration": the signatory types their full name to sign."""
+
+    submit_label = "Sign and submit the pledge"
+
+    declaration_name = forms.CharField(
+        label="Type your full name to sign",
+        max_length=200,
+        error_messages={"required": "Type your full name to sign the pledge"},
+    )
+
+    def __init__(self, *args, signatory_name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signatory_name = signatory_name
+        # Help text is rendered unescaped by the template pack, so escape the person's name here.
+        self.fields["declaration_name"].help_text = format_html(
+            "The name you gave on the “About you” page: {}.", signatory_name
+        )
+        self.fields["declaration_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_declaration_name(self):
+        typed = self.cleaned_data["declaration_name"]
+        if not names_match(typed, self.signatory_name):
+            raise forms.ValidationError(
+                "Type your full name exactly as you gave it on the “About you” page: %(name)s",
+                params={"name": self.signatory_name},
+            )
+        return typed

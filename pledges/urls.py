@@ -9,11 +9,33 @@ app_name = "pledges"
 # The signing journey, from the start page to the confirmation.
 signing_urls = [
     path("pledge/sign/", signing.SignStartView.as_view(), name="sign_start"),
+    path("pledge/sign/organisation/", signing.OrganisationStepView.as_view(), name="sign_organisation"),
+    path(
+        "pledge/sign/organisation/choose/",
+        signing.ChooseOrganisationView.as_view(),
+        name="sign_choose_organisation",
+    ),
+    path(
+        "pledge/sign/organisation/new/", signing.NewOrganisationView.as_view(), name="sign_new_organisation"
+    ),
+    path("pledge/<int:pk>/continue/", signing.ContinuePledgeView.as_view(), name="sign_continue"),
+    path("pledge/<int:pk>/about-you/", signing.AboutYouView.as_view(), name="sign_about_you"),
+    path("pledge/<int:pk>/commitments/", signing.CommitmentsView.as_view(), name="sign_commitments"),
+    path("pledge/<int:pk>/actions/", signing.ActionsView.as_view(), name="sign_actions"),
+    path("pledge/<int:pk>/publishing/", signing.PublishingView.as_view(), name="sign_publishing"),
+    path("pledge/<int:pk>/check/", signing.CheckAnswersView.as_view(), name="sign_check"),
+    path("pledge/<int:pk>/declaration/", signing.DeclarationView.as_view(), name="sign_declaration"),
+    path("pledge/<int:pk>/submitted/", signing.SubmittedView.as_view(), name="sign_submitted"),
 ]
 
 # "Your pledge": the partner's own view of its pledge, contacts and withdrawal.
 partner_urls = [
     path("my/", partner.MyPledgesView.as_view(), name="my_pledges"),
+    path(
+        "my/organisations/<int:pk>/edit/",
+        partner.EditOrganisationView.as_view(),
+        name="edit_organisation",
+    ),
 ]
 
 # The annual review of a partner's two actions.

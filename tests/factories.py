@@ -1,7 +1,6 @@
 """factory_boy factories for every model the tests build."""
 
 import datetime
-from importlib import import_module
 
 import factory
 from allauth.account.models import EmailAddress
@@ -264,18 +263,3 @@ def bulk_directory_partners(count, *, start=0, created_by=None):
         for number in (1, 2)
     )
     return pledges
-
-
-def load_reference_data():
-    """Load again what the data migrations load: the three areas, and the pledge text with its themes.
-
-    A transactional test empties every table when it ends. Serialized rollback
-    would restore them, but not once Playwright's event loop is running (Django's
-    connections are then context-local, and the serialized copy is out of sight).
-    """
-    from django.apps import apps
-
-    if not Area.objects.exists():
-        import_module("organisations.migrations.0002_load_areas").load_areas(apps, None)
-    if not PledgeVersion.objects.exists():
-        import_module("pledges.migrations.0002_load_pledge_text").load_pledge_text(apps, None)

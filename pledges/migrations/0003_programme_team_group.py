@@ -33,9 +33,10 @@ def create_group(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
+    grant_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+
+def grant_permissions(Group, Permission):
     group, _ = Group.objects.get_or_create(name=GROUP)
     for app_label, models in PERMISSIONS.items():
         for model, actions in models.items():

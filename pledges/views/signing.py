@@ -1,18 +1,397 @@
 """The signing journey: a leader signs the pledge, one step per page."""
 
+from allauth.account.decorators import verified_email_required
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
-from pledges.models import PledgeVersion
+from organisations.forms import OrganisationForm, OrganisationSearchForm
+from organisations.models import Organisation
+from organisations.services import find_possible_duplicates
+from pledges import services
+from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, PublishingForm, SignatoryForm
+from pledges.models import ActionTheme, Pledge, PledgeVersion
+
+# The steps of a started pledge, in order, by url name. The organisation step comes first.
+STEPS = [
+    "sign_about_you",
+    "sign_commitments",
+    "sign_actions",
+    "sign_publishing",
+    "sign_check",
+    "sign_declaration",
+]
+STEP_FOR_MISSING_ANSWER = {
+    "about_you": "sign_about_you",
+    "commitments": "sign_commitments",
+    "actions": "sign_actions",
+    "publishing": "sign_publishing",
+}
+
+
+def step_url(name, pledge):
+    return reverse(f"pledges:{name}", kwargs={"pk": pledge.pk})
+
+
+def continue_url(pledge):
+    """Where to pick an editable pledge up again: its first unanswered step, else Check your answers."""
+    missing = services.missing_answers(pledge)
+    if missing:
+        return step_url(STEP_FOR_MISSING_ANSWER[missing[0][0]], pledge)
+    return step_url("sign_check", pledge)
+
+
+def organisation_step_url():
+    return reverse("pledges:sign_organisation")
 
 
 class SignStartView(TemplateView):
+    """Who may sign, what it means, and a way in: create an account, sign in, or carry on a draft."""
+
     template_name = "pledges/sign_start.html"
 
     def get_context_data(self, **kwargs):
         version = PledgeVersion.objects.current()
+        user = self.request.user
+        draft = None
+        if user.is_authenticated:
+            draft = (
+                Pledge.objects.for_member(user)
+                .filter(status__in=Pledge.EDITABLE_STATUSES)
+                .select_related("organisation")
+                .first()
+            )
+        next_query = f"?next={organisation_step_url()}"
+        if draft:
+            start_url = reverse("pledges:sign_continue", kwargs={"pk": draft.pk})
+        elif user.is_authenticated:
+            start_url = organisation_step_url()
+        else:  # allauth brings them back here, to the organisation step, once their email is verified
+            start_url = reverse("account_signup") + next_query
         return super().get_context_data(
             commitments=list(version.commitments.all()) if version else [],
-            start_url=reverse("account_signup"),
+            draft=draft,
+            start_url=start_url,
+            sign_in_url=reverse("account_login") + next_query,
+            review_target_working_days=settings.REVIEW_TARGET_WORKING_DAYS,
+            **kwargs,
+        )
+
+
+@method_decorator(verified_email_required, name="dispatch")
+class OrganisationStepView(TemplateView):
+    """Step 1: find your organisation by name (a plain GET search), or add a new one."""
+
+    template_name = "pledges/signing/organisation.html"
+
+    def get_context_data(self, **kwargs):
+        form = OrganisationSearchForm(self.request.GET if "q" in self.request.GET else None)
+        results = None
+        if form.is_valid():
+            results = list(
+                Organisation.objects.name_contains_words(form.cleaned_data["q"])
+                .with_live_pledge_flag()
+                .order_by("name")[:20]
+            )
+        return super().get_context_data(
+            form=form,
+            step_number=1,
+            step_count=len(STEPS) + 1,
+            results=results,
+            query=form.cleaned_data["q"] if results is not None else "",
+            **kwargs,
+        )
+
+
+class ChooseOrganisationForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())
+
+
+@method_decorator(verified_email_required, name="dispatch")
+class ChooseOrganisationView(View):
+    """Step 1, an existing organisation chosen: start its draft, unless it already has a live pledge."""
+
+    def post(self, request):
+        form = ChooseOrganisationForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Search for your organisation again and choose it from the list.")
+            return redirect("pledges:sign_organisation")
+        organisation = form.cleaned_data["organisation"]
+        try:
+            pledge = services.start_pledge(organisation=organisation, by=request.user)
+        except services.PledgeStateError:
+            own = (
+                Pledge.objects.for_member(request.user)
+                .filter(organisation=organisation, status__in=Pledge.EDITABLE_STATUSES)
+                .first()
+            )
+            if own:
+                return redirect("pledges:sign_continue", pk=own.pk)
+            return render(
+                request, "pledges/signing/already_pledged.html", {"organisation": organisation}, status=409
+            )
+        return redirect("pledges:sign_about_you", pk=pledge.pk)
+
+
+@method_decorator(verified_email_required, name="dispatch")
+class NewOrganisationView(FormView):
+    """Step 1, a new organisation: its details, after a check for organisations that may be the same."""
+
+    template_name = "pledges/signing/organisation_new.html"
+    form_class = OrganisationForm
+    extra_context = {"step_number": 1, "step_count": len(STEPS) + 1}
+
+    def get_initial(self):
+        return {"name": self.request.GET.get("name", "")[:200]}
+
+    def form_valid(self, form):
+        data = form.service_arguments()
+        duplicates = find_possible_duplicates(name=data["name"], website=data["website"])
+        if duplicates and "not_a_duplicate" not in self.request.POST:
+            # The person decides: choose one of these, or confirm theirs is different.
+            form.helper.inputs = [Submit("not_a_duplicate", "None of these: add my organisation")]
+            return self.render_to_response(
+                self.get_context_data(form=form, duplicates=duplicates, logo_dropped=bool(data["logo"]))
+            )
+        try:
+            pledge = services.start_pledge_for_new_organisation(by=self.request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect("pledges:sign_about_you", pk=pledge.pk)
+
+
+class PledgeStepMixin(LoginRequiredMixin):
+    """A step of one pledge: members of its organisation only (404 for anyone else), while editable."""
+
+    step = None  # this step's url name, for the Back link and the step count
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.pledge = get_object_or_404(
+            Pledge.objects.for_member(request.user).select_related("organisation", "version"),
+            pk=kwargs["pk"],
+        )
+        if not self.pledge.is_editable:
+            if self.pledge.status == Pledge.Status.SUBMITTED:
+                return redirect("pledges:sign_submitted", pk=self.pledge.pk)
+            messages.info(request, "This pledge can no longer be changed here.")
+            return redirect("pledges:my_pledges")
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def returning_to_check(self):
+        return self.request.GET.get("next") == "check"
+
+    def next_url(self):
+        if self.returning_to_check:
+            return step_url("sign_check", self.pledge)
+        return step_url(STEPS[STEPS.index(self.step) + 1], self.pledge)
+
+    def back_url(self):
+        if self.returning_to_check:
+            return step_url("sign_check", self.pledge)
+        index = STEPS.index(self.step)
+        return step_url(STEPS[index - 1], self.pledge) if index else reverse("pledges:my_pledges")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            pledge=self.pledge,
+            back_url=self.back_url(),
+            step_number=STEPS.index(self.step) + 2,  # the organisation was step 1
+            step_count=len(STEPS) + 1,
+            **kwargs,
+        )
+
+
+class ContinuePledgeView(PledgeStepMixin, View):
+    """Take a person back to the first step of their pledge still to answer."""
+
+    def get(self, request, pk):
+        return redirect(continue_url(self.pledge))
+
+
+class PledgeFormStepView(PledgeStepMixin, FormView):
+    """A step with one form: valid answers go to the step's service, then on to the next step."""
+
+    def form_valid(self, form):
+        try:
+            self.save(form)
+        except services.PledgeStateError as error:
+            messages.error(self.request, str(error))
+            return redirect("pledges:my_pledges")
+        return redirect(self.next_url())
+
+
+class AboutYouView(PledgeFormStepView):
+    step = "sign_about_you"
+    template_name = "pledges/signing/about_you.html"
+    form_class = SignatoryForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.pledge}
+
+    def save(self, form):
+        services.save_signatory(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
+
+
+class CommitmentsView(PledgeFormStepView):
+    step = "sign_commitments"
+    template_name = "pledges/signing/commitments.html"
+    form_class = CommitmentsForm
+
+    def get_initial(self):
+        return {"agree": self.pledge.agreed_to_commitments_at is not None and self.version_is_current()}
+
+    def version_is_current(self):
+        return self.pledge.version_id == self.current_version.pk
+
+    def dispatch(self, request, *args, **kwargs):
+        self.current_version = PledgeVersion.objects.current()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            commitments=list(self.current_version.commitments.all()),
+            wording_changed=self.pledge.agreed_to_commitments_at is not None
+            and not self.version_is_current(),
+            **kwargs,
+        )
+
+    def save(self, form):
+        services.agree_to_commitments(pledge=self.pledge, by=self.request.user)
+
+
+class ActionsView(PledgeStepMixin, TemplateView):
+    """Both actions on one page, each a prefixed ActionForm, with the pledge's examples beside them."""
+
+    step = "sign_actions"
+    template_name = "pledges/signing/actions.html"
+
+    def get_forms(self, data=None):
+        existing = {action.number: action for action in self.pledge.actions.filter(cycle__isnull=True)}
+        return [
+            ActionForm(data, prefix=f"action-{n}", version=self.pledge.version, instance=existing.get(n))
+            for n in (1, 2)
+        ]
+
+    def get_context_data(self, **kwargs):
+        action_forms = kwargs.pop("action_forms", None) or self.get_forms()
+        return super().get_context_data(
+            action_forms=action_forms,
+            has_errors=any(form.errors for form in action_forms),
+            examples=list(ActionTheme.objects.examples()),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        action_forms = self.get_forms(request.POST)
+        # Validate both forms (no short-circuit) so both show their errors at once.
+        valid = [form.is_valid() for form in action_forms]
+        if not all(valid):
+            return self.render_to_response(self.get_context_data(action_forms=action_forms))
+        try:
+            services.save_actions(
+                pledge=self.pledge, by=request.user, actions=[form.cleaned_data for form in action_forms]
+            )
+        except services.PledgeStateError as error:
+            messages.error(request, str(error))
+            return redirect("pledges:my_pledges")
+        return redirect(self.next_url())
+
+
+class PublishingView(PledgeFormStepView):
+    step = "sign_publishing"
+    template_name = "pledges/signing/publishing.html"
+    form_class = PublishingForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.pledge}
+
+    def save(self, form):
+        services.save_publishing_choices(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
+
+
+class CheckAnswersView(PledgeStepMixin, TemplateView):
+    """Everything on one page, each part with a Change link that comes back here."""
+
+    step = "sign_check"
+    template_name = "pledges/signing/check.html"
+
+    def get_context_data(self, **kwargs):
+        actions = list(
+            self.pledge.actions.filter(cycle__isnull=True)
+            .select_related("theme")
+            .prefetch_related("commitments")
+        )
+        missing = services.missing_answers(self.pledge, draft_actions=actions)
+        organisation = (
+            Organisation.objects.prefetch_related("areas")
+            .select_related("parent")
+            .get(pk=self.pledge.organisation_id)
+        )
+        return super().get_context_data(
+            organisation=organisation,
+            actions=actions,
+            missing=[
+                (step_url(STEP_FOR_MISSING_ANSWER[step], self.pledge), message) for step, message in missing
+            ],
+            **kwargs,
+        )
+
+
+class DeclarationView(PledgeFormStepView):
+    step = "sign_declaration"
+    template_name = "pledges/signing/declaration.html"
+    form_class = DeclarationForm
+
+    def get(self, request, *args, **kwargs):
+        if services.missing_answers(self.pledge):
+            messages.info(request, "There are still some answers to give before you can sign.")
+            return redirect("pledges:sign_check", pk=self.pledge.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "signatory_name": self.pledge.signatory_name}
+
+    def form_valid(self, form):
+        try:
+            services.submit_pledge(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
+        except services.PledgeStateError as error:
+            self.pledge.refresh_from_db()
+            if self.pledge.status == Pledge.Status.SUBMITTED:
+                # A second click, or a resubmitted page: the first one already submitted it.
+                return redirect("pledges:sign_submitted", pk=self.pledge.pk)
+            messages.error(self.request, str(error))
+            return redirect("pledges:sign_check", pk=self.pledge.pk)
+        return redirect("pledges:sign_submitted", pk=self.pledge.pk)
+
+
+class SubmittedView(LoginRequiredMixin, TemplateView):
+    """The confirmation: the reference, what happens next, and how long review usually takes."""
+
+    template_name = "pledges/signing/submitted.html"
+
+    def get(self, request, pk):
+        self.pledge = get_object_or_404(
+            Pledge.objects.for_member(request.user).select_related("organisation"), pk=pk
+        )
+        if self.pledge.is_editable:
+            return redirect("pledges:sign_continue", pk=pk)
+        return super().get(request, pk=pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            pledge=self.pledge,
+            review_target_working_days=settings.REVIEW_TARGET_WORKING_DAYS,
             **kwargs,
         )

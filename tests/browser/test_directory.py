@@ -9,16 +9,9 @@ from django.test import Client
 
 from organisations import services
 from organisations.models import Organisation
-from tests.factories import directory_partner, load_reference_data
+from tests.factories import directory_partner
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing_and_reference_data(settings, transactional_db):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A transactional test before this one may have emptied the tables the data migrations fill.
-    load_reference_data()
 
 
 @pytest.fixture

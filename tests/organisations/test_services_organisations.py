@@ -1,0 +1,116 @@
+"""Organisation services: spotting possible duplicates, adding an organisation, and members' edits."""
+
+import factory
+import pytest
+
+from organisations import services
+from organisations.models import Area, Organisation
+from organisations.tasks import render_directory
+from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Bristol City Council",
+        "bristol city council",
+        "Bristol City Council Ltd",
+        "The Bristol City Council Limited",
+        "Bristol City Council (CIC)",
+        "Bristol-City Council.",
+    ],
+)
+def test_names_differing_in_case_punctuation_the_or_legal_ending_are_possible_duplicates(name):
+    council = OrganisationFactory(name="Bristol City Council", website="https://www.bristol.gov.uk")
+    assert services.find_possible_duplicates(name=name) == [council]
+
+
+@pytest.mark.parametrize(
+    ("existing", "typed"),
+    [
+        ("North Bristol NHS Trust", "North Bristol"),
+        ("Weston Area Health NHS Foundation Trust", "Weston Area Health"),
+        ("Sirona care & health", "Sirona Care and Health"),
+        ("Second Step Charity", "second step"),
+    ],
+)
+def test_nhs_trust_charity_and_ampersand_endings_are_ignored(existing, typed):
+    organisation = OrganisationFactory(name=existing)
+    assert services.find_possible_duplicates(name=typed) == [organisation]
+
+
+def test_a_matching_website_domain_is_a_possible_duplicate():
+    council = OrganisationFactory(name="Bristol City Council", website="https://www.bristol.gov.uk/")
+    found = services.find_possible_duplicates(
+        name="BCC Children's Services", website="http://bristol.gov.uk/kids"
+    )
+    assert found == [council]
+
+
+def test_different_names_and_shared_hosts_are_not_duplicates():
+    OrganisationFactory(name="Bristol Mind", website="https://www.facebook.com/bristolmind")
+    assert services.find_possible_duplicates(name="Bristol City Council") == []
+    assert (
+        services.find_possible_duplicates(name="Brizzle Youth", website="https://facebook.com/brizzle") == []
+    )
+
+
+def test_possible_duplicates_say_whether_they_already_have_a_live_pledge():
+    pledge = PledgeFactory(submitted=True, organisation__name="Bristol City Council")
+    [found] = services.find_possible_duplicates(name="bristol city council ltd")
+    assert found == pledge.organisation
+    assert found.has_live_pledge is True
+
+
+def test_finding_duplicates_takes_one_query_however_many_organisations_there_are(
+    django_assert_num_queries,
+):
+    OrganisationFactory(name="Bristol City Council")
+    with django_assert_num_queries(1):
+        services.find_possible_duplicates(name="Bristol City Council Ltd", website="https://bristol.gov.uk")
+    OrganisationFactory.create_batch(30, name=factory.Sequence(lambda n: f"Bristol City Council Ward {n}"))
+    with django_assert_num_queries(1):
+        found = services.find_possible_duplicates(
+            name="Bristol City Council Ltd", website="https://bristol.gov.uk"
+        )
+    assert [o.name for o in found] == ["Bristol City Council"]
+
+
+def test_a_match_is_found_even_when_hundreds_of_names_share_its_words():
+    Organisation.objects.bulk_create(
+        Organisation(name=f"Aardvark Community Group {n}", slug=f"aardvark-{n}", sector="vcse")
+        for n in range(300)
+    )
+    wanted = OrganisationFactory(name="Community Group")
+    assert services.find_possible_duplicates(name="The Community Group Ltd") == [wanted]
+
+
+def test_updating_an_organisation_changes_its_details_not_its_name_and_re_renders_the_directory(
+    django_capture_on_commit_callbacks,
+):
+    organisation = OrganisationFactory(name="Bristol Mind")
+    areas = list(Area.objects.all())
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.update_organisation(
+            organisation=organisation,
+            by=UserFactory(),
+            kind=Organisation.Kind.SERVICE,
+            sector=Organisation.Sector.NHS_HEALTH,
+            areas=areas,
+            website="https://bristolmind.example.org",
+            description="Mental health support.",
+            logo=None,
+        )
+    organisation.refresh_from_db()
+    assert organisation.name == "Bristol Mind"
+    assert organisation.kind == Organisation.Kind.SERVICE
+    assert list(organisation.areas.all()) == areas
+    assert render_directory.delay in callbacks
+
+
+def test_website_domain_ignores_www_scheme_and_path():
+    assert services.website_domain("https://www.Example.org.uk/about") == "example.org.uk"
+    assert services.website_domain("example.org.uk") == "example.org.uk"
+    assert services.website_domain("") == ""

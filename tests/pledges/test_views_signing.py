@@ -1,0 +1,385 @@
+"""The signing journey's pages: each step validates, keeps what was typed, and guards its pledge."""
+
+import pytest
+from django.urls import reverse
+
+from organisations.models import Area, Membership, Organisation
+from pledges.models import ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent
+from tests.factories import ActionFactory, OrganisationFactory, PledgeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def new_organisation_data(**overrides):
+    return {
+        "name": "Hartcliffe Community Larder",
+        "kind": Organisation.Kind.GROUP,
+        "sector": Organisation.Sector.VCSE,
+        "areas": [Area.objects.get(code="bristol").pk],
+        "website": "https://hartcliffe-larder.example.org",
+        "description": "A community food larder run by volunteers.",
+        **overrides,
+    }
+
+
+def about_you_data(**overrides):
+    return {
+        "signatory_name": "Sam Okafor",
+        "signatory_job_title": "Chair",
+        "signatory_role": Pledge.SignatoryRole.LEADER,
+        "leader_name": "",
+        "leader_job_title": "",
+        **overrides,
+    }
+
+
+def actions_data(**overrides):
+    themes = list(ActionTheme.objects.order_by("position"))
+    commitments = list(Commitment.objects.filter(version__number=1).order_by("number"))
+    data = {}
+    for n in (1, 2):
+        data |= {
+            f"action-{n}-theme": themes[n - 1].pk,
+            f"action-{n}-title": f"Our action number {n}",
+            f"action-{n}-description": f"What we will do for action {n}.",
+            f"action-{n}-is_continuing": "True" if n == 1 else "False",
+            f"action-{n}-commitments": [commitments[n - 1].pk, commitments[n].pk],
+            f"action-{n}-target_date": "",
+        }
+    return data | overrides
+
+
+def publishing_data(**overrides):
+    return {"publish_actions": "True", "show_signatory": "False", "show_logo": "True", **overrides}
+
+
+def url(name, pledge, query=""):
+    return reverse(f"pledges:{name}", kwargs={"pk": pledge.pk}) + query
+
+
+@pytest.fixture
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def draft(user):
+    pledge = PledgeFactory(created_by=user, signatory_name="Sam Okafor", with_actions=False)
+    pledge.agreed_to_commitments_at = None
+    pledge.publish_actions = None
+    pledge.show_logo = None
+    pledge.save()
+    return pledge
+
+
+def test_the_whole_journey_works_with_plain_html_forms_and_no_javascript(
+    client, user, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    start = client.get(reverse("pledges:sign_start"))
+    assert reverse("pledges:sign_organisation") in start.content.decode()
+
+    search = client.get(reverse("pledges:sign_organisation"), {"q": "Hartcliffe"})
+    assert "No organisations match" in search.content.decode()
+
+    response = client.post(reverse("pledges:sign_new_organisation"), new_organisation_data())
+    pledge = Pledge.objects.get(organisation__name="Hartcliffe Community Larder")
+    assert response.url == url("sign_about_you", pledge)
+    assert Membership.objects.get(user=user, organisation=pledge.organisation).role == "signatory"
+
+    assert client.post(url("sign_about_you", pledge), about_you_data()).url == url("sign_commitments", pledge)
+    assert client.post(url("sign_commitments", pledge), {"agree": "on"}).url == url("sign_actions", pledge)
+    assert client.post(url("sign_actions", pledge), actions_data()).url == url("sign_publishing", pledge)
+    assert client.post(url("sign_publishing", pledge), publishing_data()).url == url("sign_check", pledge)
+    check = client.get(url("sign_check", pledge))
+    assert "Still to do" not in check.content.decode()
+    assert client.get(url("sign_declaration", pledge)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("sign_declaration", pledge), {"declaration_name": "  sam   OKAFOR "})
+    assert response.url == url("sign_submitted", pledge)
+
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.SUBMITTED
+    assert pledge.submitted_at is not None
+    assert OutboxEmail.objects.filter(pledge=pledge).count() == 2
+    confirmation = client.get(url("sign_submitted", pledge)).content.decode()
+    assert pledge.reference in confirmation
+    assert "10 working days" in confirmation
+
+
+def test_the_start_page_sends_a_signed_out_person_to_create_an_account_then_back(client):
+    page = client.get(reverse("pledges:sign_start")).content.decode()
+    assert f"{reverse('account_signup')}?next={reverse('pledges:sign_organisation')}" in page
+    assert f"{reverse('account_login')}?next={reverse('pledges:sign_organisation')}" in page
+
+
+def test_the_start_page_offers_a_signed_in_person_their_draft(signed_in, draft):
+    page = signed_in.get(reverse("pledges:sign_start")).content.decode()
+    assert "Continue your pledge" in page
+    assert url("sign_continue", draft) in page
+
+
+def test_continuing_a_draft_goes_to_its_first_unanswered_step(signed_in, draft):
+    draft.agreed_to_commitments_at = None
+    draft.save()
+    assert signed_in.get(url("sign_continue", draft)).url == url("sign_commitments", draft)
+
+
+def test_the_organisation_step_refuses_an_unverified_account(client):
+    unverified = UserFactory(verified=False)
+    client.force_login(unverified)
+    response = client.get(reverse("pledges:sign_organisation"))
+    assert response.status_code == 200
+    assert "account/verified_email_required.html" in [t.name for t in response.templates]
+    response = client.post(reverse("pledges:sign_new_organisation"), new_organisation_data())
+    assert not Organisation.objects.filter(name="Hartcliffe Community Larder").exists()
+
+
+def test_the_organisation_step_needs_sign_in(client):
+    response = client.get(reverse("pledges:sign_organisation"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
+
+
+def test_searching_lists_matching_organisations_and_says_which_already_have_a_pledge(signed_in):
+    free = OrganisationFactory(name="Bristol Mind")
+    taken = PledgeFactory(submitted=True, organisation__name="Mind in Bristol").organisation
+    page = signed_in.get(reverse("pledges:sign_organisation"), {"q": "bristol mind"}).content.decode()
+    assert free.name in page
+    assert taken.name in page
+    assert "already has a pledge" in page
+    assert f'value="{taken.pk}"' not in page  # no Choose button for it
+
+
+def test_choosing_an_organisation_starts_a_draft_and_makes_you_its_signatory(signed_in, user):
+    organisation = OrganisationFactory()
+    response = signed_in.post(reverse("pledges:sign_choose_organisation"), {"organisation": organisation.pk})
+    pledge = Pledge.objects.get(organisation=organisation)
+    assert response.url == url("sign_about_you", pledge)
+    assert pledge.created_by == user
+    assert PledgeEvent.objects.filter(pledge=pledge, kind=PledgeEvent.Kind.CREATED).count() == 1
+
+
+def test_choosing_an_organisation_with_a_live_pledge_says_so_and_offers_the_programme_team(
+    signed_in, settings
+):
+    existing = PledgeFactory(approved=True)
+    response = signed_in.post(
+        reverse("pledges:sign_choose_organisation"), {"organisation": existing.organisation.pk}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "already has a pledge" in page
+    assert f"mailto:{settings.PROGRAMME_TEAM_EMAIL}" in page
+    assert Pledge.objects.filter(organisation=existing.organisation).count() == 1
+
+
+def test_a_new_organisation_like_an_existing_one_is_shown_as_a_possible_match_first(signed_in):
+    existing = OrganisationFactory(
+        name="Hartcliffe Community Larder Ltd", website="https://other.example.org"
+    )
+    response = signed_in.post(reverse("pledges:sign_new_organisation"), new_organisation_data())
+    page = response.content.decode()
+    assert "Is your organisation one of these?" in page
+    assert existing.name in page
+    assert 'value="Hartcliffe Community Larder"' in page  # what was typed is kept
+    assert Organisation.objects.count() == 1
+
+    data = new_organisation_data(name="Hartcliffe Community Larder Two") | {"not_a_duplicate": "yes"}
+    response = signed_in.post(reverse("pledges:sign_new_organisation"), data)
+    assert response.status_code == 302
+    assert Organisation.objects.filter(name="Hartcliffe Community Larder Two").exists()
+
+
+def test_a_new_organisation_with_errors_keeps_what_was_typed(signed_in):
+    response = signed_in.post(
+        reverse("pledges:sign_new_organisation"), new_organisation_data(sector="", website="not a website")
+    )
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Choose the sector it works in" in page
+    assert 'value="Hartcliffe Community Larder"' in page
+    assert "A community food larder run by volunteers." in page
+    assert not Organisation.objects.filter(name="Hartcliffe Community Larder").exists()
+
+
+def test_about_you_keeps_what_was_typed_and_asks_an_authorised_representative_for_their_leader(
+    signed_in, draft
+):
+    data = about_you_data(signatory_role=Pledge.SignatoryRole.AUTHORISED, signatory_name="Jo <b>Smith</b>")
+    page = signed_in.post(url("sign_about_you", draft), data).content.decode()
+    assert "Enter your leader&#x27;s full name, as you are signing for them" in page
+    assert "Jo &lt;b&gt;Smith&lt;/b&gt;" in page  # kept, and escaped
+    draft.refresh_from_db()
+    assert draft.signatory_role == Pledge.SignatoryRole.LEADER  # nothing saved
+
+
+def test_about_you_as_the_leader_clears_any_leader_details(signed_in, draft):
+    draft.leader_name = "Someone Else"
+    draft.save()
+    signed_in.post(url("sign_about_you", draft), about_you_data(leader_name="Ignored"))
+    draft.refresh_from_db()
+    assert draft.leader_name == ""
+
+
+def test_the_commitments_step_shows_all_eight_in_full_and_needs_the_box_ticked(signed_in, draft):
+    draft.agreed_to_commitments_at = None
+    draft.save()
+    page = signed_in.post(url("sign_commitments", draft), {}).content.decode()
+    for commitment in Commitment.objects.filter(version=draft.version):
+        assert commitment.text[:80] in page
+    assert "Confirm that your organisation agrees to all eight commitments" in page
+    draft.refresh_from_db()
+    assert draft.agreed_to_commitments_at is None
+
+
+def test_the_actions_step_shows_errors_for_both_actions_and_keeps_what_was_typed(signed_in, draft):
+    data = actions_data(**{"action-1-title": "", "action-2-commitments": []})
+    data["action-2-description"] = "Keep <this> text"
+    page = signed_in.post(url("sign_actions", draft), data).content.decode()
+    assert "Action 1: Enter a short title for the action" in page
+    assert "Action 2: Choose at least one commitment this action serves" in page
+    assert "Keep &lt;this&gt; text" in page
+    assert not draft.actions.exists()
+
+
+def test_the_actions_step_saves_two_draft_actions_and_edits_them_in_place(signed_in, draft):
+    signed_in.post(url("sign_actions", draft), actions_data())
+    signed_in.post(url("sign_actions", draft), actions_data(**{"action-2-title": "A better title"}))
+    assert sorted(draft.actions.values_list("number", "title")) == [
+        (1, "Our action number 1"),
+        (2, "A better title"),
+    ]
+    assert all(action.cycle is None for action in draft.actions.all())
+
+
+def test_the_actions_step_shows_the_pledges_examples_beside_the_form(signed_in, draft):
+    page = signed_in.get(url("sign_actions", draft)).content.decode()
+    assert "Examples from the pledge" in page
+    assert "Setting up an organisational trauma-informed steering group" in page
+
+
+def test_publishing_defaults_to_not_showing_the_signatory_and_requires_a_choice(signed_in, draft):
+    page = signed_in.get(url("sign_publishing", draft)).content.decode()
+    assert 'id="id_show_signatory_1" name="show_signatory" value="False" checked' in page
+    response = signed_in.post(url("sign_publishing", draft), publishing_data(publish_actions=""))
+    assert "Say whether we may publish your two actions and their progress" in response.content.decode()
+
+
+def test_a_change_link_returns_to_check_your_answers(signed_in, draft):
+    ActionFactory(pledge=draft, number=1)
+    ActionFactory(pledge=draft, number=2)
+    check = signed_in.get(url("sign_check", draft)).content.decode()
+    assert url("sign_about_you", draft, "?next=check") in check
+    response = signed_in.post(url("sign_about_you", draft, "?next=check"), about_you_data())
+    assert response.url == url("sign_check", draft)
+
+
+def test_check_your_answers_lists_what_is_still_to_do_and_the_declaration_waits_for_it(signed_in, draft):
+    page = signed_in.get(url("sign_check", draft)).content.decode()
+    assert "Still to do" in page
+    assert url("sign_declaration", draft) not in page
+    assert signed_in.get(url("sign_declaration", draft)).url == url("sign_check", draft)
+
+
+def test_the_declaration_needs_the_name_given_in_about_you(signed_in, user):
+    pledge = PledgeFactory(created_by=user, signatory_name="Sam Okafor")
+    response = signed_in.post(url("sign_declaration", pledge), {"declaration_name": "Sam Smith"})
+    assert "Type your full name exactly as you gave it" in response.content.decode()
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.DRAFT
+
+
+def test_submitting_twice_gives_one_submission(signed_in, user, django_capture_on_commit_callbacks):
+    pledge = PledgeFactory(created_by=user, signatory_name="Sam Okafor")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = signed_in.post(url("sign_declaration", pledge), {"declaration_name": "Sam Okafor"})
+        second = signed_in.post(url("sign_declaration", pledge), {"declaration_name": "Sam Okafor"})
+    assert first.url == second.url == url("sign_submitted", pledge)
+    assert pledge.events.filter(kind=PledgeEvent.Kind.SUBMITTED).count() == 1
+    assert OutboxEmail.objects.filter(pledge=pledge).count() == 2
+
+
+@pytest.mark.parametrize(
+    "step", ["sign_continue", "sign_about_you", "sign_commitments", "sign_actions", "sign_publishing"]
+)
+def test_another_persons_pledge_is_not_found(client, step):
+    pledge = PledgeFactory()
+    client.force_login(UserFactory())
+    assert client.get(url(step, pledge)).status_code == 404
+    assert client.post(url(step, pledge), {}).status_code == 404
+
+
+@pytest.mark.parametrize("step", ["sign_check", "sign_declaration", "sign_submitted"])
+def test_another_persons_pledge_pages_are_not_found(client, step):
+    pledge = PledgeFactory(submitted=step == "sign_submitted")
+    client.force_login(UserFactory())
+    assert client.get(url(step, pledge)).status_code == 404
+
+
+def test_a_forged_status_or_organisation_in_a_post_is_ignored(signed_in, draft):
+    other = OrganisationFactory()
+    data = about_you_data() | {"status": "approved", "organisation": other.pk, "signed_on": "2020-01-01"}
+    signed_in.post(url("sign_about_you", draft), data)
+    signed_in.post(url("sign_publishing", draft), publishing_data() | {"status": "approved"})
+    draft.refresh_from_db()
+    assert draft.status == Pledge.Status.DRAFT
+    assert draft.organisation != other
+    assert draft.signed_on is None
+
+
+def test_a_submitted_pledge_can_no_longer_be_edited(signed_in, user):
+    pledge = PledgeFactory(created_by=user, submitted=True)
+    response = signed_in.post(url("sign_about_you", pledge), about_you_data(signatory_name="Changed"))
+    assert response.url == url("sign_submitted", pledge)
+    pledge.refresh_from_db()
+    assert pledge.signatory_name != "Changed"
+
+
+def test_when_changes_are_requested_the_journey_reopens_and_resubmits(
+    signed_in, user, django_capture_on_commit_callbacks
+):
+    pledge = PledgeFactory(
+        created_by=user,
+        submitted=True,
+        status=Pledge.Status.CHANGES_REQUESTED,
+        changes_requested_message="Please say who leads action 2.",
+    )
+    my = signed_in.get(reverse("pledges:my_pledges")).content.decode()
+    assert "Please say who leads action 2." in my
+    assert "Edit and resubmit" in my
+    check = signed_in.get(url("sign_check", pledge)).content.decode()
+    assert "Please say who leads action 2." in check
+    signed_in.post(url("sign_actions", pledge, "?next=check"), actions_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(url("sign_declaration", pledge), {"declaration_name": pledge.signatory_name})
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.SUBMITTED
+    assert pledge.events.filter(kind=PledgeEvent.Kind.RESUBMITTED).count() == 1
+
+
+def test_check_your_answers_uses_the_same_number_of_queries_however_much_there_is(
+    signed_in, user, django_assert_max_num_queries
+):
+    pledge = PledgeFactory(created_by=user)
+    with django_assert_max_num_queries(14) as small:
+        signed_in.get(url("sign_check", pledge))
+    for action in pledge.actions.all():
+        action.commitments.set(Commitment.objects.filter(version=pledge.version))
+    pledge.organisation.areas.set(Area.objects.all())
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        signed_in.get(url("sign_check", pledge))
+
+
+def test_searching_organisations_uses_the_same_number_of_queries_however_many_match(
+    signed_in, django_assert_max_num_queries
+):
+    OrganisationFactory(name="Bristol Mind")
+    with django_assert_max_num_queries(10) as few:
+        signed_in.get(reverse("pledges:sign_organisation"), {"q": "bristol"})
+    for n in range(6):
+        PledgeFactory(organisation__name=f"Bristol Partner {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = signed_in.get(reverse("pledges:sign_organisation"), {"q": "bristol"}).content.decode()
+    assert "Bristol Partner 5" in page
