@@ -388,3 +388,20 @@ def test_pagination_keeps_the_search_and_filters_in_its_links(client):
     assert [p.name for p in second.context["partners"]] == [f"Housing Partner {n}" for n in (20, 21, 22)]
     previous_link = re.search(r'href="([^"]+)" rel="prev"', second.content.decode()).group(1)
     assert previous_link == "?q=partner&amp;sector=housing&amp;sort=name&amp;page=1"
+
+
+def test_a_logo_is_shown_only_when_the_partner_allows_it(client, settings):
+    shown = directory_partner("Logo Shown", show_logo=True)
+    hidden = directory_partner("Logo Hidden", show_logo=False)
+    Organisation.objects.filter(pk=shown.organisation_id).update(logo="logos/shown.png")
+    Organisation.objects.filter(pk=hidden.organisation_id).update(logo="logos/hidden.png")
+    services.render_directory()
+    logo_url = f"{settings.SITE_URL}/media/logos/shown.png"
+    assert f'src="{logo_url}"' in client.get(DIRECTORY).content.decode()
+    assert f'src="{logo_url}"' in partner_page(client, shown).content.decode()
+    records = {
+        p["name"]: p["logo_url"]
+        for p in client.get(reverse("organisations:partners_json")).json()["partners"]
+    }
+    assert records == {"Logo Hidden": None, "Logo Shown": logo_url}
+    assert b"hidden.png" not in client.get(DIRECTORY).content
