@@ -192,6 +192,8 @@ ANY = [("", "Any")]
 
 
 class DirectoryFilterForm(PortalForm):
+    """The directory's search, filters and sort: a GET form, so every search has a shareable URL."""
+
     form_method = "get"
     submit_label = "Search"
     # No name: the button adds nothing to the URL.
