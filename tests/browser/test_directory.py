@@ -6,9 +6,11 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from organisations import services
 from organisations.models import Organisation
+from pledges.models import Pledge
 from tests.factories import directory_partner
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,4 +88,14 @@ def test_your_pledge_with_the_certificate_and_badge_is_accessible(page, assert_a
     snippet = page.get_by_label("HTML to put the badge on your website").input_value()
     assert f'<a href="{settings.SITE_URL}/partners/{pledge.organisation.slug}/">' in snippet
     assert page.get_by_role("link", name=re.compile("certificate of signing")).is_visible()
+    assert_accessible(page)
+
+
+def test_a_former_partners_page_explains_accessibly(page, assert_accessible):
+    pledge = directory_partner("Former Partner")
+    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
+    services.render_directory()
+    response = page.goto(f"/partners/{pledge.organisation.slug}/")
+    assert response.status == 410
+    assert page.get_by_role("heading", level=1).inner_text() == "Former Partner is no longer listed"
     assert_accessible(page)
