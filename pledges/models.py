@@ -1,8 +1,12 @@
 """The pledge's text, the pledges partners sign, their actions and reviews, and the outbox."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 
 class PledgeVersionQuerySet(models.QuerySet):
@@ -103,6 +107,82 @@ class PledgeQuerySet(models.QuerySet):
             organisation__pledges__status=Pledge.Status.APPROVED
         )
 
+    # The programme team: review queue, dashboard, exports -----------------------
+
+    def in_review_tab(self, tab):
+        """The pledges one tab of the review queue lists, in that tab's order (see REVIEW_TABS)."""
+        status, ordering = REVIEW_TABS[tab]
+        return self.filter(status=status).order_by(*ordering)
+
+    def with_queue_details(self):
+        """What each queue row shows: organisation, signatory, and whether it came back after changes."""
+        resubmitted = PledgeEvent.objects.filter(pledge=OuterRef("pk"), kind=PledgeEvent.Kind.RESUBMITTED)
+        return self.select_related("organisation", "created_by").annotate(is_resubmission=Exists(resubmitted))
+
+    def with_review_details(self):
+        """Everything the team's pledge page shows, in a fixed number of queries."""
+        actions = Action.objects.select_related("theme").prefetch_related("commitments")
+        return self.select_related(
+            "organisation__parent", "version", "created_by", "rejection_reason"
+        ).prefetch_related(
+            "organisation__areas",
+            models.Prefetch("actions", queryset=actions.filter(cycle__isnull=True), to_attr="draft_actions"),
+            models.Prefetch(
+                "cycles",
+                queryset=ReviewCycle.objects.prefetch_related(models.Prefetch("actions", queryset=actions)),
+            ),
+            models.Prefetch("events", queryset=PledgeEvent.objects.select_related("actor")),
+        )
+
+    def count_by_status(self):
+        return dict(self.order_by().values_list("status").annotate(count=Count("pk")))
+
+    def count_by(self, field):
+        """Rows of {field: value, "count": n}; distinct, as a field across a many-to-many repeats rows."""
+        return self.order_by().values(field).annotate(count=Count("pk", distinct=True)).order_by(field)
+
+    def signed_by_month(self):
+        """How many pledges were signed (approved) each month, whatever happened to them since."""
+        return (
+            self.filter(signed_on__isnull=False)
+            .order_by()
+            .annotate(month=TruncMonth("signed_on"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("month")
+        )
+
+    def first_decision_times(self):
+        """(first submitted, first decided) for each pledge the team has decided at least once."""
+        return (
+            self.order_by()
+            .annotate(
+                first_submitted=Min("events__created_at", filter=Q(events__kind=PledgeEvent.Kind.SUBMITTED)),
+                first_decided=Min(
+                    "events__created_at", filter=Q(events__kind__in=PledgeEvent.DECISION_KINDS)
+                ),
+            )
+            .filter(first_submitted__isnull=False, first_decided__isnull=False)
+            .values_list("first_submitted", "first_decided")
+        )
+
+    def similar_to(self, organisation, *, name_fragment):
+        """Pledges of `organisation` or of organisations whose names contain `name_fragment`."""
+        match = Q(organisation=organisation)
+        if name_fragment:
+            match |= Q(organisation__name__icontains=name_fragment)
+        return self.filter(match).select_related("organisation").order_by("-created_at")
+
+    def for_export(self):
+        """Every pledge that reached the programme team, with what the partners export needs."""
+        return (
+            self.exclude(status=Pledge.Status.DRAFT)
+            .select_related("organisation__parent", "version", "rejection_reason")
+            .prefetch_related("organisation__areas")
+            .annotate(cycle_count=Count("cycles"))
+            .order_by("organisation__name", "created_at")
+        )
+
 
 class Pledge(models.Model):
     """An organisation's pledge, from first draft to approval and beyond."""
@@ -182,12 +262,57 @@ class Pledge(models.Model):
         return f"{self.reference}: {self.organisation}"
 
     @property
+    def working_days_waiting(self):
+        """Working days (Monday to Friday) since it was submitted, for the review queue."""
+        if self.submitted_at is None:
+            return None
+        return working_days_between(timezone.localdate(self.submitted_at), timezone.localdate())
+
+    @property
+    def is_review_overdue(self):
+        waiting = self.working_days_waiting
+        return waiting is not None and waiting > settings.REVIEW_TARGET_WORKING_DAYS
+
+    @property
     def reference(self):
         return f"TIP-{self.pk:05d}" if self.pk else "TIP-(unsaved)"
 
     @property
     def is_editable(self):
         return self.status in self.EDITABLE_STATUSES
+
+
+# The review queue's tabs: the status each lists, and its order (oldest waiting first).
+REVIEW_TABS = {
+    "waiting": (Pledge.Status.SUBMITTED, ("submitted_at", "pk")),
+    "changes_requested": (Pledge.Status.CHANGES_REQUESTED, ("changes_requested_at", "pk")),
+    "approved": (Pledge.Status.APPROVED, ("-approved_at", "-pk")),
+    "rejected": (Pledge.Status.REJECTED, ("-rejected_at", "-pk")),
+    "withdrawn": (Pledge.Status.WITHDRAWN, ("-withdrawn_at", "-pk")),
+}
+
+
+def working_days_between(start, end):
+    """Monday-to-Friday days after `start` up to and including `end` (0 if `end` is not later)."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    full_weeks, remainder = divmod(days, 7)
+    extra = sum(1 for offset in range(1, remainder + 1) if (start.weekday() + offset) % 7 < 5)
+    return full_weeks * 5 + extra
+
+
+class ReviewCycleQuerySet(models.QuerySet):
+    def progress(self, *, on, due_soon_days=30):
+        """Annual reviews of approved pledges: done, overdue, due soon and not yet due, on date `on`."""
+        awaiting = Q(reviewed_at__isnull=True)
+        soon = on + timedelta(days=due_soon_days)
+        return self.filter(pledge__status=Pledge.Status.APPROVED).aggregate(
+            done=Count("pk", filter=Q(reviewed_at__isnull=False)),
+            overdue=Count("pk", filter=awaiting & Q(due_on__lt=on)),
+            due=Count("pk", filter=awaiting & Q(due_on__gte=on, due_on__lte=soon)),
+            upcoming=Count("pk", filter=awaiting & Q(due_on__gt=soon)),
+        )
 
 
 class ReviewCycle(models.Model):
@@ -211,6 +336,8 @@ class ReviewCycle(models.Model):
     )
     acknowledgement_message = models.TextField(blank=True)
 
+    objects = ReviewCycleQuerySet.as_manager()
+
     class Meta:
         ordering = ["pledge", "number"]
         constraints = [
@@ -232,8 +359,22 @@ class ReviewCycle(models.Model):
 class ActionQuerySet(models.QuerySet):
     def published(self):
         """Actions of approved pledges whose partner chose to publish them, in a review cycle (not drafts)."""
-        return self.filter(
-            pledge__status=Pledge.Status.APPROVED, pledge__publish_actions=True, cycle__isnull=False
+        return self.in_cycles().filter(pledge__status=Pledge.Status.APPROVED, pledge__publish_actions=True)
+
+    def in_cycles(self):
+        """Actions a partner committed to for a year (drafts not yet in a cycle are left out)."""
+        return self.filter(cycle__isnull=False)
+
+    def count_by(self, *fields):
+        return self.order_by().values(*fields).annotate(count=Count("pk")).order_by(*fields)
+
+    def for_export(self):
+        """One row per action per cycle, with what the actions export needs."""
+        return (
+            self.in_cycles()
+            .select_related("pledge__organisation", "cycle", "theme")
+            .prefetch_related("commitments")
+            .order_by("pledge__organisation__name", "pledge_id", "cycle__number", "number")
         )
 
 
@@ -316,6 +457,23 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} for {self.cycle}"
 
 
+class PledgeEventQuerySet(models.QuerySet):
+    def status_changes(self):
+        return self.exclude(to_status="")
+
+    def notes(self):
+        """Internal notes: for the programme team only, never shown to partners."""
+        return self.filter(kind=PledgeEvent.Kind.NOTE)
+
+    def without_notes(self):
+        return self.exclude(kind=PledgeEvent.Kind.NOTE)
+
+    def for_export(self):
+        return (
+            self.without_notes().select_related("pledge__organisation", "actor").order_by("created_at", "pk")
+        )
+
+
 class PledgeEvent(models.Model):
     """The audit trail: who did what to a pledge, when, and between which states."""
 
@@ -333,6 +491,9 @@ class PledgeEvent(models.Model):
         REVIEW_ACKNOWLEDGED = "review_acknowledged", "Annual review acknowledged"
         NOTE = "note", "Internal note"
 
+    # The programme team's decisions on a submitted pledge, for "days to decision".
+    DECISION_KINDS = (Kind.APPROVED, Kind.CHANGES_REQUESTED, Kind.REJECTED)
+
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(
@@ -342,6 +503,8 @@ class PledgeEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=Pledge.Status.choices, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PledgeEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["pledge", "created_at", "pk"]

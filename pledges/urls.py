@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import partner, signing
+from .views import partner, signing, withdrawal
 
 app_name = "pledges"
 
@@ -35,6 +35,11 @@ partner_urls = [
         "my/organisations/<int:pk>/edit/",
         partner.EditOrganisationView.as_view(),
         name="edit_organisation",
+    ),
+    path(
+        "my/pledges/<int:pk>/withdraw/",
+        withdrawal.WithdrawOwnPledgeView.as_view(),
+        name="withdraw_own_pledge",
     ),
 ]
 

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+import faker
 from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -21,6 +22,8 @@ from pledges.models import (
     ReviewCycle,
 )
 
+FAKE = faker.Faker("en_GB")
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     """A person with a verified email address, who can sign in."""
@@ -30,7 +33,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    name = factory.Faker("name", locale="en_GB")
+    # Realistic names, minus apostrophes ("O'Neill"), which HTML escapes and raw-text assertions would miss.
+    name = factory.LazyFunction(lambda: FAKE.name().replace("'", ""))
     password = factory.django.Password("a-long-test-password")
 
     @factory.post_generation

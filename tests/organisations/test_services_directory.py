@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from organisations import services, tasks
 from organisations.models import DirectoryDeparture, DirectoryEntry, DirectorySnapshot
+from pledges import services as pledge_services
 from pledges.models import Pledge
 from tests.factories import PledgeFactory, directory_partner
 
@@ -110,24 +110,20 @@ def test_concurrent_renders_are_harmless(transactional_db, client):
 
 
 @pytest.mark.django_db
-def test_a_render_is_triggered_only_when_the_change_commits(client, django_capture_on_commit_callbacks):
+def test_an_approval_renders_the_directory_only_once_it_commits(
+    client, programme_team_member, django_capture_on_commit_callbacks
+):
     pledge = PledgeFactory(submitted=True, organisation__name="Waiting Partner")
     services.render_directory()
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        Pledge.objects.filter(pk=pledge.pk).update(
-            status=Pledge.Status.APPROVED, signed_on=timezone.localdate()
-        )
-        services.schedule_directory_render()
-        raise RuntimeError("the approval failed")
+        pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+        raise RuntimeError("something after the approval failed")
     assert listed(client) == []
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        Pledge.objects.filter(pk=pledge.pk).update(
-            status=Pledge.Status.APPROVED, signed_on=timezone.localdate()
-        )
-        services.schedule_directory_render()
-    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+    assert tasks.render_directory.delay in callbacks
     assert listed(client) == ["Waiting Partner"]
 
 
@@ -159,24 +155,16 @@ def test_the_render_directory_command_renders_and_reports():
 
 
 def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commit(
-    transactional_db, celery_worker, client
+    transactional_db, celery_worker, client, programme_team_member
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Worker Partner")
     services.render_directory()
     assert listed(client) == []
 
-    with transaction.atomic():
-        Pledge.objects.filter(pk=pledge.pk).update(
-            status=Pledge.Status.APPROVED, signed_on=timezone.localdate()
-        )
-        services.schedule_directory_render()
+    pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
     assert wait_for(lambda: listed(client) == ["Worker Partner"])
 
-    with transaction.atomic():
-        Pledge.objects.filter(pk=pledge.pk).update(
-            status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now()
-        )
-        services.schedule_directory_render()
+    pledge_services.withdraw_pledge(pledge=pledge, by=programme_team_member, reason="They asked us to.")
     assert wait_for(lambda: listed(client) == [])
     assert (
         client.get(reverse("organisations:partner", kwargs={"slug": pledge.organisation.slug})).status_code
@@ -184,12 +172,10 @@ def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commi
     )
 
 
-def test_a_change_still_stands_when_the_broker_is_down_for_its_render(transactional_db, broker_down, client):
+def test_an_approval_still_stands_when_the_broker_is_down_for_its_render(
+    transactional_db, broker_down, client, programme_team_member
+):
     pledge = PledgeFactory(submitted=True, organisation__name="Patient Partner")
-    with transaction.atomic():
-        Pledge.objects.filter(pk=pledge.pk).update(
-            status=Pledge.Status.APPROVED, signed_on=timezone.localdate()
-        )
-        services.schedule_directory_render()  # enqueueing fails after the commit, and is only logged
+    pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)  # enqueueing fails, and is logged
     assert Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.APPROVED
     assert listed(client) == ["Patient Partner"]  # no snapshot yet: the first request renders one

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organisations import services
 from organisations.models import DirectorySnapshot, Organisation
+from pledges import services as pledge_services
 from pledges.models import Pledge, PledgeVersion
 from tests.factories import ActionFactory, PledgeFactory, ReviewCycleFactory, directory_partner
 
@@ -69,7 +70,7 @@ def test_an_organisation_that_never_signed_has_no_page(client):
 
 
 def test_a_withdrawal_removes_the_partner_after_the_render_it_triggers(
-    client, django_capture_on_commit_callbacks
+    client, programme_team_member, django_capture_on_commit_callbacks
 ):
     staying = directory_partner("Staying Partner")
     leaving = directory_partner("Leaving Partner")
@@ -77,11 +78,7 @@ def test_a_withdrawal_removes_the_partner_after_the_render_it_triggers(
     assert names_listed(client) == ["Leaving Partner", "Staying Partner"]
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        pledge = Pledge.objects.select_for_update().get(pk=leaving.pk)
-        pledge.status = Pledge.Status.WITHDRAWN
-        pledge.withdrawn_at = timezone.now()
-        pledge.save()
-        services.schedule_directory_render()
+        pledge_services.withdraw_pledge(pledge=leaving, by=programme_team_member, reason="They asked us to.")
         assert "Leaving Partner" in names_listed(client)  # nothing changes before the commit
 
     assert names_listed(client) == ["Staying Partner"]

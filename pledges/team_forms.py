@@ -1,0 +1,126 @@
+"""Forms for the programme team's decisions on a pledge, and for a partner withdrawing its own."""
+
+from django import forms
+
+from pledge_portal.forms import PortalForm
+
+from .models import RejectionReason
+
+
+class DecisionForm(PortalForm):
+    """A decision's form; `button_class` picks the NHS.UK button style (secondary, warning)."""
+
+    button_class = ""
+
+    def build_helper(self):
+        helper = super().build_helper()
+        if self.button_class:
+            helper.inputs[0].field_classes += f" {self.button_class}"
+        return helper
+
+
+class ApproveForm(DecisionForm):
+    submit_label = "Approve pledge"
+    submit_name = "approve"
+
+
+class RequestChangesForm(DecisionForm):
+    submit_label = "Ask for changes"
+    button_class = "nhsuk-button--secondary"
+    submit_name = "request_changes"
+
+    message = forms.CharField(
+        label="What should the signatory change?",
+        help_text=(
+            "The signatory sees this on their pledge and in an email. Say what to change and why, "
+            "in plain words. Everything else they wrote stays as it is."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        error_messages={
+            "required": "Write a message to the signatory saying what to change",
+            "max_length": "The message must be 4,000 characters or fewer",
+        },
+    )
+
+
+class RejectForm(DecisionForm):
+    submit_label = "Do not approve"
+    button_class = "nhsuk-button--warning"
+    submit_name = "reject"
+
+    reason = forms.ModelChoiceField(
+        queryset=RejectionReason.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Why can this pledge not be approved?",
+        help_text="The signatory is told this reason.",
+        error_messages={"required": "Choose a reason for not approving this pledge"},
+    )
+    note = forms.CharField(
+        required=False,
+        label="Anything else to tell the signatory (optional)",
+        help_text="Included in the email to the signatory.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"max_length": "The note must be 4,000 characters or fewer"},
+    )
+
+
+class WithdrawForm(DecisionForm):
+    submit_label = "Withdraw pledge"
+    button_class = "nhsuk-button--warning"
+    submit_name = "withdraw"
+
+    reason = forms.CharField(
+        label="Why is the pledge being withdrawn?",
+        help_text="For example, “At the organisation's request”. The signatory is sent this reason.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": "Say why the pledge is being withdrawn",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+
+class PartnerWithdrawForm(WithdrawForm):
+    submit_label = "Withdraw our pledge"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why are you withdrawing the pledge?"
+        self.fields[
+            "reason"
+        ].help_text = "Only the programme team sees this. It helps us understand, and we may get in touch."
+
+
+class ReinstateForm(DecisionForm):
+    submit_label = "Reinstate pledge"
+    submit_name = "reinstate"
+
+    note = forms.CharField(
+        required=False,
+        label="Why is it being reinstated? (optional)",
+        help_text="Kept in the pledge's history; not sent to the signatory.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
+    )
+
+
+class InternalNoteForm(DecisionForm):
+    submit_label = "Add note"
+    button_class = "nhsuk-button--secondary"
+    submit_name = "add_note"
+
+    note = forms.CharField(
+        label="Internal note",
+        help_text="Only the programme team sees notes. They are never shown or sent to the partner.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={
+            "required": "Write the note before saving it",
+            "max_length": "The note must be 4,000 characters or fewer",
+        },
+    )

@@ -1,0 +1,47 @@
+"""A partner withdrawing its own approved pledge from "Your pledge"."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views.generic import FormView
+
+from pledges import services
+from pledges.models import Pledge
+from pledges.team_forms import PartnerWithdrawForm
+
+
+class WithdrawOwnPledgeView(LoginRequiredMixin, FormView):
+    template_name = "pledges/partner/withdraw.html"
+    form_class = PartnerWithdrawForm
+
+    @cached_property
+    def pledge(self):
+        # Only members of the pledge's organisation may see this page; anyone else gets 404.
+        return get_object_or_404(
+            Pledge.objects.for_member(self.request.user).select_related("organisation"), pk=self.kwargs["pk"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.pledge.status != Pledge.Status.APPROVED:
+            messages.info(request, "Only an approved pledge can be withdrawn.")
+            return redirect("pledges:my_pledges")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pledge=self.pledge, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.withdraw_own_pledge(
+                pledge=self.pledge, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.PledgeStateError as exc:
+            messages.error(self.request, str(exc))
+        else:
+            messages.success(
+                self.request,
+                f"The pledge for {self.pledge.organisation.name} is withdrawn. "
+                "We have emailed you to confirm, and it leaves the list of partners within a few minutes.",
+            )
+        return redirect("pledges:my_pledges")

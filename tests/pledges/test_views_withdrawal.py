@@ -1,0 +1,81 @@
+"""A partner withdrawing its own approved pledge from "Your pledge": members only, confirmed, POST only."""
+
+import pytest
+from django.urls import reverse
+
+from pledges.models import OutboxEmail, Pledge, PledgeEvent
+from tests.factories import MembershipFactory, PledgeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pledge(db):
+    return PledgeFactory(approved=True)
+
+
+def url(pledge):
+    return reverse("pledges:withdraw_own_pledge", args=[pledge.pk])
+
+
+def test_your_pledge_offers_withdrawal_for_an_approved_pledge_only(client, pledge):
+    waiting = PledgeFactory(submitted=True, created_by=pledge.created_by)
+    client.force_login(pledge.created_by)
+    page = client.get(reverse("pledges:my_pledges")).content.decode()
+    assert url(pledge) in page
+    assert url(waiting) not in page
+
+
+def test_the_confirm_page_says_what_happens_and_changes_nothing(client, pledge):
+    client.force_login(pledge.created_by)
+    response = client.get(url(pledge))
+    assert response.status_code == 200
+    assert "leaves the public list of partners" in response.content.decode()
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.APPROVED
+
+
+def test_a_member_withdraws_with_a_reason(client, pledge, django_capture_on_commit_callbacks):
+    contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
+    client.force_login(contact)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(pledge), {"reason": "We are closing in March."})
+    assert response.status_code == 302
+    assert response.url == reverse("pledges:my_pledges")
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.WITHDRAWN
+    event = PledgeEvent.objects.get(pledge=pledge, kind=PledgeEvent.Kind.WITHDRAWN)
+    assert (event.actor, event.note) == (contact, "We are closing in March.")
+
+
+def test_a_reason_is_required_and_nothing_changes_without_one(client, pledge):
+    client.force_login(pledge.created_by)
+    response = client.post(url(pledge), {"reason": ""})
+    assert response.status_code == 200
+    assert "Say why the pledge is being withdrawn" in response.content.decode()
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.APPROVED
+    assert not OutboxEmail.objects.exists()
+
+
+def test_someone_outside_the_organisation_gets_not_found(client, pledge):
+    client.force_login(UserFactory())
+    assert client.get(url(pledge)).status_code == 404
+    assert client.post(url(pledge), {"reason": "Mischief"}).status_code == 404
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.APPROVED
+
+
+def test_signing_in_is_required(client, pledge):
+    response = client.post(url(pledge), {"reason": "Mischief"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_pledge_not_yet_approved_cannot_be_withdrawn_here(client):
+    pledge = PledgeFactory(submitted=True)
+    client.force_login(pledge.created_by)
+    assert client.get(url(pledge)).status_code == 302
+    client.post(url(pledge), {"reason": "Changed our minds"}, follow=True)
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.SUBMITTED
