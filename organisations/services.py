@@ -14,7 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Invitation, Membership, Organisation
+from .directory import build_directory
+from .models import (
+    DirectoryDeparture,
+    DirectoryEntry,
+    DirectorySnapshot,
+    Invitation,
+    Membership,
+    Organisation,
+)
 
 # Organisations and duplicates --------------------------------------------------
 
@@ -290,6 +298,11 @@ def remove_contact(*, membership, by):
 
 # The public directory -------------------------------------------------------------
 
+# Snapshots kept: the current one and the one before, so a request that began
+# reading the previous snapshot can finish with it while a new one lands.
+SNAPSHOTS_KEPT = 2
+ENTRY_BATCH_SIZE = 1000
+
 
 def schedule_directory_render():
     """Re-render the public directory once the current transaction commits.
@@ -299,4 +312,47 @@ def schedule_directory_render():
     """
     from .tasks import render_directory
 
-    transaction.on_commit(render_directory.delay)
+    # Robust: if the broker is down the change still stands (the nightly render catches up).
+    transaction.on_commit(render_directory.delay, robust=True)
+
+
+def render_directory():
+    """Build the directory from the database and publish it as a new snapshot, atomically.
+
+    Readers see the previous snapshot until this one commits, then this one.
+    Safe to run twice or concurrently: the snapshot whose reads began last is
+    the current one. Returns the snapshot now current.
+    """
+    data_as_of = timezone.now()
+    directory = build_directory()
+    content_hash = directory.content_hash
+    with transaction.atomic():
+        previous = DirectorySnapshot.objects.current()
+        unchanged = previous is not None and previous.content_hash == content_hash
+        changed_at = previous.content_changed_at if unchanged else data_as_of
+        snapshot = DirectorySnapshot.objects.create(
+            data_as_of=data_as_of,
+            rendered_at=timezone.now(),
+            content_changed_at=changed_at,
+            content_hash=content_hash,
+            partner_count=len(directory.entries),
+            summary=directory.summary,
+            partners_json=directory.partners_json(updated=changed_at),
+            partners_csv=directory.partners_csv,
+            actions_csv=directory.actions_csv,
+        )
+        DirectoryEntry.objects.bulk_create(
+            (DirectoryEntry(snapshot_id=snapshot.pk, **entry) for entry in directory.entries),
+            batch_size=ENTRY_BATCH_SIZE,
+        )
+        DirectoryDeparture.objects.bulk_create(
+            (DirectoryDeparture(snapshot_id=snapshot.pk, **departure) for departure in directory.departures),
+            batch_size=ENTRY_BATCH_SIZE,
+        )
+        DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
+    return DirectorySnapshot.objects.current()
+
+
+def current_directory():
+    """The snapshot the public sees; rendered here and now if there has never been one."""
+    return DirectorySnapshot.objects.current() or render_directory()

@@ -5,6 +5,8 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(bind=True, max_retries=3)
-def render_directory(self):
+# Retried with backoff (about 1, 2, 4, 8, 16 minutes, jittered) when the database
+# is briefly unavailable; a render is safe to repeat, so retrying is always safe.
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, retry_backoff_max=30 * 60, max_retries=5)
+def render_directory():
     services.render_directory()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram search in the directory (lookups only; SQLite still works)
     "allauth",
     "allauth.account",
     "crispy_forms",

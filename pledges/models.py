@@ -99,6 +99,16 @@ class PledgeQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organisation__memberships__user=user)
 
+    def in_directory(self):
+        """Approved pledges: the partners the public directory lists (one per organisation)."""
+        return self.filter(status=Pledge.Status.APPROVED)
+
+    def departed_from_directory(self):
+        """Withdrawn and lapsed pledges of organisations that have no approved pledge now."""
+        return self.filter(status__in=[Pledge.Status.WITHDRAWN, Pledge.Status.LAPSED]).exclude(
+            organisation__pledges__status=Pledge.Status.APPROVED
+        )
+
     # The programme team: review queue, dashboard, exports -----------------------
 
     def in_review_tab(self, tab):
@@ -402,6 +412,10 @@ class ReviewCycle(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
+    def published(self):
+        """Actions of approved pledges whose partner chose to publish them, in a review cycle (not drafts)."""
+        return self.in_cycles().filter(pledge__status=Pledge.Status.APPROVED, pledge__publish_actions=True)
+
     def in_cycles(self):
         """Actions a partner committed to for a year (drafts not yet in a cycle are left out)."""
         return self.filter(cycle__isnull=False)

@@ -258,8 +258,8 @@ def submit_pledge(*, pledge, by, declaration_name):
             "actions": actions,
             "resubmitted": resubmitting,
             "signatory_email": by.email,
-            "review_url": f"{settings.SITE_URL}/review/{pledge.pk}/",
-            "my_pledges_url": f"{settings.SITE_URL}/my/",
+            "review_url": settings.SITE_URL + reverse("team:pledge", args=[pledge.pk]),
+            "my_pledges_url": settings.SITE_URL + reverse("pledges:my_pledges"),
             "review_target_working_days": settings.REVIEW_TARGET_WORKING_DAYS,
         }
         queue_templated_email(

@@ -174,3 +174,96 @@ class OutboxEmailFactory(factory.django.DjangoModelFactory):
     to = factory.Sequence(lambda n: f"recipient{n}@example.org")
     subject = "Your pledge"
     body_text = "Thank you for signing the pledge."
+
+
+def directory_partner(
+    name,
+    *,
+    sector=Organisation.Sector.VCSE,
+    kind=Organisation.Kind.ORGANISATION,
+    areas=("bristol",),
+    signed_on=None,
+    theme="steering-group",
+    **pledge_fields,
+):
+    """An organisation with an approved pledge (cycle 1 and its two actions), as the directory lists it."""
+    organisation = OrganisationFactory(
+        name=name, sector=sector, kind=kind, areas=list(Area.objects.filter(code__in=areas))
+    )
+    signed_on = signed_on or timezone.localdate()
+    pledge = PledgeFactory(
+        organisation=organisation, approved=True, signed_on=signed_on, with_actions=False, **pledge_fields
+    )
+    cycle = ReviewCycleFactory(pledge=pledge, starts_on=signed_on)
+    for number in (1, 2):
+        ActionFactory(pledge=pledge, cycle=cycle, number=number, theme=ActionTheme.objects.get(slug=theme))
+    return pledge
+
+
+def bulk_directory_partners(count, *, start=0, created_by=None):
+    """`count` approved partners, each with cycle 1 and two actions, written with bulk_create.
+
+    For benchmarks and query-count tests that need hundreds or thousands of
+    partners: names are "Partner 00001"..., and sector, kind, areas, year
+    signed and action themes vary so that every filter has something to find.
+    """
+    created_by = created_by or UserFactory()
+    version = current_version()
+    areas = list(Area.objects.all())
+    themes = list(ActionTheme.objects.all())
+    sectors, kinds = Organisation.Sector.values, Organisation.Kind.values
+    today = timezone.localdate()
+    numbers = range(start, start + count)
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Partner {n:05d}",
+            slug=f"partner-{n:05d}",
+            kind=kinds[n % len(kinds)],
+            sector=sectors[n % len(sectors)],
+            website=f"https://www.partner-{n:05d}.org.uk",
+            description="A partner working with people and communities across the area.",
+        )
+        for n in numbers
+    )
+    Organisation.areas.through.objects.bulk_create(
+        Organisation.areas.through(organisation=organisation, area=areas[(n + offset) % len(areas)])
+        for n, organisation in zip(numbers, organisations, strict=True)
+        for offset in range(1 + n % 2)
+    )
+    signed = [today - datetime.timedelta(days=n % 1000) for n in numbers]
+    pledges = Pledge.objects.bulk_create(
+        Pledge(
+            organisation=organisation,
+            version=version,
+            created_by=created_by,
+            status=Pledge.Status.APPROVED,
+            signatory_name=f"Signatory {n}",
+            signatory_job_title="Chief Executive",
+            signatory_role=Pledge.SignatoryRole.LEADER,
+            publish_actions=n % 5 != 0,
+            show_signatory=n % 3 == 0,
+            show_logo=True,
+            declaration_name=f"Signatory {n}",
+            submitted_at=timezone.now(),
+            approved_at=timezone.now(),
+            signed_on=signed_on,
+        )
+        for n, organisation, signed_on in zip(numbers, organisations, signed, strict=True)
+    )
+    cycles = ReviewCycle.objects.bulk_create(
+        ReviewCycle(pledge=pledge, number=1, starts_on=signed_on, due_on=signed_on + relativedelta(months=12))
+        for pledge, signed_on in zip(pledges, signed, strict=True)
+    )
+    Action.objects.bulk_create(
+        Action(
+            pledge=cycle.pledge,
+            cycle=cycle,
+            number=number,
+            theme=themes[(n + number) % len(themes)],
+            title=f"Action {number} of partner {n:05d}",
+            description="Bring together staff and people with lived experience to guide our work.",
+        )
+        for n, cycle in zip(numbers, cycles, strict=True)
+        for number in (1, 2)
+    )
+    return pledges

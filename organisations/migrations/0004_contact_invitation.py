@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0002_load_areas"),
+        ("organisations", "0003_directory_snapshot"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,181 @@
+"""Rendering the directory: idempotent, atomic, harmless when concurrent, and triggered after commit."""
+
+import io
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
+from django.urls import reverse
+
+from organisations import services, tasks
+from organisations.models import DirectoryDeparture, DirectoryEntry, DirectorySnapshot
+from pledges import services as pledge_services
+from pledges.models import Pledge
+from tests.factories import PledgeFactory, directory_partner
+
+DIRECTORY = reverse("organisations:directory")
+
+
+def listed(client):
+    return [entry.name for entry in client.get(DIRECTORY).context["partners"]]
+
+
+def wait_for(condition, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def in_a_thread(target):
+    """Run `target` in a thread with its own database connection, keeping any exception."""
+    errors = []
+
+    def run():
+        try:
+            target()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+@pytest.mark.django_db
+def test_rendering_again_with_nothing_new_publishes_the_same_content():
+    directory_partner("Steady Partner")
+    first = services.render_directory()
+    second = services.render_directory()
+    third = services.render_directory()
+    assert third.pk != first.pk
+    assert third.content_hash == second.content_hash == first.content_hash
+    assert third.content_changed_at == first.content_changed_at
+    assert third.partner_count == 1
+    # Old snapshots are cleared away: the current one and the one before it are kept.
+    assert DirectorySnapshot.objects.count() == services.SNAPSHOTS_KEPT
+    assert DirectoryEntry.objects.filter(snapshot__in=[first.pk]).count() == 0
+
+
+def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commits(
+    transactional_db, client, monkeypatch
+):
+    directory_partner("Old Partner")
+    services.render_directory()
+    directory_partner("New Partner")
+
+    written, release = threading.Event(), threading.Event()
+    bulk_create = DirectoryDeparture.objects.bulk_create
+
+    def pause_after_writing_entries(*args, **kwargs):
+        result = bulk_create(*args, **kwargs)
+        written.set()
+        release.wait(10)
+        return result
+
+    monkeypatch.setattr(DirectoryDeparture.objects, "bulk_create", pause_after_writing_entries)
+    thread, errors = in_a_thread(services.render_directory)
+    try:
+        assert written.wait(10)
+        # The new snapshot and its rows are written but not committed: readers see the old one whole.
+        assert listed(client) == ["Old Partner"]
+        assert client.get(reverse("organisations:partners_json")).json()["count"] == 1
+        assert client.get(reverse("organisations:partner", kwargs={"slug": "new-partner"})).status_code == 404
+    finally:
+        release.set()
+        thread.join(10)
+    assert errors == []
+    assert listed(client) == ["New Partner", "Old Partner"]
+    assert client.get(reverse("organisations:partners_json")).json()["count"] == 2
+
+
+def test_concurrent_renders_are_harmless(transactional_db, client):
+    for number in range(5):
+        directory_partner(f"Partner {number}")
+    threads = [in_a_thread(services.render_directory) for _ in range(3)]
+    for thread, _ in threads:
+        thread.join(30)
+    assert [errors for _, errors in threads] == [[], [], []]
+    assert listed(client) == [f"Partner {number}" for number in range(5)]
+    current = DirectorySnapshot.objects.current()
+    assert current.entries.count() == 5
+    services.render_directory()
+    assert DirectorySnapshot.objects.count() == services.SNAPSHOTS_KEPT
+
+
+@pytest.mark.django_db
+def test_an_approval_renders_the_directory_only_once_it_commits(
+    client, programme_team_member, django_capture_on_commit_callbacks
+):
+    pledge = PledgeFactory(submitted=True, organisation__name="Waiting Partner")
+    services.render_directory()
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+        raise RuntimeError("something after the approval failed")
+    assert listed(client) == []
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+    assert tasks.render_directory.delay in callbacks
+    assert listed(client) == ["Waiting Partner"]
+
+
+@pytest.mark.django_db
+def test_the_render_task_retries_when_the_database_fails(monkeypatch):
+    directory_partner("Retried Partner")
+    build = services.build_directory
+    calls = []
+
+    def failing_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("the database went away")
+        return build()
+
+    monkeypatch.setattr(services, "build_directory", failing_once)
+    tasks.render_directory.apply()
+    assert len(calls) == 2
+    assert DirectorySnapshot.objects.current().partner_count == 1
+
+
+@pytest.mark.django_db
+def test_the_render_directory_command_renders_and_reports():
+    directory_partner("Command Partner")
+    out = io.StringIO()
+    call_command("render_directory", stdout=out)
+    assert "Rendered the directory: 1 partner in" in out.getvalue()
+    assert DirectorySnapshot.objects.current().partner_count == 1
+
+
+def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commit(
+    transactional_db, celery_worker, client, programme_team_member
+):
+    pledge = PledgeFactory(submitted=True, organisation__name="Worker Partner")
+    services.render_directory()
+    assert listed(client) == []
+
+    pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+    assert wait_for(lambda: listed(client) == ["Worker Partner"])
+
+    pledge_services.withdraw_pledge(pledge=pledge, by=programme_team_member, reason="They asked us to.")
+    assert wait_for(lambda: listed(client) == [])
+    assert (
+        client.get(reverse("organisations:partner", kwargs={"slug": pledge.organisation.slug})).status_code
+        == 410
+    )
+
+
+def test_an_approval_still_stands_when_the_broker_is_down_for_its_render(
+    transactional_db, broker_down, client, programme_team_member
+):
+    pledge = PledgeFactory(submitted=True, organisation__name="Patient Partner")
+    pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)  # enqueueing fails, and is logged
+    assert Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.APPROVED
+    assert listed(client) == ["Patient Partner"]  # no snapshot yet: the first request renders one
