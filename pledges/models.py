@@ -123,11 +123,17 @@ class PledgeQuerySet(models.QuerySet):
 
     def with_review_details(self):
         """Everything the team's pledge page shows, in a fixed number of queries."""
+        from organisations.models import Membership  # organisations' models import ours
+
         actions = Action.objects.select_related("theme").prefetch_related("commitments")
         return self.select_related(
             "organisation__parent", "version", "created_by", "rejection_reason"
         ).prefetch_related(
             "organisation__areas",
+            models.Prefetch(
+                "organisation__memberships",
+                queryset=Membership.objects.select_related("user").order_by("role", "created_at"),
+            ),
             models.Prefetch("actions", queryset=actions.filter(cycle__isnull=True), to_attr="draft_actions"),
             models.Prefetch(
                 "cycles",

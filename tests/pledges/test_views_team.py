@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import PROGRAMME_TEAM_GROUP
+from organisations.models import Membership
 from pledges.models import OutboxEmail, Pledge, PledgeEvent, RejectionReason, working_days_between
-from tests.factories import PledgeFactory, UserFactory
+from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +330,13 @@ def test_an_unknown_tab_shows_the_waiting_pledges(client, programme_team_member)
     response = client.get(reverse("team:queue"), {"status": "nonsense"})
     assert list(response.context["pledges"]) == [waiting]
     assert 'href="/review/?status=waiting" aria-current="page"' in response.content.decode()
+
+
+def test_the_pledge_page_lists_the_partners_people_and_links_each_years_review(client, programme_team_member):
+    pledge = PledgeFactory(approved=True)
+    contact = MembershipFactory(organisation=pledge.organisation, role=Membership.Role.CONTACT).user
+    client.force_login(programme_team_member)
+    page = client.get(reverse("team:pledge", args=[pledge.pk])).content.decode()
+    assert contact.email in page
+    assert pledge.created_by.email in page
+    assert reverse("team:review_detail", args=[pledge.cycles.get().pk]) in page
