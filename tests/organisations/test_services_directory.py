@@ -2,7 +2,6 @@
 
 import io
 import threading
-import time
 
 import pytest
 from django.core.management import call_command
@@ -14,21 +13,13 @@ from organisations.models import DirectoryDeparture, DirectoryEntry, DirectorySn
 from pledges import services as pledge_services
 from pledges.models import Pledge
 from tests.factories import PledgeFactory, directory_partner
+from tests.support.waiting import wait_for
 
 DIRECTORY = reverse("organisations:directory")
 
 
 def listed(client):
     return [entry.name for entry in client.get(DIRECTORY).context["partners"]]
-
-
-def wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def in_a_thread(target):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pledges import services, tasks
 from pledges.models import OutboxEmail
 from tests.support.email_backends import FailingOnceBackend
+from tests.support.waiting import wait_for
 
 FAILING_ONCE = "tests.support.email_backends.FailingOnceBackend"
 ALWAYS_FAILING = "tests.support.email_backends.AlwaysFailingBackend"
@@ -18,15 +19,6 @@ ALWAYS_FAILING = "tests.support.email_backends.AlwaysFailingBackend"
 
 def queue(to="leader@example.org"):
     return services.queue_email(to=to, subject="Thank you", body_text="Thank you for signing.")
-
-
-def wait_for(condition, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from pledge_portal.celery import app as celery_app
 from pledges import services, tasks
 from pledges.models import OutboxEmail, Pledge, Reminder, ReviewCycle
 from tests.factories import MembershipFactory, PledgeFactory
+from tests.support.waiting import wait_for
 
 UPCOMING, DUE, OVERDUE, ESCALATION = Reminder.Kind.values
 DUE_ON = datetime.date(2027, 6, 15)
@@ -35,15 +36,6 @@ def sweep_on(day, **kwargs):
 
 def sent_kinds(cycle):
     return set(Reminder.objects.filter(cycle=cycle).values_list("kind", flat=True))
-
-
-def wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.django_db
