@@ -5,6 +5,7 @@ import sys
 from urllib.parse import urlparse
 
 import psycopg2
+from psycopg2 import sql
 import redis
 
 problems = []
@@ -15,15 +16,23 @@ if not database_url.startswith(("postgres://", "postgresql://")):
 else:
     parts = urlparse(database_url)
     try:
-        # Connect to the server's own database: the test database is made by pytest.
-        psycopg2.connect(
+        # Connect to the server's own database. pytest makes its own test database; the one
+        # DATABASE_URL names is made here if missing, for makemigrations' consistency check.
+        server = psycopg2.connect(
             host=parts.hostname,
             port=parts.port or 5432,
             user=parts.username,
             password=parts.password,
             dbname="postgres",
             connect_timeout=3,
-        ).close()
+        )
+        server.autocommit = True
+        with server.cursor() as cursor:
+            name = parts.path.lstrip("/")
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        server.close()
     except psycopg2.Error as exc:
         problems.append(
             f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432} "
