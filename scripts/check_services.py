@@ -5,8 +5,8 @@ import sys
 from urllib.parse import urlparse
 
 import psycopg2
-from psycopg2 import sql
 import redis
+from psycopg2 import sql
 
 problems = []
 
