@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from . import views
@@ -11,13 +12,13 @@ pages = (
     [
         path("", views.HomeView.as_view(), name="home"),
         path("pledge/", views.PledgeView.as_view(), name="pledge"),
-        path("privacy/", views.PageView.as_view(template_name="pages/privacy.html"), name="privacy"),
+        path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
         path(
             "accessibility/",
-            views.PageView.as_view(template_name="pages/accessibility.html"),
+            TemplateView.as_view(template_name="pages/accessibility.html"),
             name="accessibility",
         ),
-        path("contact/", views.PageView.as_view(template_name="pages/contact.html"), name="contact"),
+        path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
     ],
     "pages",
 )

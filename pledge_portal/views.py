@@ -6,10 +6,6 @@ from organisations.models import Organisation
 from pledges.models import ActionTheme, PledgeVersion
 
 
-class PageView(TemplateView):
-    pass
-
-
 class PledgeView(TemplateView):
     """Shows the current pledge: its eight commitments and the example actions."""
 
