@@ -94,10 +94,18 @@ class RejectionReason(models.Model):
 
 class PledgeQuerySet(models.QuerySet):
     def for_member(self, user):
-        """Pledges of the organisations `user` belongs to: all a partner may see or change."""
+        """Pledges a partner may see or change: its organisations' live pledges, and any it started.
+
+        A pledge that ended (rejected, withdrawn, lapsed) stays with the person who
+        started it: someone who joins the organisation later, perhaps to start
+        again, does not see an earlier signatory's details.
+        """
         if not user.is_authenticated:
             return self.none()
-        return self.filter(organisation__memberships__user=user)
+        return self.filter(
+            Q(status__in=self.model.LIVE_STATUSES) | Q(created_by=user),
+            organisation__memberships__user=user,
+        )
 
     def in_directory(self):
         """Approved pledges: the partners the public directory lists (one per organisation)."""
