@@ -107,6 +107,26 @@ def start_pledge(*, organisation, by):
     return pledge
 
 
+def discard_draft(*, pledge, by):
+    """Delete a draft that was never submitted, for example one started for the wrong organisation.
+
+    Nothing of it was ever seen by the programme team or published, so nothing
+    is kept. The organisation is free for a new pledge, and the person stops
+    being its member unless they have other pledges there.
+    """
+    from organisations.models import Membership
+
+    with transaction.atomic():
+        pledge = Pledge.objects.for_member(by).select_for_update(of=("self",)).get(pk=pledge.pk)
+        if pledge.status != Pledge.Status.DRAFT:
+            raise PledgeStateError("Only a draft that was never submitted can be deleted.")
+        organisation = pledge.organisation
+        pledge.delete()
+        if not organisation.pledges.filter(created_by=by).exists():
+            Membership.objects.filter(user=by, organisation=organisation).delete()
+    return organisation
+
+
 def start_pledge_for_new_organisation(*, by, **details):
     """Add the organisation `by` described and start its draft pledge, together or not at all."""
     from organisations.services import create_organisation

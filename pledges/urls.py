@@ -31,6 +31,7 @@ signing_urls = [
 # "Your pledge": the partner's own view of its pledge, contacts and withdrawal.
 partner_urls = [
     path("my/", partner.MyPledgesView.as_view(), name="my_pledges"),
+    path("my/pledges/<int:pk>/delete-draft/", partner.DiscardDraftView.as_view(), name="discard_draft"),
     path(
         "my/organisations/<int:pk>/edit/",
         partner.EditOrganisationView.as_view(),

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView, ListView, TemplateView
 
 from organisations.forms import OrganisationDetailsForm
 from organisations.models import Membership, Organisation
 from organisations.services import update_organisation
+from pledges import services
 from pledges.models import Pledge, ReviewCycle
 
 
@@ -65,3 +67,30 @@ class EditOrganisationView(LoginRequiredMixin, FormView):
         update_organisation(organisation=self.organisation, by=self.request.user, **form.service_arguments())
         messages.success(self.request, f"Your changes to {self.organisation.name}'s details are saved.")
         return redirect(self.return_url())
+
+
+class DiscardDraftView(LoginRequiredMixin, TemplateView):
+    """Delete a never-submitted draft, after a confirmation page. Only POST deletes."""
+
+    template_name = "pledges/partner/discard_draft.html"
+
+    @cached_property
+    def pledge(self):
+        return get_object_or_404(
+            Pledge.objects.for_member(self.request.user)
+            .filter(status=Pledge.Status.DRAFT)
+            .select_related("organisation"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pledge=self.pledge, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            organisation = services.discard_draft(pledge=self.pledge, by=request.user)
+        except services.PledgeStateError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Your draft pledge for {organisation.name} is deleted.")
+        return redirect("pledges:my_pledges")

@@ -10,18 +10,10 @@ from playwright.sync_api import expect
 
 from pledges.models import Pledge
 from tests.factories import PledgeFactory
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-test-password"  # UserFactory's
-
-
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/my/$"))
 
 
 def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(

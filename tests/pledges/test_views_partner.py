@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import Membership
+from pledges.models import Pledge
 from tests.factories import MembershipFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +34,32 @@ def test_someone_joining_later_does_not_see_an_earlier_signatorys_ended_pledge(c
     assert "Earlier Signatory" not in response.content.decode()
     client.force_login(ended.created_by)
     assert list(client.get(reverse("pledges:my_pledges")).context["pledges"]) == [ended]
+
+
+def test_a_draft_started_for_the_wrong_organisation_can_be_deleted(client):
+    draft = PledgeFactory()
+    client.force_login(draft.created_by)
+    confirm = client.get(reverse("pledges:discard_draft", args=[draft.pk]))
+    assert confirm.status_code == 200
+    assert Pledge.objects.filter(pk=draft.pk).exists()  # showing the page deletes nothing
+
+    response = client.post(reverse("pledges:discard_draft", args=[draft.pk]))
+    assert response.url == reverse("pledges:my_pledges")
+    assert not Pledge.objects.filter(pk=draft.pk).exists()
+    assert not Membership.objects.filter(user=draft.created_by, organisation=draft.organisation).exists()
+    PledgeFactory(organisation=draft.organisation)  # the organisation is free for a new pledge
+
+
+@pytest.mark.parametrize("traits", [{"submitted": True}, {"status": "changes_requested"}, {"approved": True}])
+def test_only_a_never_submitted_draft_can_be_deleted(client, traits):
+    pledge = PledgeFactory(**traits)
+    client.force_login(pledge.created_by)
+    assert client.post(reverse("pledges:discard_draft", args=[pledge.pk])).status_code == 404
+    assert Pledge.objects.filter(pk=pledge.pk).exists()
+
+
+def test_someone_elses_draft_cannot_be_deleted(client, user):
+    draft = PledgeFactory()
+    client.force_login(user)
+    assert client.post(reverse("pledges:discard_draft", args=[draft.pk])).status_code == 404
+    assert Pledge.objects.filter(pk=draft.pk).exists()
