@@ -15,7 +15,6 @@ from tests.support.browser import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     page, browser, live_server, programme_team_member, assert_accessible
 ):
