@@ -213,6 +213,10 @@ def test_the_queue_is_paginated(client, programme_team_member):
     second = client.get(reverse("team:queue"), {"status": "waiting", "page": 2})
     assert len(first.context["pledges"]) == 25
     assert len(second.context["pledges"]) == 1
+    # The page links keep the tab the reviewer is on.
+    PledgeFactory.create_batch(26, approved=True, with_actions=False)
+    tab = client.get(reverse("team:queue"), {"status": "approved"}).content.decode()
+    assert "?status=approved&amp;page=2" in tab
 
 
 @pytest.mark.parametrize("size", [10, 200])
