@@ -10,8 +10,11 @@ from django.core.cache import cache
 
 from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
+from pledge_portal.celery import forget_broker_failures
 from tests.factories import UserFactory
+from tests.support.frozen import FrozenServer
 from tests.support.migration_data import reload_migration_data
+from tests.support.smtp import SMTPServer
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -65,6 +68,19 @@ def programme_team_member(db):
     return member
 
 
+# Email -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free port, and Django's real SMTP backend pointed at it."""
+    server = SMTPServer().start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()
+
+
 # Celery ----------------------------------------------------------------------
 
 
@@ -85,6 +101,10 @@ def _forget_connections():
     # Connections are pooled per broker URL; forget the pool so the next publish uses the new broker.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    forget_broker_failures()
+
+
+QUEUES = ["celery", "email"]
 
 
 @pytest.fixture
@@ -96,8 +116,9 @@ def celery_worker(transactional_db):
     """
     with celery_broker(REDIS_URL) as app:
         with app.connection_for_write() as connection:
-            connection.default_channel.queue_purge(app.conf.task_default_queue)
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            for queue in QUEUES:
+                connection.default_channel.queue_purge(queue)
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=QUEUES):
             yield app
 
 
@@ -105,6 +126,13 @@ def celery_worker(transactional_db):
 def broker_down():
     """Publishing fails, as it does when Redis is unreachable: nothing listens on port 1."""
     with celery_broker("redis://127.0.0.1:1/0") as app:
+        yield app
+
+
+@pytest.fixture
+def frozen_broker():
+    """A broker that accepts connections and never answers, like a Redis stuck on a full disk."""
+    with FrozenServer() as server, celery_broker(f"redis://127.0.0.1:{server.port}/0") as app:
         yield app
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        from pledges.services import queue_email
+        from pledges.outbox import queue_email
 
         message = self.render_mail(template_prefix, email, context)
         html = next(

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pledge_portal.celery import publish_on_commit
+
 from .directory import build_directory
 from .models import (
     DirectoryDeparture,
@@ -200,7 +202,7 @@ def invite_contact(*, organisation, email, by):
     Inviting the same address again withdraws the earlier invitation, so only
     the newest link works.
     """
-    from pledges.services import queue_templated_email
+    from pledges.outbox import queue_templated_email
 
     with transaction.atomic():
         organisation = _lock_organisation_for(organisation=organisation, by=by)
@@ -310,10 +312,9 @@ def schedule_directory_render():
     Every service that changes what the directory shows (approval, withdrawal,
     a partner's edits, a recorded review) calls this.
     """
-    from .tasks import render_directory
-
-    # Robust: if the broker is down the change still stands (the nightly render catches up).
-    transaction.on_commit(render_directory.delay, robust=True)
+    # Published without waiting on the broker; if it is down the change still stands
+    # and the nightly render catches up.
+    publish_on_commit("organisations.tasks.render_directory", ())
 
 
 def render_directory():

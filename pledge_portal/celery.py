@@ -1,11 +1,90 @@
-"""The Celery app: configured from Django settings (CELERY_*), tasks autodiscovered."""
+"""The Celery app, configured from Django settings (CELERY_*), and the one way the portal publishes tasks."""
 
+import logging
 import os
+import time
+from functools import partial
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pledge_portal.settings")
 
 app = Celery("pledge_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_bad_addresses(**kwargs):
+    # Imported here: this module is loaded before Django's apps are ready.
+    from pledges.email_checks import refuse_bad_addresses
+
+    refuse_bad_addresses()
+
+
+# After a failed publish this process stops trying until this time.monotonic()
+# value: during an outage only one request in each pause pays the timeout.
+_broker_paused_until = 0.0
+
+
+def publish(task_name, *calls):
+    """Hand task `task_name` to the broker once per tuple of arguments in `calls`; return how many went.
+
+    The broker being down, or frozen (accepting connections and never
+    answering), must not hold up the web request or the batch that publishes:
+    every caller keeps its work in the database for a sweep to pick up. So the
+    publishing connection has short socket timeouts, each publish is tried
+    twice at most, and after a failure the rest are skipped at once, the
+    failure is logged once, and publishing pauses for a few seconds.
+    """
+    from django.conf import settings
+
+    global _broker_paused_until
+    if app.conf.task_always_eager:
+        app.loader.import_default_modules()  # tasks are found on first use outside a worker
+        for args in calls:
+            app.tasks[task_name].apply_async(args)
+        return len(calls)
+    if time.monotonic() < _broker_paused_until:
+        return 0
+
+    timeout = settings.TASK_PUBLISH_TIMEOUT_SECONDS
+    retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+    published = 0
+    # The timeouts are on this publishing connection only: a worker's own connection
+    # must block while it waits for tasks (a global socket timeout crashes it).
+    with app.connection_for_write(
+        connect_timeout=timeout,
+        transport_options={"socket_timeout": timeout, "socket_connect_timeout": timeout},
+    ) as connection:
+        for args in calls:
+            try:
+                app.send_task(task_name, args, connection=connection, retry=True, retry_policy=retry_policy)
+            except Exception as exc:  # whatever the broker did, the caller's change stands
+                _broker_paused_until = time.monotonic() + settings.TASK_PUBLISH_PAUSE_SECONDS
+                logger.error(
+                    "Could not publish %s to the broker (%s: %s); %d left for the sweep.",
+                    task_name,
+                    type(exc).__name__,
+                    exc,
+                    len(calls) - published,
+                )
+                break
+            published += 1
+    return published
+
+
+def publish_on_commit(task_name, *calls):
+    """Publish once the current transaction commits, so a worker never looks for a row not yet there."""
+    from django.db import transaction
+
+    transaction.on_commit(partial(publish, task_name, *calls))
+
+
+def forget_broker_failures():
+    """Publish again at once, without waiting out the pause after a failure (tests, after a broker change)."""
+    global _broker_paused_until
+    _broker_paused_until = 0.0

@@ -5,6 +5,7 @@ Set DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL and CACHE_URL to run on real
 services; set DEBUG=False (with a real SECRET_KEY) for production.
 """
 
+from email.utils import formataddr
 from pathlib import Path
 
 import environ
@@ -33,8 +34,10 @@ PROGRAMME_NAME = env(
     "PROGRAMME_NAME", default="Trauma-Informed Bristol, North Somerset and South Gloucestershire"
 )
 PROGRAMME_TEAM_EMAIL = env("PROGRAMME_TEAM_EMAIL", default="bnssg.traumainformed@nhs.net")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{PROGRAMME_NAME} <{PROGRAMME_TEAM_EMAIL}>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# formataddr quotes a name with a comma in it; written by hand, SMTP reads such
+# a sender as two addresses and refuses every email (pledge_portal/checks.py).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=formataddr((PROGRAMME_NAME, PROGRAMME_TEAM_EMAIL)))
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -163,6 +166,24 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-emails")
+# A stalled SMTP server must not hold a worker until the task's time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# The outbox (pledges/outbox.py). Every email is a row; workers send it, and the
+# sweep alone decides when a row that could not be sent is tried again.
+# A worker claims a row for this long before sending; only an expired claim
+# (its worker died mid-send) is taken over, so a duplicate needs a crash.
+OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=5 * 60)
+# The sweep picks up a new email still queued after this long (its task was lost).
+OUTBOX_RETRY_AFTER_SECONDS = env.int("OUTBOX_RETRY_AFTER_SECONDS", default=2 * 60)
+# Temporary failures (4xx answers, connection errors) back off up to this long between tries...
+OUTBOX_MAX_BACKOFF_SECONDS = env.int("OUTBOX_MAX_BACKOFF_SECONDS", default=60 * 60)
+# ...and are given up as failed only once the email is this old: a day's SMTP outage loses nothing.
+OUTBOX_GIVE_UP_AFTER_HOURS = env.int("OUTBOX_GIVE_UP_AFTER_HOURS", default=48)
+# The domain in each email's Message-ID, which stays the same on every try.
+EMAIL_MESSAGE_ID_DOMAIN = env(
+    "EMAIL_MESSAGE_ID_DOMAIN", default=PROGRAMME_TEAM_EMAIL.rpartition("@")[2] or "localhost"
+)
 
 # Celery. With no broker configured, tasks run eagerly in the web process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -185,14 +206,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any retry countdown, or Redis redelivers tasks still waiting.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing happens inside web requests: give up quickly when the broker is
-# down and leave the email queued in the outbox for the sweep.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Web requests publish through pledge_portal.celery.publisher(), which never
+# waits on the broker longer than this (down, or frozen and silent), and leaves
+# the work to the sweep. The timeout is on that publishing connection only: the
+# worker's own connection blocks on purpose while it waits for tasks.
+TASK_PUBLISH_TIMEOUT_SECONDS = env.float("TASK_PUBLISH_TIMEOUT_SECONDS", default=0.5)
+# After a failed publish, a process skips publishing for this long (the sweep catches up).
+TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=10)
+# Emails have a queue of their own, so a deployment can scale their workers apart.
+CELERY_TASK_ROUTES = {"pledges.tasks.send_email": {"queue": "email"}}
 CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {
         "task": "pledges.tasks.send_queued_emails",
-        "schedule": 5 * 60,
+        "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
     },
     "send-review-reminders": {
         "task": "pledges.tasks.send_review_reminders",
@@ -204,8 +230,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The outbox sweep re-sends emails still queued after this many seconds.
-OUTBOX_RETRY_AFTER_SECONDS = env.int("OUTBOX_RETRY_AFTER_SECONDS", default=5 * 60)
 # Annual review reminders: days from a cycle's due date (negative is before it).
 # The partner hears "upcoming", then "due", then "overdue"; "escalation" goes to
 # the programme team. A sweep that missed days sends only the latest one due.

@@ -2,10 +2,11 @@
 
 from django.contrib import admin, messages
 
-from . import services
+from . import outbox
 from .models import (
     Action,
     ActionTheme,
+    BouncedAddress,
     Commitment,
     OutboxEmail,
     Pledge,
@@ -112,9 +113,9 @@ class PledgeEventAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ("subject", "to", "status", "attempts", "created_at", "sent_at")
+    list_display = ("subject", "to", "status", "attempts", "created_at", "sent_at", "next_attempt_at")
     list_filter = ("status",)
-    search_fields = ("to", "subject")
+    search_fields = ("to", "subject", "message_id")
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]
     actions = ["send_again"]
 
@@ -123,5 +124,15 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected failed emails again")
     def send_again(self, request, queryset):
-        count = services.requeue_emails(email_ids=list(queryset.values_list("pk", flat=True)))
+        count = outbox.requeue_emails(email_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} email(s) queued to send again.", messages.SUCCESS)
+
+
+@admin.register(BouncedAddress)
+class BouncedAddressAdmin(admin.ModelAdmin):
+    list_display = ("email", "reason", "bounced_at")
+    search_fields = ("email",)
+    readonly_fields = ("email", "reason", "bounced_at")
+
+    def has_add_permission(self, request):
+        return False  # only a receiving server's refusal flags an address

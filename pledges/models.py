@@ -1,13 +1,14 @@
 """The pledge's text, the pledges partners sign, their actions and reviews, and the outbox."""
 
 from datetime import timedelta
+from email.utils import make_msgid
 from functools import reduce
 from operator import or_
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Lower, TruncMonth
 from django.utils import timezone
 
 
@@ -604,17 +605,39 @@ class PledgeEvent(models.Model):
         return f"{self.get_kind_display()} ({self.pledge.reference})"
 
 
+def new_message_id():
+    """A Message-ID for a new outbox email: kept on every try, so a receiver can drop a duplicate."""
+    return make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+
+
 class OutboxEmailQuerySet(models.QuerySet):
-    def awaiting_retry(self, *, older_than):
-        """Emails still queued since before `older_than`: their task was lost or is failing."""
-        return self.filter(status=OutboxEmail.Status.QUEUED, created_at__lt=older_than)
+    def due(self, *, now):
+        """Emails a worker should be given now: queued and due, or claimed by a worker that died."""
+        return self.filter(
+            Q(status=OutboxEmail.Status.QUEUED, next_attempt_at__lte=now)
+            | Q(status=OutboxEmail.Status.SENDING, claimed_until__lt=now)
+        )
+
+    def unsent(self):
+        """Emails still on their way: queued, or being sent."""
+        return self.filter(status__in=[OutboxEmail.Status.QUEUED, OutboxEmail.Status.SENDING])
+
+    def failed(self):
+        return self.filter(status=OutboxEmail.Status.FAILED)
 
 
 class OutboxEmail(models.Model):
-    """An email to send, written in the same transaction as the change that caused it."""
+    """An email to send, written in the same transaction as the change that caused it.
+
+    Delivery is at least once: a worker claims the row (SENDING, until
+    `claimed_until`), talks to the SMTP server with no transaction open, then
+    marks it SENT. Only a worker dying between the server's "250 OK" and that
+    mark sends it twice, and both copies carry the same Message-ID.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
@@ -622,20 +645,54 @@ class OutboxEmail(models.Model):
     subject = models.CharField(max_length=250)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    message_id = models.CharField(max_length=255, unique=True, default=new_message_id, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the sweep should next hand a QUEUED email to a worker.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # How long a worker's SENDING claim lasts; after it the sweep takes the email back.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     pledge = models.ForeignKey(
         Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_until__isnull=False),
+                name="outbox_sending_has_a_claim",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="outbox_sent_has_a_time",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class BouncedAddress(models.Model):
+    """An address a receiving server refused for good (a 5xx answer): flagged until an email gets through."""
+
+    email = models.EmailField()
+    reason = models.TextField()
+    bounced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "bounced addresses"
+        constraints = [models.UniqueConstraint(Lower("email"), name="unique_bounced_address_ignoring_case")]
+
+    def __str__(self):
+        return self.email

@@ -6,14 +6,11 @@ the same transaction) whose sending is enqueued only after commit.
 """
 
 import logging
-from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch, prefetch_related_objects
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -23,6 +20,7 @@ from organisations.models import Membership
 from organisations.services import schedule_directory_render
 
 from .models import Action, OutboxEmail, Pledge, PledgeEvent, PledgeVersion, Reminder, ReviewCycle
+from .outbox import queue_emails, queue_templated_email, render_email
 
 logger = logging.getLogger(__name__)
 
@@ -804,110 +802,3 @@ def acknowledge_review(*, cycle, by, message=""):
         for to in _emails_of(people.select_related("user").order_by("role", "pk")):
             queue_templated_email(to=to, template="review_acknowledged", context=context, pledge=pledge)
     return cycle
-
-
-# Email outbox --------------------------------------------------------------
-
-
-def queue_email(*, to, subject, body_text, body_html="", pledge=None):
-    """Write an email to the outbox; its sending is enqueued once the transaction commits."""
-    email = OutboxEmail.objects.create(
-        to=to, subject=subject.strip(), body_text=body_text, body_html=body_html, pledge=pledge
-    )
-    transaction.on_commit(partial(enqueue_email, email_id=email.pk))
-    return email
-
-
-def render_email(*, template, context):
-    """Render `emails/<template>_subject.txt` and `emails/<template>.txt`: (subject, body)."""
-    context = {
-        "SITE_URL": settings.SITE_URL,
-        "PROGRAMME_NAME": settings.PROGRAMME_NAME,
-        "PROGRAMME_TEAM_EMAIL": settings.PROGRAMME_TEAM_EMAIL,
-        **context,
-    }
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    return subject, render_to_string(f"emails/{template}.txt", context)
-
-
-def queue_templated_email(*, to, template, context, pledge=None):
-    """Render the email `template` (see render_email) and queue it."""
-    subject, body_text = render_email(template=template, context=context)
-    return queue_email(to=to, subject=subject, body_text=body_text, pledge=pledge)
-
-
-def queue_emails(emails):
-    """Write many outbox emails in one query; their sending is enqueued once the transaction commits."""
-    emails = OutboxEmail.objects.bulk_create(emails)
-    transaction.on_commit(partial(enqueue_emails, email_ids=[email.pk for email in emails]))
-    return emails
-
-
-def enqueue_email(*, email_id):
-    """Hand an outbox email to Celery. If the broker is down the row stays queued for the sweep."""
-    from .tasks import send_email
-
-    try:
-        send_email.delay(email_id)
-    except Exception:  # the broker being unreachable must never undo or break the change itself
-        logger.warning("Could not enqueue outbox email %s; the outbox sweep will retry.", email_id)
-
-
-def enqueue_emails(*, email_ids):
-    for email_id in email_ids:
-        enqueue_email(email_id=email_id)
-
-
-def send_outbox_email(*, email_id):
-    """Send one queued email, at most once, and record the result.
-
-    The row stays locked while sending, so a task and the sweep racing for the
-    same email send it once. Returns True if this call sent it.
-    """
-    error = None
-    with transaction.atomic():
-        email = OutboxEmail.objects.select_for_update().get(pk=email_id)
-        if email.status != OutboxEmail.Status.QUEUED:
-            return False
-        email.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        try:
-            message.send()
-        except Exception as exc:
-            error = exc
-            email.last_error = f"{type(exc).__name__}: {exc}"
-        else:
-            email.status = OutboxEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-        email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-    if error is not None:
-        raise error
-    return True
-
-
-def mark_email_failed(*, email_id, error):
-    OutboxEmail.objects.filter(pk=email_id, status=OutboxEmail.Status.QUEUED).update(
-        status=OutboxEmail.Status.FAILED, last_error=f"{type(error).__name__}: {error}"
-    )
-
-
-def requeue_emails(*, email_ids):
-    """Put failed emails back in the queue (staff, from admin) and enqueue them after commit."""
-    with transaction.atomic():
-        ids = list(
-            OutboxEmail.objects.filter(pk__in=email_ids, status=OutboxEmail.Status.FAILED).values_list(
-                "pk", flat=True
-            )
-        )
-        OutboxEmail.objects.filter(pk__in=ids).update(status=OutboxEmail.Status.QUEUED, attempts=0)
-        for email_id in ids:
-            transaction.on_commit(partial(enqueue_email, email_id=email_id))
-    return len(ids)

@@ -5,8 +5,8 @@ import pytest
 
 from organisations import services
 from organisations.models import Area, Organisation
-from organisations.tasks import render_directory
 from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
+from tests.support.directory import re_renders_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_updating_an_organisation_changes_its_details_not_its_name_and_re_render
     assert organisation.name == "Bristol Mind"
     assert organisation.kind == Organisation.Kind.SERVICE
     assert list(organisation.areas.all()) == areas
-    assert render_directory.delay in callbacks
+    assert re_renders_directory(callbacks)
 
 
 def test_website_domain_ignores_www_scheme_and_path():

@@ -215,7 +215,7 @@ def test_with_the_broker_down_the_sweep_records_reminders_and_the_outbox_sweep_s
     assert mail.outbox == []
 
     request.getfixturevalue("celery_worker")  # the broker is back, with a worker
-    OutboxEmail.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    OutboxEmail.objects.update(next_attempt_at=timezone.now())
     tasks.send_queued_emails.delay()
     tasks.send_queued_emails.delay()
     assert wait_for(lambda: not OutboxEmail.objects.exclude(status=OutboxEmail.Status.SENT).exists())
@@ -241,7 +241,7 @@ def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_direc
     }
     daily = tasks_scheduled["pledges.tasks.send_review_reminders"]
     assert daily.hour == {7} and daily.minute == {0}
-    assert tasks_scheduled["pledges.tasks.send_queued_emails"] == 5 * 60
+    assert tasks_scheduled["pledges.tasks.send_queued_emails"] == 60
     nightly = tasks_scheduled["organisations.tasks.render_directory"]
     assert len(nightly.hour) == 1 and len(nightly.day_of_week) == 7
     assert "pledges.tasks.send_review_reminders" in celery_app.tasks

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import Area, Organisation
-from organisations.tasks import render_directory
 from pledges.models import Pledge
 from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
+from tests.support.directory import re_renders_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_a_member_edits_their_organisations_details_and_the_directory_is_re_rend
     membership.organisation.refresh_from_db()
     assert membership.organisation.sector == Organisation.Sector.HOUSING
     assert membership.organisation.name != "A New Name"  # the name is not changed here
-    assert render_directory.delay in callbacks
+    assert re_renders_directory(callbacks)
 
 
 def test_editing_organisation_details_returns_to_a_safe_next_page_only(client):
