@@ -10,8 +10,11 @@ It seeds N approved pledges with bulk_create, their review due dates spread
 over a year, with the reminders earlier daily sweeps would have recorded.
 A share of them (--due-share, default 3%) is due a reminder on the sweep day.
 It then times two sweeps: that day, and a catch-up day a week later after a
-7-day outage. Emails are written to the outbox but not sent (the send tasks
-are not enqueued): the figure is the sweep itself. Figures, not assertions.
+7-day outage. Emails are written to the outbox and published to the broker
+but not sent (no worker runs): the figure is the sweep itself. By default the
+broker is frozen (it accepts connections and never answers), the outage the
+sweep must survive without stalling; --broker redis://... times it against a
+real one (its queues are purged afterwards). Figures, not assertions.
 """
 
 import argparse
@@ -20,7 +23,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pledge_portal.settings")
@@ -38,6 +40,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from organisations.models import Membership, Organisation  # noqa: E402
+from pledge_portal.celery import app as celery_app  # noqa: E402
 from pledges import services  # noqa: E402
 from pledges.models import (  # noqa: E402
     Action,
@@ -48,6 +51,7 @@ from pledges.models import (  # noqa: E402
     Reminder,
     ReviewCycle,
 )
+from tests.support.frozen import FrozenServer  # noqa: E402
 
 SEED_BATCH = 5000
 SWEEP_DAY = datetime.date(2027, 6, 15)
@@ -150,6 +154,7 @@ def main():
     )
     parser.add_argument("--pledges", type=int, default=100_000)
     parser.add_argument("--due-share", type=float, default=0.03)
+    parser.add_argument("--broker", default="frozen", help='"frozen", or a broker URL such as redis://...')
     options = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run the benchmark on PostgreSQL: set DATABASE_URL.")
@@ -164,12 +169,18 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"  seeded in {time.perf_counter() - started:.0f} s")
-        # The sweep writes the outbox rows; sending them is the workers' job, not measured here.
-        with mock.patch.object(services, "enqueue_emails"):
+        with FrozenServer() as frozen:
+            broker = f"redis://127.0.0.1:{frozen.port}/0" if options.broker == "frozen" else options.broker
+            celery_app.conf.update(broker_url=broker, task_always_eager=False)
+            print(f"Publishing to {'a frozen broker' if options.broker == 'frozen' else broker}")
             report(f"Sweep on {SWEEP_DAY}", options.pledges, *sweep(SWEEP_DAY))
             catch_up = SWEEP_DAY + datetime.timedelta(days=7)
             report(f"Catch-up sweep on {catch_up} after a 7-day outage", options.pledges, *sweep(catch_up))
             report(f"Second sweep on {catch_up}", options.pledges, *sweep(catch_up))
+        if options.broker != "frozen":
+            with celery_app.connection_for_write() as broker_connection:
+                for queue in ("celery", "email"):
+                    broker_connection.default_channel.queue_purge(queue)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -46,12 +46,14 @@ def queue_emails(emails):
     for email in emails:
         email.next_attempt_at = next_attempt_at
     emails = OutboxEmail.objects.bulk_create(emails)
-    for email in emails:
+    if len(emails) == 1:
         logger.info(
             "Queued outbox email %s",
-            email.pk,
-            extra={"outbox_email": email.pk, "message_id": email.message_id},
+            emails[0].pk,
+            extra={"outbox_email": emails[0].pk, "message_id": emails[0].message_id},
         )
+    elif emails:  # a sweep's batch: one line, not hundreds
+        logger.info("Queued %d outbox emails, %s to %s", len(emails), emails[0].pk, emails[-1].pk)
     publish_on_commit(SEND_EMAIL_TASK, *[(email.pk,) for email in emails])
     return emails
 
