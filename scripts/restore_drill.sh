@@ -8,7 +8,7 @@
 # 2. Unpacks the media archive (by default the one scripts/backup.sh wrote beside the dump,
 #    when there is one) into a scratch folder.
 # 3. Runs manage.py check and migrate --check against the copy, and prints what it holds:
-#    organisations, pledges, partners in the directory, queued emails, logos present.
+#    organisations, pledges, partners in the directory, emails not yet sent, logos present.
 # 4. Serves the copy with gunicorn on a free local port and requests / and /partners/.
 # 5. Drops the scratch database and folder, even when a step failed (KEEP=1 keeps both).
 # The first step that fails stops the drill with "RESTORE DRILL FAILED: ..." and exit status 1.
@@ -164,8 +164,9 @@ missing = [name for name in logos if not default_storage.exists(name)]
 print(f"Organisations: {Organisation.objects.count()}")
 print(f"Pledges: {Pledge.objects.count()} ({Pledge.objects.in_directory().count()} approved)")
 print(f"Partners in the directory: {Organisation.objects.in_directory().count()}")
-queued = OutboxEmail.objects.filter(status=OutboxEmail.Status.QUEUED).count()
-print(f"Emails still queued in the outbox: {queued}")
+# Queued, or being sent: the workers will send these once a restored portal starts.
+unsent = OutboxEmail.objects.exclude(status__in=[OutboxEmail.Status.SENT, OutboxEmail.Status.FAILED]).count()
+print(f"Emails not yet sent: {unsent}")
 print(f"Logos: {len(logos)} named in the database, {len(logos) - len(missing)} in the media archive")
 for name in missing:
     print(f"Missing logo: {name}", file=sys.stderr)
