@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pledges import outbox
-from pledges.models import OutboxEmail
+from pledges.models import BouncedAddress, OutboxEmail
 from tests.factories import PledgeFactory
 from tests.support.browser import sign_in
 from tests.support.waiting import wait_for
@@ -56,3 +56,14 @@ def test_a_reviewer_sends_an_email_again_once_the_partners_mailbox_is_fixed(
     (received,) = smtp_server.received
     assert received.rcpt_tos == [signatory]
     assert received["Subject"] == "Your pledge is approved"
+
+
+def test_a_partner_whose_address_bounces_is_warned_on_your_pledge(page, assert_accessible):
+    pledge = PledgeFactory(approved=True)
+    BouncedAddress.objects.create(email=pledge.created_by.email, reason="550 5.1.1 No such mailbox")
+    sign_in(page, pledge.created_by.email)
+    callout = page.locator(".nhsuk-warning-callout")
+    expect(callout.get_by_role("heading", level=2)).to_have_text("Important: We cannot email you")
+    expect(callout).to_contain_text("are being refused by your mail server")
+    expect(callout.get_by_role("link", name=re.compile("@"))).to_be_visible()
+    assert_accessible(page)
