@@ -122,7 +122,10 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Send the selected failed emails again")
+    def has_resend_permission(self, request):
+        return request.user.has_perm("pledges.resend_outboxemail")
+
+    @admin.action(description="Send the selected failed emails again", permissions=["resend"])
     def send_again(self, request, queryset):
         count = outbox.requeue_emails(email_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} email(s) queued to send again.", messages.SUCCESS)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from organisations.models import Area, Organisation
 
-from .models import Action, Commitment, Pledge, PledgeVersion, ReviewCycle
+from .models import Action, Commitment, OutboxEmail, Pledge, PledgeVersion, ReviewCycle
 
 
 @dataclass
@@ -118,6 +118,7 @@ def build_dashboard(*, today=None):
         "partners_signed": by_status.get(Pledge.Status.APPROVED, 0),
         "waiting": by_status.get(Pledge.Status.SUBMITTED, 0),
         "median_days_to_decision": median_days_to_decision(),
+        "failed_emails": OutboxEmail.objects.failed().count(),
         "figures": figures,
     }
 

@@ -7,8 +7,9 @@ from operator import or_
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower, TruncMonth
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 
@@ -131,18 +132,27 @@ class PledgeQuerySet(models.QuerySet):
         return self.select_related("organisation", "created_by").annotate(is_resubmission=Exists(resubmitted))
 
     def with_review_details(self):
-        """Everything the team's pledge page shows, in a fixed number of queries."""
+        """Everything the team's pledge page shows, in a fixed number of queries.
+
+        The pledge carries `signatory_bounce_reason` and each membership
+        `bounce_reason`: why that person's address bounced, or None.
+        """
         from organisations.models import Membership  # organisations' models import ours
 
         actions = Action.objects.select_related("theme").prefetch_related("commitments")
-        return self.select_related(
+        people = (
+            Membership.objects.select_related("user")
+            .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("user__email")))
+            .order_by("role", "created_at")
+        )
+        pledges = self.annotate(
+            signatory_bounce_reason=BouncedAddress.objects.reason_of(OuterRef("created_by__email"))
+        )
+        return pledges.select_related(
             "organisation__parent", "version", "created_by", "rejection_reason"
         ).prefetch_related(
             "organisation__areas",
-            models.Prefetch(
-                "organisation__memberships",
-                queryset=Membership.objects.select_related("user").order_by("role", "created_at"),
-            ),
+            models.Prefetch("organisation__memberships", queryset=people),
             models.Prefetch("actions", queryset=actions.filter(cycle__isnull=True), to_attr="draft_actions"),
             models.Prefetch(
                 "cycles",
@@ -625,6 +635,15 @@ class OutboxEmailQuerySet(models.QuerySet):
     def failed(self):
         return self.filter(status=OutboxEmail.Status.FAILED)
 
+    def failed_for_team(self):
+        """Failed emails, newest failure first, with their pledge and whether the recipient bounces."""
+        return (
+            self.failed()
+            .select_related("pledge__organisation")
+            .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("to")))
+            .order_by(F("failed_at").desc(nulls_last=True), "-pk")
+        )
+
 
 class OutboxEmail(models.Model):
     """An email to send, written in the same transaction as the change that caused it.
@@ -664,6 +683,7 @@ class OutboxEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("resend_outboxemail", "Can send failed emails again")]
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "next_attempt_at"]),
@@ -683,12 +703,30 @@ class OutboxEmail(models.Model):
         return f"{self.subject} → {self.to}"
 
 
+class BouncedAddressQuerySet(models.QuerySet):
+    def matching(self, email):
+        """The bounce for `email` (an address, or an OuterRef to one), ignoring case like the constraint."""
+        if isinstance(email, str):
+            email = Value(email)
+        return self.filter(Exact(Lower("email"), Lower(email)))
+
+    def reason_for(self, email):
+        """What the server said when it refused `email` for good, or None if it has not bounced."""
+        return self.matching(email).values_list("reason", flat=True).first()
+
+    def reason_of(self, outer_email):
+        """The same, as a subquery: annotate rows with why their address bounced, with no query of its own."""
+        return Subquery(self.matching(outer_email).values("reason")[:1])
+
+
 class BouncedAddress(models.Model):
     """An address a receiving server refused for good (a 5xx answer): flagged until an email gets through."""
 
     email = models.EmailField()
     reason = models.TextField()
     bounced_at = models.DateTimeField(default=timezone.now)
+
+    objects = BouncedAddressQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "bounced addresses"

@@ -121,7 +121,8 @@ def requeue_emails(*, email_ids):
             failed_at=None,
             next_attempt_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS),
         )
-        publish_on_commit(SEND_EMAIL_TASK, *[(email_id,) for email_id in ids])
+        if ids:
+            publish_on_commit(SEND_EMAIL_TASK, *[(email_id,) for email_id in ids])
     return len(ids)
 
 

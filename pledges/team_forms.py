@@ -1,10 +1,10 @@
-"""Forms for the programme team's decisions on a pledge, and for a partner withdrawing its own."""
+"""Forms for the programme team's decisions on pledges and failed emails, and a partner's withdrawal."""
 
 from django import forms
 
 from pledge_portal.forms import PortalForm
 
-from .models import RejectionReason
+from .models import OutboxEmail, RejectionReason
 
 
 class DecisionForm(PortalForm):
@@ -124,3 +124,9 @@ class InternalNoteForm(DecisionForm):
             "max_length": "The note must be 4,000 characters or fewer",
         },
     )
+
+
+class SendEmailsAgainForm(forms.Form):
+    """The failed emails a "Send again" button names; the outbox sends only those still failed."""
+
+    email = forms.ModelMultipleChoiceField(queryset=OutboxEmail.objects.only("pk"))

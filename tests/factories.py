@@ -175,6 +175,15 @@ class OutboxEmailFactory(factory.django.DjangoModelFactory):
     subject = "Your pledge"
     body_text = "Thank you for signing the pledge."
 
+    class Params:
+        # As the outbox leaves an email a server refused for good.
+        failed = factory.Trait(
+            status=OutboxEmail.Status.FAILED,
+            attempts=1,
+            last_error="550 5.1.1 No such mailbox",
+            failed_at=factory.LazyFunction(timezone.now),
+        )
+
 
 def directory_partner(
     name,

@@ -1,12 +1,13 @@
-"""Django admin: every model has a working page for staff, and the programme team group exists."""
+"""Django admin: every model has a working page for staff, the programme team group exists, bounces show."""
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts.models import PROGRAMME_TEAM_GROUP, User
-from tests.factories import OutboxEmailFactory, PledgeFactory
+from pledges.models import BouncedAddress, OutboxEmail
+from tests.factories import OutboxEmailFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,49 @@ def test_the_programme_team_group_can_manage_pledges_but_not_rewrite_the_audit_t
     codenames = set(
         Group.objects.get(name=PROGRAMME_TEAM_GROUP).permissions.values_list("codename", flat=True)
     )
-    assert {"view_pledge", "change_pledge", "view_outboxemail", "add_rejectionreason"} <= codenames
+    assert {
+        "view_pledge",
+        "change_pledge",
+        "view_outboxemail",
+        "resend_outboxemail",
+        "add_rejectionreason",
+    } <= codenames
     assert "change_pledgeevent" not in codenames
     assert "delete_pledge" not in codenames
+
+
+def superuser():
+    return User.objects.create_superuser(email="admin@example.org", password="x-long-password")
+
+
+def test_the_user_list_shows_and_filters_people_whose_email_bounced(client):
+    bounced = UserFactory(email="gone@example.org")
+    fine = UserFactory(email="fine@example.org")
+    BouncedAddress.objects.create(email="GONE@example.org", reason="550 5.1.1 No such mailbox")
+    client.force_login(superuser())
+    url = reverse("admin:accounts_user_changelist")
+    page = client.get(url).content.decode()
+    assert "Email bounced" in page
+    assert list(client.get(url, {"email_bounced": "yes"}).context["cl"].result_list) == [bounced]
+    assert fine in client.get(url, {"email_bounced": "no"}).context["cl"].result_list
+    assert bounced not in client.get(url, {"email_bounced": "no"}).context["cl"].result_list
+    assert client.get(url, {"o": "3"}).status_code == 200  # sortable by the column
+
+
+def test_the_admin_offers_sending_again_only_to_those_with_the_permission(client):
+    failed = OutboxEmailFactory(failed=True)
+    url = reverse("admin:pledges_outboxemail_changelist")
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_outboxemail"))
+    client.force_login(staff)
+    assert "send_again" not in client.get(url).content.decode()
+    client.post(url, {"action": "send_again", "_selected_action": [failed.pk]})
+    failed.refresh_from_db()
+    assert failed.status == OutboxEmail.Status.FAILED
+
+    staff.user_permissions.add(Permission.objects.get(codename="resend_outboxemail"))
+    client.force_login(staff)
+    assert "send_again" in client.get(url).content.decode()
+    client.post(url, {"action": "send_again", "_selected_action": [failed.pk]})
+    failed.refresh_from_db()
+    assert failed.status == OutboxEmail.Status.QUEUED

@@ -13,7 +13,7 @@ from organisations.forms import OrganisationDetailsForm
 from organisations.models import Membership, Organisation
 from organisations.services import update_organisation
 from pledges import services
-from pledges.models import Pledge, ReviewCycle
+from pledges.models import BouncedAddress, Pledge, ReviewCycle
 
 
 class MyPledgesView(LoginRequiredMixin, ListView):
@@ -35,7 +35,9 @@ class MyPledgesView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            review_target_working_days=settings.REVIEW_TARGET_WORKING_DAYS, **kwargs
+            review_target_working_days=settings.REVIEW_TARGET_WORKING_DAYS,
+            email_bounce_reason=BouncedAddress.objects.reason_for(self.request.user.email),
+            **kwargs,
         )
 
 

@@ -8,8 +8,14 @@ from django.utils import timezone
 
 from organisations.models import Area, Organisation
 from pledges.dashboard import build_dashboard
-from pledges.models import ActionTheme, Commitment, Pledge, PledgeEvent, ReviewCycle
-from tests.factories import ActionFactory, OrganisationFactory, PledgeFactory, ReviewCycleFactory
+from pledges.models import ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent, ReviewCycle
+from tests.factories import (
+    ActionFactory,
+    OrganisationFactory,
+    OutboxEmailFactory,
+    PledgeFactory,
+    ReviewCycleFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,13 +120,36 @@ def test_the_dashboard_shows_tables_with_the_charts(client, programme_team_membe
     assert 'aria-hidden="true"' in page
 
 
+def test_the_dashboard_counts_the_emails_that_could_not_be_sent_and_links_to_them(
+    client, programme_team_member
+):
+    OutboxEmailFactory.create_batch(2, failed=True)
+    OutboxEmailFactory(status=OutboxEmail.Status.SENT, sent_at=timezone.now())
+    OutboxEmailFactory()  # still on its way
+    assert build_dashboard()["failed_emails"] == 2
+    client.force_login(programme_team_member)
+    page = client.get(reverse("team:dashboard")).content.decode()
+    assert "Emails that could not be sent" in page
+    assert f'<a href="{reverse("team:failed_emails")}">See the emails not sent and why</a>' in page
+
+
+def test_with_every_email_sent_the_dashboard_says_so_without_a_link(client, programme_team_member):
+    OutboxEmailFactory(status=OutboxEmail.Status.SENT, sent_at=timezone.now())
+    client.force_login(programme_team_member)
+    page = client.get(reverse("team:dashboard")).content.decode()
+    assert "Every email has been sent or is on its way." in page
+    assert "See the email" not in page
+
+
 @pytest.mark.parametrize("size", [10, 200])
 def test_the_dashboard_query_count_does_not_grow_with_the_number_of_pledges(
     client, programme_team_member, django_assert_max_num_queries, size
 ):
     PledgeFactory.create_batch(size // 2, approved=True)
     PledgeFactory.create_batch(size // 2, submitted=True)
+    OutboxEmailFactory.create_batch(size // 10, failed=True)
     client.force_login(programme_team_member)
+    # 15 for the figures, 1 for the count of emails not sent.
     with django_assert_max_num_queries(16) as queries:
         assert client.get(reverse("team:dashboard")).status_code == 200
     print(f"dashboard with {size} pledges: {len(queries)} queries")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import Membership
-from pledges.models import Pledge
+from pledges.models import BouncedAddress, Pledge
 from tests.factories import MembershipFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,27 @@ def test_your_pledge_lists_only_your_organisations_pledges(client):
     response = client.get(reverse("pledges:my_pledges"))
     assert list(response.context["pledges"]) == [mine]
     assert theirs.organisation.name not in response.content.decode()
+
+
+def test_your_pledge_warns_you_when_emails_to_your_address_bounce(client, settings):
+    pledge = PledgeFactory(approved=True)
+    BouncedAddress.objects.create(email=pledge.created_by.email.upper(), reason="550 5.1.1 No such mailbox")
+    client.force_login(pledge.created_by)
+    page = client.get(reverse("pledges:my_pledges")).content.decode()
+    assert 'class="nhsuk-warning-callout"' in page
+    assert f"Emails to {pledge.created_by.email} are being refused by your mail server" in page
+    assert "reminders" in page
+    assert "550 5.1.1 No such mailbox" in page
+    assert f'href="mailto:{settings.PROGRAMME_TEAM_EMAIL}"' in page
+
+
+def test_your_pledge_has_no_warning_when_your_emails_get_through(client):
+    pledge = PledgeFactory(approved=True)
+    BouncedAddress.objects.create(email="someone.else@example.org", reason="550 5.1.1 No such mailbox")
+    client.force_login(pledge.created_by)
+    page = client.get(reverse("pledges:my_pledges")).content.decode()
+    assert "nhsuk-warning-callout" not in page
+    assert "being refused" not in page
 
 
 def test_someone_joining_later_does_not_see_an_earlier_signatorys_ended_pledge(client):

@@ -4,11 +4,20 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import PROGRAMME_TEAM_GROUP
 from organisations.models import Membership
-from pledges.models import OutboxEmail, Pledge, PledgeEvent, RejectionReason, working_days_between
+from pledges.models import (
+    BouncedAddress,
+    OutboxEmail,
+    Pledge,
+    PledgeEvent,
+    RejectionReason,
+    working_days_between,
+)
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +34,7 @@ def page_urls(pledge):
         reverse("team:queue") + "?status=approved",
         reverse("team:pledge", args=[pledge.pk]),
         reverse("team:dashboard"),
+        reverse("team:failed_emails"),
         reverse("team:export_partners"),
         reverse("team:export_actions"),
         reverse("team:export_decisions"),
@@ -344,3 +354,44 @@ def test_the_pledge_page_lists_the_partners_people_and_links_each_years_review(c
     assert contact.email in page
     assert pledge.created_by.email in page
     assert reverse("team:review_detail", args=[pledge.cycles.get().pk]) in page
+
+
+def test_the_pledge_page_flags_each_person_whose_address_bounces_with_the_servers_reply(
+    client, programme_team_member
+):
+    pledge = PledgeFactory(approved=True)
+    contact = MembershipFactory(organisation=pledge.organisation, role=Membership.Role.CONTACT).user
+    fine = MembershipFactory(organisation=pledge.organisation, role=Membership.Role.CONTACT).user
+    BouncedAddress.objects.create(email=pledge.created_by.email.upper(), reason="550 5.1.1 No such mailbox")
+    BouncedAddress.objects.create(email=contact.email, reason="550 5.2.1 Mailbox disabled")
+    client.force_login(programme_team_member)
+    response = client.get(reverse("team:pledge", args=[pledge.pk]))
+    page = response.content.decode()
+    # The signatory is flagged under "Who signed" and in the list of people; the contact in the list.
+    assert page.count(">Emails bounce</strong>") == 3
+    assert (
+        page.count(
+            '>Emails bounce</strong><span class="nhsuk-u-visually-hidden">:</span> 550 5.1.1 No such mailbox'
+        )
+        == 2
+    )
+    assert "550 5.2.1 Mailbox disabled" in page
+    people = {
+        m.user.email: m.bounce_reason for m in response.context["pledge"].organisation.memberships.all()
+    }
+    assert people[fine.email] is None
+
+
+def test_bounce_flags_on_the_pledge_page_take_no_query_per_person(client, programme_team_member):
+    pledge = PledgeFactory(approved=True)
+    url = reverse("team:pledge", args=[pledge.pk])
+    client.force_login(programme_team_member)
+    with CaptureQueriesContext(connection) as one_person:
+        client.get(url)
+    for _ in range(5):
+        contact = MembershipFactory(organisation=pledge.organisation, role=Membership.Role.CONTACT).user
+        BouncedAddress.objects.create(email=contact.email, reason="550 5.1.1 No such mailbox")
+    with CaptureQueriesContext(connection) as six_people:
+        page = client.get(url).content.decode()
+    assert page.count(">Emails bounce</strong>") == 5
+    assert len(six_people) == len(one_person)

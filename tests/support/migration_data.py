@@ -16,6 +16,8 @@ def reload_migration_data():
     for module, function in DATA_MIGRATIONS:
         getattr(import_module(module), function)(apps, None)
     # The flush recreates permissions (post_migrate) but not the group that holds them.
-    import_module("pledges.migrations.0003_programme_team_group").grant_permissions(
-        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    group_and_permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    import_module("pledges.migrations.0003_programme_team_group").grant_permissions(*group_and_permission)
+    import_module("pledges.migrations.0006_outbox_resend_permission").grant_resend_permission(
+        *group_and_permission
     )
