@@ -15,12 +15,6 @@ PASSWORD = "a-long-test-password"
 NEW_PASSWORD = "a-brand-new-test-password"
 
 
-@pytest.fixture
-def send_on_commit(django_capture_on_commit_callbacks):
-    """Run the request's on-commit callbacks, so its queued emails go to the SMTP server at once."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def sign_up(client, email):
     return client.post(
         reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}

@@ -56,8 +56,8 @@ def approved():
     return PledgeFactory(created_by=UserFactory(email="leader@example.org"), approved=True)
 
 
-def submit(pledge, send):
-    with send():
+def submit(pledge, send_on_commit):
+    with send_on_commit():
         response = signed_in(pledge.created_by).post(
             reverse("pledges:sign_declaration", kwargs={"pk": pledge.pk}),
             {"declaration_name": pledge.signatory_name},
@@ -65,25 +65,19 @@ def submit(pledge, send):
     assert response.status_code == 302
 
 
-def decide(team, pledge, decision, data, send):
-    with send():
+def decide(team, pledge, decision, data, send_on_commit):
+    with send_on_commit():
         response = team.post(reverse(f"team:{decision}", args=[pledge.pk]), data)
     assert response.url == reverse("team:pledge", args=[pledge.pk])
-
-
-@pytest.fixture
-def send(django_capture_on_commit_callbacks):
-    """Run the on-commit callbacks of what happens inside, so its emails reach the SMTP server at once."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 # Signing ---------------------------------------------------------------------------------------
 
 
 def test_signing_the_pledge_emails_the_signatory_a_confirmation_with_a_link_to_their_pledge(
-    draft, smtp_server, send
+    draft, smtp_server, send_on_commit
 ):
-    submit(draft, send)
+    submit(draft, send_on_commit)
 
     received, _ = delivered_to(smtp_server, "leader@example.org")
     assert received["Subject"] == f"Thank you for signing the pledge ({draft.reference})"
@@ -92,8 +86,10 @@ def test_signing_the_pledge_emails_the_signatory_a_confirmation_with_a_link_to_t
     assert site_path(link) == reverse("pledges:my_pledges")
 
 
-def test_signing_the_pledge_emails_the_programme_team_a_link_to_review_it(draft, smtp_server, send, team):
-    submit(draft, send)
+def test_signing_the_pledge_emails_the_programme_team_a_link_to_review_it(
+    draft, smtp_server, send_on_commit, team
+):
+    submit(draft, send_on_commit)
 
     received, _ = delivered_to(smtp_server, TEAM)
     assert received["Subject"] == f"New pledge to review: {draft.organisation.name} ({draft.reference})"
@@ -106,9 +102,9 @@ def test_signing_the_pledge_emails_the_programme_team_a_link_to_review_it(draft,
 
 
 def test_approving_a_pledge_emails_the_signatory_links_to_the_directory_and_their_pledge(
-    submitted, smtp_server, send, team
+    submitted, smtp_server, send_on_commit, team
 ):
-    decide(team, submitted, "approve", {}, send)
+    decide(team, submitted, "approve", {}, send_on_commit)
 
     received, _ = delivered_to(smtp_server, "leader@example.org")
     name = submitted.organisation.name
@@ -122,9 +118,15 @@ def test_approving_a_pledge_emails_the_signatory_links_to_the_directory_and_thei
 
 
 def test_asking_for_changes_emails_the_signatory_the_message_and_a_link_to_their_pledge(
-    submitted, smtp_server, send, team
+    submitted, smtp_server, send_on_commit, team
 ):
-    decide(team, submitted, "request_changes", {"changes-message": "Please name who leads action 2."}, send)
+    decide(
+        team,
+        submitted,
+        "request_changes",
+        {"changes-message": "Please name who leads action 2."},
+        send_on_commit,
+    )
 
     received, _ = delivered_to(smtp_server, "leader@example.org")
     assert received["Subject"] == f"Your pledge for {submitted.organisation.name}: a few changes, please"
@@ -135,11 +137,11 @@ def test_asking_for_changes_emails_the_signatory_the_message_and_a_link_to_their
 
 
 def test_not_approving_a_pledge_emails_the_signatory_the_reason_and_the_note(
-    submitted, smtp_server, send, team
+    submitted, smtp_server, send_on_commit, team
 ):
     reason = RejectionReason.objects.filter(is_active=True).first()
     data = {"reject-reason": reason.pk, "reject-note": "Your actions are outside our area."}
-    decide(team, submitted, "reject", data, send)
+    decide(team, submitted, "reject", data, send_on_commit)
 
     received, _ = delivered_to(smtp_server, "leader@example.org")
     assert received["Subject"] == f"Your pledge for {submitted.organisation.name}"
@@ -150,9 +152,9 @@ def test_not_approving_a_pledge_emails_the_signatory_the_reason_and_the_note(
 
 
 def test_the_team_withdrawing_a_pledge_emails_the_signatory_the_reason_and_how_to_sign_again(
-    approved, smtp_server, send, team
+    approved, smtp_server, send_on_commit, team
 ):
-    decide(team, approved, "withdraw", {"withdraw-reason": "At the organisation's request."}, send)
+    decide(team, approved, "withdraw", {"withdraw-reason": "At the organisation's request."}, send_on_commit)
 
     received, _ = delivered_to(smtp_server, "leader@example.org")
     assert received["Subject"] == f"The pledge for {approved.organisation.name} has been withdrawn"
@@ -166,7 +168,7 @@ def test_the_team_withdrawing_a_pledge_emails_the_signatory_the_reason_and_how_t
 
 
 def test_reinstating_a_pledge_emails_the_signatory_links_to_the_directory_and_their_pledge(
-    smtp_server, send, team
+    smtp_server, send_on_commit, team
 ):
     pledge = PledgeFactory(
         created_by=UserFactory(email="leader@example.org"),
@@ -174,7 +176,7 @@ def test_reinstating_a_pledge_emails_the_signatory_links_to_the_directory_and_th
         status=Pledge.Status.WITHDRAWN,
         withdrawn_at=timezone.now(),
     )
-    decide(team, pledge, "reinstate", {"reinstate-note": ""}, send)
+    decide(team, pledge, "reinstate", {"reinstate-note": ""}, send_on_commit)
 
     received, _ = delivered_to(smtp_server, "leader@example.org")
     assert received["Subject"] == f"The pledge for {pledge.organisation.name} is active again"
@@ -193,9 +195,9 @@ def test_reinstating_a_pledge_emails_the_signatory_links_to_the_directory_and_th
 
 
 def test_a_partner_withdrawing_its_own_pledge_emails_the_programme_team_a_link_to_it(
-    approved, smtp_server, send, team
+    approved, smtp_server, send_on_commit, team
 ):
-    with send():
+    with send_on_commit():
         signed_in(approved.created_by).post(
             reverse("pledges:withdraw_own_pledge", args=[approved.pk]), {"reason": "We are closing in March."}
         )
@@ -209,8 +211,10 @@ def test_a_partner_withdrawing_its_own_pledge_emails_the_programme_team_a_link_t
     assert site_path(link) == reverse("team:pledge", args=[approved.pk])
 
 
-def test_inviting_a_contact_emails_them_a_link_that_makes_them_a_contact(approved, smtp_server, send):
-    with send():
+def test_inviting_a_contact_emails_them_a_link_that_makes_them_a_contact(
+    approved, smtp_server, send_on_commit
+):
+    with send_on_commit():
         signed_in(approved.created_by).post(
             reverse("pledges:invite_contact", kwargs={"organisation_id": approved.organisation_id}),
             {"email": "colleague@example.org"},
@@ -229,14 +233,14 @@ def test_inviting_a_contact_emails_them_a_link_that_makes_them_a_contact(approve
 # The annual review -----------------------------------------------------------------------------
 
 
-def submit_review(pledge, send):
+def submit_review(pledge, send_on_commit):
     cycle = pledge.cycles.get()
     for number in (1, 2):
         services.save_action_progress(
             cycle=cycle, number=number, by=pledge.created_by, progress="completed", what_happened="Done"
         )
         services.continue_action(cycle=cycle, number=number, by=pledge.created_by)
-    with send():
+    with send_on_commit():
         response = signed_in(pledge.created_by).post(
             reverse("pledges:review_check", kwargs={"cycle_id": cycle.pk})
         )
@@ -245,10 +249,10 @@ def submit_review(pledge, send):
 
 
 def test_submitting_the_annual_review_emails_each_contact_a_thank_you_with_a_link_to_their_pledge(
-    approved, smtp_server, send
+    approved, smtp_server, send_on_commit
 ):
     contact = MembershipFactory(organisation=approved.organisation, role="contact").user
-    submit_review(approved, send)
+    submit_review(approved, send_on_commit)
 
     for reader in (approved.created_by, contact):
         received, _ = delivered_to(smtp_server, reader.email)
@@ -260,9 +264,9 @@ def test_submitting_the_annual_review_emails_each_contact_a_thank_you_with_a_lin
 
 
 def test_submitting_the_annual_review_emails_the_programme_team_a_link_to_read_it(
-    approved, smtp_server, send, team
+    approved, smtp_server, send_on_commit, team
 ):
-    cycle = submit_review(approved, send)
+    cycle = submit_review(approved, send_on_commit)
 
     received, _ = delivered_to(smtp_server, TEAM)
     name = approved.organisation.name
@@ -272,7 +276,9 @@ def test_submitting_the_annual_review_emails_the_programme_team_a_link_to_read_i
     assert site_path(link) == reverse("team:review_detail", kwargs={"cycle_id": cycle.pk})
 
 
-def test_acknowledging_a_review_emails_the_partner_the_teams_message(approved, smtp_server, send, team):
+def test_acknowledging_a_review_emails_the_partner_the_teams_message(
+    approved, smtp_server, send_on_commit, team
+):
     cycle = approved.cycles.get()
     for number in (1, 2):
         services.save_action_progress(
@@ -281,7 +287,7 @@ def test_acknowledging_a_review_emails_the_partner_the_teams_message(approved, s
         services.continue_action(cycle=cycle, number=number, by=approved.created_by)
     services.record_review(cycle=cycle, by=approved.created_by)  # its emails stay queued: never committed
 
-    with send():
+    with send_on_commit():
         team.post(
             reverse("team:review_detail", kwargs={"cycle_id": cycle.pk}), {"message": "Thank you, inspiring."}
         )
@@ -313,14 +319,14 @@ def due_on(due, **kwargs):
 
 @pytest.mark.parametrize("kind", ["upcoming", "due", "overdue"])
 def test_the_reminder_sweep_emails_each_contact_the_reminder_with_a_link_to_the_review(
-    kind, smtp_server, send
+    kind, smtp_server, send_on_commit
 ):
     due = timezone.localdate() + timedelta(days=40)
     pledge = due_on(due, created_by=UserFactory(email="leader@example.org"))
     contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
     sweep_day = due + timedelta(days=settings.REVIEW_REMINDER_OFFSETS[kind])
 
-    with send():
+    with send_on_commit():
         sent = services.send_due_reminders(on=sweep_day)
 
     assert sent[kind] == 1
@@ -334,13 +340,13 @@ def test_the_reminder_sweep_emails_each_contact_the_reminder_with_a_link_to_the_
 
 
 def test_the_reminder_sweep_emails_the_programme_team_an_escalation_with_a_link_to_the_reviews(
-    smtp_server, send, team
+    smtp_server, send_on_commit, team
 ):
     due = timezone.localdate() - timedelta(days=40)
     pledge = due_on(due, created_by=UserFactory(email="leader@example.org"))
     days = settings.REVIEW_REMINDER_OFFSETS["escalation"]
 
-    with send():
+    with send_on_commit():
         sent = services.send_due_reminders(on=due + timedelta(days=days))
 
     assert sent[Reminder.Kind.ESCALATION] == 1
@@ -354,7 +360,7 @@ def test_the_reminder_sweep_emails_the_programme_team_an_escalation_with_a_link_
 
 
 def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_own_message_ids(
-    smtp_server, send
+    smtp_server, send_on_commit
 ):
     """Several partners at every stage: each reader gets each reminder once, as its own message."""
     today = timezone.localdate()
@@ -368,7 +374,7 @@ def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_o
     for pledges in stages.values():
         MembershipFactory(organisation=pledges[0].organisation, role="contact")
 
-    with send():
+    with send_on_commit():
         sent = tasks.send_review_reminders.delay().get()  # as beat runs it, eagerly here
     # An escalated partner's contacts still have their overdue reminder to come, on the same sweep.
     assert sent == {"upcoming": 2, "due": 2, "overdue": 4, "escalation": 2}
@@ -387,6 +393,6 @@ def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_o
     days = offsets["escalation"]
     assert all(received["Subject"].startswith(f"Review {days} days overdue") for received in escalations)
 
-    with send():
+    with send_on_commit():
         assert sum(tasks.send_review_reminders.delay().get().values()) == 0  # a second sweep sends nothing
     assert len(smtp_server.received) == len(rows)
