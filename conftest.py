@@ -81,6 +81,12 @@ def smtp_server(settings):
     server.stop()
 
 
+@pytest.fixture
+def send_on_commit(django_capture_on_commit_callbacks):
+    """`with send_on_commit():` runs the block's on-commit callbacks, so its emails are sent at once."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 # Celery ----------------------------------------------------------------------
 
 

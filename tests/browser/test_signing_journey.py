@@ -83,7 +83,10 @@ def fill_about_you(page, name):
     continue_(page)
 
 
-def test_a_new_leader_signs_up_verifies_and_signs_the_pledge_with_the_keyboard_only(page, assert_accessible):
+def test_a_new_leader_signs_up_verifies_and_signs_the_pledge_with_the_keyboard_only(
+    page, assert_accessible, live_server, settings
+):
+    settings.SITE_URL = live_server.url  # the emailed link leads to the site the browser is on
     page.goto("/pledge/sign/")
     assert_accessible(page)
     sign_up_and_verify(page, "leader@lawrence-weston-larder.example.org")
