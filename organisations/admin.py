@@ -6,6 +6,7 @@ from .models import (
     Area,
     DirectoryDeparture,
     DirectoryEntry,
+    DirectoryRenderRequest,
     DirectorySnapshot,
     Invitation,
     Membership,
@@ -77,6 +78,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class DirectorySnapshotAdmin(ReadOnlyAdmin):
     list_display = ("data_as_of", "partner_count", "content_changed_at", "rendered_at")
     exclude = DirectorySnapshot.OPEN_DATA_FIELDS
+
+
+@admin.register(DirectoryRenderRequest)
+class DirectoryRenderRequestAdmin(ReadOnlyAdmin):
+    list_display = ("requested_at",)
 
 
 @admin.register(DirectoryEntry)

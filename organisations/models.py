@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Area(models.Model):
@@ -238,6 +239,20 @@ class DirectorySnapshot(models.Model):
 
     def __str__(self):
         return f"Directory of {self.partner_count} partners, as of {self.data_as_of:%Y-%m-%d %H:%M}"
+
+
+class DirectoryRenderRequest(models.Model):
+    """A change the public directory must show, written in the change's own transaction.
+
+    The render task is published after commit; if the broker loses it, the row
+    stays until a render that saw the change deletes it, and the render sweep
+    renders whenever one is left. A burst of changes is covered by one render.
+    """
+
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Directory render requested at {self.requested_at:%Y-%m-%d %H:%M:%S}"
 
 
 class DirectoryEntryQuerySet(models.QuerySet):

@@ -20,6 +20,7 @@ from .directory import build_directory
 from .models import (
     DirectoryDeparture,
     DirectoryEntry,
+    DirectoryRenderRequest,
     DirectorySnapshot,
     Invitation,
     Membership,
@@ -312,9 +313,19 @@ def schedule_directory_render():
     Every service that changes what the directory shows (approval, withdrawal,
     a partner's edits, a recorded review) calls this.
     """
-    # Published without waiting on the broker; if it is down the change still stands
-    # and the nightly render catches up.
-    publish_on_commit("organisations.tasks.render_directory", ())
+    # The request row outlives a broker that is down or loses the task: the render sweep finds it.
+    DirectoryRenderRequest.objects.create()
+    publish_on_commit("organisations.tasks.render_requested_directory", ())
+
+
+def render_requested_directory():
+    """Render if any change is still waiting to be shown (after a change, and every few minutes).
+
+    Returns the new snapshot, or None when every request was already covered.
+    """
+    if not DirectoryRenderRequest.objects.exists():
+        return None
+    return render_directory()
 
 
 def render_directory():
@@ -325,6 +336,8 @@ def render_directory():
     the current one. Returns the snapshot now current.
     """
     data_as_of = timezone.now()
+    # Requests committed before the reads begin are covered by this render; later ones are not.
+    covered = list(DirectoryRenderRequest.objects.values_list("pk", flat=True))
     directory = build_directory()
     content_hash = directory.content_hash
     with transaction.atomic():
@@ -351,6 +364,7 @@ def render_directory():
             batch_size=ENTRY_BATCH_SIZE,
         )
         DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
+        DirectoryRenderRequest.objects.filter(pk__in=covered).delete()
     return DirectorySnapshot.objects.current()
 
 

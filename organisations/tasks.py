@@ -9,4 +9,11 @@ from . import services
 # is briefly unavailable; a render is safe to repeat, so retrying is always safe.
 @shared_task(autoretry_for=(Exception,), retry_backoff=60, retry_backoff_max=30 * 60, max_retries=5)
 def render_directory():
+    """Nightly (beat) and by hand: render whether or not anything changed."""
     services.render_directory()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, retry_backoff_max=30 * 60, max_retries=5)
+def render_requested_directory():
+    """After each change, and every few minutes (beat): render only if a change is still unshown."""
+    services.render_requested_directory()

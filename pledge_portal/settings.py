@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.tasks.send_review_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "render-requested-directory": {
+        "task": "organisations.tasks.render_requested_directory",
+        "schedule": 5 * 60,
+    },
     "render-directory": {
         "task": "organisations.tasks.render_directory",
         "schedule": crontab(hour=2, minute=30),

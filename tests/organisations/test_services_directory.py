@@ -9,7 +9,7 @@ from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 
 from organisations import services, tasks
-from organisations.models import DirectoryDeparture, DirectoryEntry, DirectorySnapshot
+from organisations.models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
 from pledges import services as pledge_services
 from pledges.models import Pledge
 from tests.factories import PledgeFactory, directory_partner
@@ -169,3 +169,44 @@ def test_an_approval_still_stands_when_the_broker_is_down_for_its_render(
     pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)  # enqueueing fails, and is logged
     assert Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.APPROVED
     assert listed(client) == ["Patient Partner"]  # no snapshot yet: the first request renders one
+
+
+def test_a_change_whose_render_was_lost_with_the_broker_is_shown_by_the_render_sweep(
+    transactional_db, client, programme_team_member, request
+):
+    pledge = PledgeFactory(submitted=True, organisation__name="Patient Partner")
+    services.render_directory()
+    request.getfixturevalue("broker_down")
+    pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+    assert listed(client) == []  # the render task never reached a worker
+    assert DirectoryRenderRequest.objects.count() == 1
+
+    tasks.render_requested_directory.apply()  # beat's sweep, every few minutes
+    assert listed(client) == ["Patient Partner"]
+    assert not DirectoryRenderRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_burst_of_changes_is_shown_by_one_render():
+    directory_partner("Busy Partner")
+    for _ in range(3):
+        DirectoryRenderRequest.objects.create()
+    assert services.render_requested_directory().partner_count == 1
+    rendered = DirectorySnapshot.objects.count()
+    assert services.render_requested_directory() is None  # the other tasks of the burst find nothing to do
+    assert DirectorySnapshot.objects.count() == rendered
+
+
+@pytest.mark.django_db
+def test_a_change_requested_after_a_render_began_reading_waits_for_the_next_render(monkeypatch):
+    DirectoryRenderRequest.objects.create()
+    build = services.build_directory
+
+    def build_while_a_change_lands():
+        directory = build()
+        DirectoryRenderRequest.objects.create()  # committed after the reads began: not in this snapshot
+        return directory
+
+    monkeypatch.setattr(services, "build_directory", build_while_a_change_lands)
+    services.render_directory()
+    assert DirectoryRenderRequest.objects.count() == 1

@@ -238,12 +238,14 @@ def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_direc
         "pledges.tasks.send_review_reminders",
         "pledges.tasks.send_queued_emails",
         "organisations.tasks.render_directory",
+        "organisations.tasks.render_requested_directory",
     }
     daily = tasks_scheduled["pledges.tasks.send_review_reminders"]
     assert daily.hour == {7} and daily.minute == {0}
     assert tasks_scheduled["pledges.tasks.send_queued_emails"] == 60
     nightly = tasks_scheduled["organisations.tasks.render_directory"]
     assert len(nightly.hour) == 1 and len(nightly.day_of_week) == 7
+    assert tasks_scheduled["organisations.tasks.render_requested_directory"] == 5 * 60
     assert "pledges.tasks.send_review_reminders" in celery_app.tasks
 
 
