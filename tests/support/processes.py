@@ -363,12 +363,17 @@ class Processes:
             Process(self._name("web"), argv, env=env, log_dir=self.log_dir, ready=_http_ready, port=port)
         )
 
-    def worker(self, env, *, concurrency=None):
-        """A Celery worker (the Procfile's `worker`), named <name>@host; prefork, as the Procfile runs it."""
+    def worker(self, env, *, concurrency=None, queues=None):
+        """A Celery worker (the Procfile's `worker`), named <name>@host; prefork, as the Procfile runs it.
+
+        `queues` (e.g. ["email"]) replaces the Procfile's --queues: a deployment can scale each queue apart.
+        """
         name = self._name("worker")
         argv = with_option(procfile_command("worker", env), "--hostname", f"{name}@%h")
         if concurrency:
             argv = with_option(argv, "--concurrency", concurrency)
+        if queues:
+            argv = with_option(argv, "--queues", ",".join(queues))
         return self._start(Process(name, argv, env=env, log_dir=self.log_dir, ready=_worker_ready))
 
     def beat(self, env):
