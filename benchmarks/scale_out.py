@@ -120,6 +120,7 @@ def main():
 def rehearse(options, work, *, broker_url, cache_url):
     # aiosmtpd logs every connection at INFO: the figures are the output here.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
+    load_before = os.getloadavg()[0]  # the machine's other work: the figures depend on it
     started = time.perf_counter()
     plan = seed(options, work)
     print(f"Seeded in {time.perf_counter() - started:.0f} s", flush=True)
@@ -134,10 +135,10 @@ def rehearse(options, work, *, broker_url, cache_url):
             (work / "plan.json").write_text(json.dumps(plan))
             load_started = time.monotonic()
             samples = run_load(options, work, broker_url=broker_url, origin=load_started)
-            load_average = os.getloadavg()[0]
+            load_during = os.getloadavg()[0]
             samples += drain(options, broker_url=broker_url, origin=load_started)
         figures = json.loads((work / "records.json").read_text())
-        report_settings(options, web_servers, figures["users"], load_average)
+        report_settings(options, web_servers, figures["users"], (load_before, load_during))
         failed = report_requests(figures)
         failed |= report_emails(smtp, first_new_email, figures)
         report_backlog(samples)
@@ -287,7 +288,7 @@ def percentiles(timings):
     return cuts[49], cuts[94], cuts[98]
 
 
-def report_settings(options, web_servers, users, load_average):
+def report_settings(options, web_servers, users, load_averages):
     mix = ", ".join(f"{count} {name}" for name, count in sorted(users.items()))
     print()
     print("Settings")
@@ -300,7 +301,9 @@ def report_settings(options, web_servers, users, load_average):
     print(
         f"  data: {options.partners} partners in the directory, {options.pledges} submitted pledges to decide"
     )
-    print(f"  machine: {os.cpu_count()} CPU cores, load average {load_average:.1f} at the end of the load")
+    before, during = load_averages
+    print(f"  machine: {os.cpu_count()} CPU cores; load average {before:.1f} before the rehearsal started,")
+    print(f"           {during:.1f} at the end of the load")
 
 
 def report_requests(figures):
