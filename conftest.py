@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: people, a real Celery worker, and a real browser."""
+"""Fixtures shared by every test: people, a real Celery worker, the portal's own processes, and a browser."""
 
 import os
 from contextlib import contextmanager
@@ -12,6 +12,7 @@ from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
 from pledge_portal.celery import forget_broker_failures
 from tests.factories import UserFactory
+from tests.support import processes
 from tests.support.frozen import FrozenServer
 from tests.support.migration_data import reload_migration_data
 from tests.support.smtp import SMTPServer
@@ -140,6 +141,83 @@ def frozen_broker():
     """A broker that accepts connections and never answers, like a Redis stuck on a full disk."""
     with FrozenServer() as server, celery_broker(f"redis://127.0.0.1:{server.port}/0") as app:
         yield app
+
+
+@pytest.fixture
+def redis_broker():
+    """The test process publishes to the real Redis broker, for a worker subprocess to run."""
+    with celery_broker(REDIS_URL) as app:
+        yield app
+
+
+# The portal's own processes (tests/support/processes.py) -----------------------
+
+
+@pytest.fixture(scope="session")
+def collected_static(django_db_setup, tmp_path_factory):
+    """collectstatic once per session (it takes seconds), as a deploy does before gunicorn starts."""
+    static_root = tmp_path_factory.mktemp("static")
+    env = processes.production_environment(
+        database_url=processes.test_database_url(),
+        broker_url=REDIS_URL,
+        cache_url=REDIS_URL,
+        email_url="consolemail://",  # collectstatic sends nothing
+        static_root=static_root,
+        media_root=tmp_path_factory.mktemp("media"),
+    )
+    processes.collect_static(env)
+    return static_root
+
+
+@pytest.fixture(scope="module")
+def process_smtp_server():
+    """A real SMTP server for a module's subprocesses (EMAIL_URL=process_smtp_server.url())."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def production_env(django_db_setup, collected_static, process_smtp_server, tmp_path_factory):
+    """The production environment (README: Deploying) on the test database, Redis and the SMTP server.
+
+    Tests that read what the processes wrote, or write rows for them, need
+    `transactional_db`, so both sides see committed rows. The cache shares the
+    broker's Redis database: Django's cache keys (":1:...") never meet kombu's.
+    """
+    return processes.production_environment(
+        database_url=processes.test_database_url(),
+        broker_url=REDIS_URL,
+        cache_url=REDIS_URL,
+        email_url=process_smtp_server.url(),
+        static_root=collected_static,
+        media_root=tmp_path_factory.mktemp("media"),
+    )
+
+
+@pytest.fixture(scope="module")
+def portal_processes(tmp_path_factory):
+    """A group for the Procfile's processes, stopped (SIGTERM, then SIGKILL) at the end of the module.
+
+    The broker starts and ends empty, so no task from another test reaches these workers, or theirs another;
+    the cache starts empty, as every test's own does.
+    """
+    processes.clear_broker(REDIS_URL)
+    processes.clear_cache(REDIS_URL)
+    with processes.Processes(tmp_path_factory.mktemp("logs")) as group:
+        yield group
+    processes.clear_broker(REDIS_URL)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test shows the log of every portal process it ran with."""
+    report = yield
+    if report.failed:
+        for process in processes.started():
+            state = "running" if process.running else f"exited with {process.popen.returncode}"
+            report.sections.append((f"{process.name} log ({state}, {process.log_path})", process.log_tail()))
+    return report
 
 
 # Browser ---------------------------------------------------------------------
