@@ -25,11 +25,22 @@ class JsonFormatter(BaseJsonFormatter):
 
 
 class CeleryTaskId(logging.Filter):
-    """Set `record.task_id` to the id of the Celery task being run, or None outside a task."""
+    """Set `record.task_id` to the id of the Celery task being run, or None outside a task.
+
+    A worker logs "Task ... received" before the task runs; that line takes the
+    id Celery passes along with it.
+    """
 
     def filter(self, record):
-        record.task_id = current_task_id()
+        record.task_id = current_task_id() or celery_logged_task_id(record)
         return True
+
+
+def celery_logged_task_id(record):
+    data = getattr(record, "data", None)
+    if record.name.startswith("celery.") and isinstance(data, dict):
+        return data.get("id")
+    return None
 
 
 def current_task_id():

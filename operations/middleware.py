@@ -3,6 +3,8 @@
 import logging
 import time
 
+from django.urls import NoReverseMatch, reverse
+
 logger = logging.getLogger("operations.access")
 
 # URL parts that are secrets (invitation tokens, email confirmation and password reset keys).
@@ -39,11 +41,13 @@ def access_log_middleware(get_response):
 
 
 def loggable_path(request):
-    """The path without its query string, and with any secret URL parts hidden."""
-    path = request.path
+    """The path without its query string, and with any secret URL parts replaced by "hidden"."""
     match = request.resolver_match
-    if match:
-        for name in SECRET_URL_PARTS:
-            if value := match.kwargs.get(name):
-                path = path.replace(value, "[hidden]")
-    return path
+    hidden = {name: "hidden" for name in SECRET_URL_PARTS if match and name in match.kwargs}
+    if not hidden:
+        return request.path
+    # Rebuilt from the route, not edited: a secret's text may also occur elsewhere in the path.
+    try:
+        return reverse(match.view_name, args=match.args, kwargs=match.kwargs | hidden)
+    except NoReverseMatch:
+        return match.view_name
