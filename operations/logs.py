@@ -49,7 +49,7 @@ def current_task_id():
 
 
 class SkipHealthProbes(logging.Filter):
-    """Drop django.request's line for a 503 from /health/: the health view logs which checks failed."""
+    """Drop django.request's lines for /health/: the health view logs a 503 itself, naming the checks."""
 
     def filter(self, record):
         request = getattr(record, "request", None)

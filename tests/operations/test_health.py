@@ -145,7 +145,7 @@ def test_an_unreachable_broker_fails_the_check_quickly(client, healthy, broker_d
     status, body = ready(client)
 
     assert (status, body) == (503, {"status": "failing", "failing": ["broker"]})
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 2  # refused at once; the other checks take well under a second
 
 
 def test_a_broker_that_accepts_connections_but_never_answers_fails_within_about_two_seconds(client, healthy):
@@ -161,7 +161,8 @@ def test_a_broker_that_accepts_connections_but_never_answers_fails_within_about_
         frozen.close()
 
     assert (status, body) == (503, {"status": "failing", "failing": ["broker"]})
-    assert 1.5 < elapsed < 3.5
+    # The check gives up after 2 seconds; the margin is for a busy test machine.
+    assert 1.9 < elapsed < 4
 
 
 def test_every_failing_check_is_named(client, db, broker_down, settings):
