@@ -130,6 +130,13 @@ def celery_worker(transactional_db):
 
 
 @pytest.fixture
+def broker_up():
+    """Tasks are queued on the real Redis broker (not run eagerly), and no worker takes them."""
+    with celery_broker(REDIS_URL) as app:
+        yield app
+
+
+@pytest.fixture
 def broker_down():
     """Publishing fails, as it does when Redis is unreachable: nothing listens on port 1."""
     with celery_broker("redis://127.0.0.1:1/0") as app:

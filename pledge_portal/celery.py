@@ -1,6 +1,6 @@
 """The Celery app, configured from Django settings (CELERY_*), and the one way the portal publishes tasks."""
 
-import logging
+import logging.config
 import os
 import time
 from functools import partial
@@ -23,6 +23,18 @@ def _refuse_bad_addresses(**kwargs):
     from pledges.email_checks import refuse_bad_addresses
 
     refuse_bad_addresses()
+
+
+@signals.setup_logging.connect
+def use_django_logging(**kwargs):
+    """Workers and beat log exactly as the web does (LOG_FORMAT, LOG_LEVEL), not with Celery's own handlers.
+
+    Connected here, where `celery -A pledge_portal` starts, so it is in place
+    before Celery sets up logging in every process type.
+    """
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 # After a failed publish this process stops trying until this time.monotonic()

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,9 +56,14 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "pledges",
+    "django_guid",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # First, so every later middleware's log lines (and the access log) carry the request id.
+    "django_guid.middleware.guid_middleware",
+    "operations.middleware.access_log_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -232,6 +238,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organisations.tasks.render_directory",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Read by /health/ready. A heartbeat that waited a minute is superseded by the next one.
+    "record-heartbeat": {
+        "task": "operations.tasks.record_heartbeat",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
 }
 
 # Annual review reminders: days from a cycle's due date (negative is before it).
@@ -266,9 +278,72 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logging: one console handler for web, worker and beat (pledge_portal/celery.py hands
+# Celery this same configuration). LOG_FORMAT=json writes one JSON object per line.
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "task_id": {"()": "operations.logs.CeleryTaskId"},
+        "skip_health_probes": {"()": "operations.logs.SkipHealthProbes"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "task_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Through the root handler only (Django's default adds a second, plain one when DEBUG is on).
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        # runserver's own request lines: the access log (operations.middleware) already has them.
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.request": {"filters": ["skip_health_probes"]},
+        "django_guid": {"level": "WARNING"},
+        # A failing check is expected news, logged once per probe by operations.views without a traceback.
+        "health_check": {"level": "ERROR"},
+    },
 }
+
+# Operations ----------------------------------------------------------------------
+# Health checks (/health/live, /health/ready; see operations/health.py). Each
+# signal fails /health/ready when it passes its limit.
+HEALTH_OUTBOX_MAX_AGE_MINUTES = env.int("HEALTH_OUTBOX_MAX_AGE_MINUTES", default=30)
+HEALTH_MAX_FAILED_EMAILS = env.int("HEALTH_MAX_FAILED_EMAILS", default=0)
+HEALTH_FAILED_EMAILS_WINDOW_HOURS = env.int("HEALTH_FAILED_EMAILS_WINDOW_HOURS", default=24)
+HEALTH_DIRECTORY_MAX_AGE_HOURS = env.int("HEALTH_DIRECTORY_MAX_AGE_HOURS", default=26)
+HEALTH_BEAT_MAX_AGE_MINUTES = env.int("HEALTH_BEAT_MAX_AGE_MINUTES", default=5)
+# Shows the numbers behind /health/ready to a monitor sending "Authorization: Bearer <token>".
+HEALTH_CHECK_TOKEN = env("HEALTH_CHECK_TOKEN", default="")
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+
+# Request ids (django-guid): taken from the proxy's X-Request-ID when it is a
+# valid UUID, else made up; returned in the response, and carried into the
+# Celery tasks a request queues.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "INTEGRATIONS": [CeleryIntegration()],
+}
+# Celery logs through LOGGING above instead of replacing its handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports: off unless SENTRY_DSN is set.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from operations.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)

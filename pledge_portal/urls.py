@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("health/", include("operations.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,5 +1,6 @@
 """Production configuration: safe by default, and refused when a secret is missing."""
 
+import json
 import os
 import subprocess
 import sys
@@ -45,3 +46,36 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_an_unknown_log_format_is_refused():
+    result = manage("check", env={"LOG_FORMAT": "xml"})
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be text or json" in result.stderr
+
+
+SENTRY_OPTIONS = (
+    "import sentry_sdk, json; o = sentry_sdk.get_client().options; "
+    "print(json.dumps([sentry_sdk.get_client().is_active(), o['environment'], o['traces_sample_rate'], "
+    "o['send_default_pii'], o['max_request_body_size'], o['include_local_variables'], "
+    "sorted(type(i).__name__ for i in sentry_sdk.get_client().integrations.values())]))"
+)
+
+
+def test_error_reports_are_off_without_a_sentry_dsn():
+    result = manage("shell", "-v0", "-c", SENTRY_OPTIONS, env={})
+    assert json.loads(result.stdout)[0] is False, result.stderr
+
+
+def test_a_sentry_dsn_turns_error_reports_on_without_personal_data():
+    env = {
+        "SENTRY_DSN": "http://public@127.0.0.1:9/1",
+        "SENTRY_ENVIRONMENT": "staging",
+        "SENTRY_TRACES_SAMPLE_RATE": "0.25",
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    }
+    result = manage("shell", "-v0", "-c", SENTRY_OPTIONS, env=env)
+    active, environment, rate, pii, bodies, local_variables, integrations = json.loads(result.stdout)
+    assert (active, environment, rate) == (True, "staging", 0.25), result.stderr
+    assert (pii, bodies, local_variables) == (False, "never", False)
+    assert {"DjangoIntegration", "CeleryIntegration"} <= set(integrations)

@@ -239,6 +239,7 @@ def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_direc
         "pledges.tasks.send_queued_emails",
         "organisations.tasks.render_directory",
         "organisations.tasks.render_requested_directory",
+        "operations.tasks.record_heartbeat",
     }
     daily = tasks_scheduled["pledges.tasks.send_review_reminders"]
     assert daily.hour == {7} and daily.minute == {0}

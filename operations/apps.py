@@ -1,0 +1,8 @@
+"""The operations app's configuration."""
+
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "operations"
+    verbose_name = "Operations"

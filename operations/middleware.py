@@ -1,0 +1,53 @@
+"""The access log: one line per request, written through the portal's logging so it carries the request id."""
+
+import logging
+import time
+
+from django.urls import NoReverseMatch, reverse
+
+logger = logging.getLogger("operations.access")
+
+# URL parts that are secrets (invitation tokens, email confirmation and password reset keys).
+SECRET_URL_PARTS = ("token", "key", "uidb36")
+# Where operations.urls is mounted; settings.SECURE_REDIRECT_EXEMPT names it too.
+HEALTH_PATH = "/health/"
+
+
+def access_log_middleware(get_response):
+    def middleware(request):
+        started = time.monotonic()
+        response = get_response(request)
+        # Probes come every few seconds and are not visitors; a failing one logs its own line.
+        if request.path.startswith(HEALTH_PATH):
+            return response
+        path = loggable_path(request)
+        duration_ms = round((time.monotonic() - started) * 1000)
+        logger.info(
+            "%s %s %s %sms",
+            request.method,
+            path,
+            response.status_code,
+            duration_ms,
+            extra={
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+            },
+        )
+        return response
+
+    return middleware
+
+
+def loggable_path(request):
+    """The path without its query string, and with any secret URL parts replaced by "hidden"."""
+    match = request.resolver_match
+    hidden = {name: "hidden" for name in SECRET_URL_PARTS if match and name in match.kwargs}
+    if not hidden:
+        return request.path
+    # Rebuilt from the route, not edited: a secret's text may also occur elsewhere in the path.
+    try:
+        return reverse(match.view_name, args=match.args, kwargs=match.kwargs | hidden)
+    except NoReverseMatch:
+        return match.view_name

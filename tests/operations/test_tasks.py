@@ -1,0 +1,18 @@
+"""The heartbeat task: scheduled by beat, run by a real worker from the real Redis broker."""
+
+from operations.models import BEAT, Heartbeat
+from operations.tasks import record_heartbeat
+from pledge_portal.celery import app as celery_app
+from tests.support.waiting import wait_for
+
+
+def test_the_worker_records_the_heartbeat_beat_queues(celery_worker):
+    record_heartbeat.delay()
+
+    assert wait_for(lambda: Heartbeat.objects.last_beat_at(BEAT) is not None)
+
+
+def test_beat_queues_the_heartbeat_every_minute_and_a_late_one_expires():
+    [entry] = [e for e in celery_app.conf.beat_schedule.values() if e["task"] == record_heartbeat.name]
+    assert entry["schedule"] == 60
+    assert entry["options"] == {"expires": 60}
