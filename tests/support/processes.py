@@ -357,11 +357,14 @@ class Processes:
     def web(self, env, *, workers=2):
         """gunicorn (the Procfile's `web`) on a free port, through its PORT and WEB_CONCURRENCY."""
         port = free_port()
-        env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers)}
+        name = self._name("web")
+        # gunicorn's control socket goes in XDG_RUNTIME_DIR, else ~/.gunicorn/gunicorn.ctl, which every
+        # gunicorn of this user on the machine would share (and each one's shutdown would delete).
+        runtime_dir = self.log_dir / f"{name}-run"
+        runtime_dir.mkdir(mode=0o700, exist_ok=True)
+        env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "XDG_RUNTIME_DIR": str(runtime_dir)}
         argv = procfile_command("web", env)
-        return self._start(
-            Process(self._name("web"), argv, env=env, log_dir=self.log_dir, ready=_http_ready, port=port)
-        )
+        return self._start(Process(name, argv, env=env, log_dir=self.log_dir, ready=_http_ready, port=port))
 
     def worker(self, env, *, concurrency=None):
         """A Celery worker (the Procfile's `worker`), named <name>@host; prefork, as the Procfile runs it."""
