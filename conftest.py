@@ -165,7 +165,7 @@ def collected_static(django_db_setup, tmp_path_factory):
     """collectstatic once per session (it takes seconds), as a deploy does before gunicorn starts."""
     static_root = tmp_path_factory.mktemp("static")
     env = processes.production_environment(
-        database_url=processes.test_database_url(),
+        database_url=processes.current_database_url(),
         broker_url=REDIS_URL,
         cache_url=REDIS_URL,
         email_url="consolemail://",  # collectstatic sends nothing
@@ -193,7 +193,7 @@ def production_env(django_db_setup, collected_static, process_smtp_server, tmp_p
     broker's Redis database: Django's cache keys (":1:...") never meet kombu's.
     """
     return processes.production_environment(
-        database_url=processes.test_database_url(),
+        database_url=processes.current_database_url(),
         broker_url=REDIS_URL,
         cache_url=REDIS_URL,
         email_url=process_smtp_server.url(),

@@ -1,7 +1,7 @@
 """Run the portal as production does: the Procfile's web, worker and beat as real subprocesses.
 
 Used by the production tests (tests/test_production.py and friends) and by
-benchmarks. Nothing here needs pytest; `test_database_url()` alone needs
+benchmarks. Nothing here needs pytest; `current_database_url()` alone needs
 Django's settings loaded.
 
     env = production_environment(database_url=..., broker_url=..., cache_url=..., email_url=...,
@@ -69,7 +69,7 @@ def production_environment(
 ):
     """The environment README's "Deploying" section sets, pointed at the given services.
 
-    Only the machine's plumbing (PATH, HOME, LANG) is inherited, never the
+    Only the machine's plumbing (PATH, HOME, LANG, TZ) is inherited, never the
     caller's settings; `overrides` (strings) are added last, e.g.
     OUTBOX_SWEEP_SECONDS="1". The same SECRET_KEY goes to every process given
     this environment, as it would in one deployment.
@@ -97,7 +97,7 @@ def production_environment(
     }
 
 
-def test_database_url():
+def current_database_url():
     """DATABASE_URL for the database Django is using now (under pytest, the test database)."""
     from django.conf import settings
 
@@ -108,6 +108,8 @@ def test_database_url():
     if database["PASSWORD"]:
         credentials += ":" + quote(database["PASSWORD"], safe="")
     host = database["HOST"] or "127.0.0.1"
+    if host.startswith("/"):  # a Unix socket's directory
+        host = quote(host, safe="")
     port = database["PORT"] or 5432
     return f"postgres://{credentials}@{host}:{port}/{quote(database['NAME'], safe='')}"
 
@@ -357,11 +359,14 @@ class Processes:
     def web(self, env, *, workers=2):
         """gunicorn (the Procfile's `web`) on a free port, through its PORT and WEB_CONCURRENCY."""
         port = free_port()
-        env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers)}
+        name = self._name("web")
+        # gunicorn's control socket goes in XDG_RUNTIME_DIR, else ~/.gunicorn/gunicorn.ctl, which every
+        # gunicorn of this user on the machine would share (and each one's shutdown would delete).
+        runtime_dir = self.log_dir / f"{name}-run"
+        runtime_dir.mkdir(mode=0o700, exist_ok=True)
+        env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "XDG_RUNTIME_DIR": str(runtime_dir)}
         argv = procfile_command("web", env)
-        return self._start(
-            Process(self._name("web"), argv, env=env, log_dir=self.log_dir, ready=_http_ready, port=port)
-        )
+        return self._start(Process(name, argv, env=env, log_dir=self.log_dir, ready=_http_ready, port=port))
 
     def worker(self, env, *, concurrency=None, queues=None):
         """A Celery worker (the Procfile's `worker`), named <name>@host; prefork, as the Procfile runs it.

@@ -1,0 +1,131 @@
+"""The production smoke test: gunicorn, a Celery worker and beat, started as the Procfile starts them."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import Resolver404, resolve
+
+from pledges.models import OutboxEmail
+from tests.support.processes import SITE_URL, ProxiedClient
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.processes
+
+PASSWORD = "a-long-test-password"
+
+
+def has_url(path):
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def portal(portal_processes, production_env):
+    """web, worker and beat, once for the module, with the README's production settings."""
+    web = portal_processes.web(production_env)
+    portal_processes.worker(production_env)
+    portal_processes.beat(production_env)
+    portal_processes.wait_until_ready()
+    return web
+
+
+@pytest.fixture
+def client(portal):
+    return ProxiedClient(portal.port)
+
+
+def csrf_token(response):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1]
+
+
+def cookie(response, name):
+    """The Set-Cookie header that sets `name`."""
+    return next(header for header in response.headers.get_all("Set-Cookie") if header.startswith(f"{name}="))
+
+
+def test_the_home_page_and_the_partner_directory_are_served_by_gunicorn(transactional_db, client):
+    home = client.get("/")
+    assert home.status == 200
+    assert "Trauma-Informed" in home.text
+    directory = client.get("/partners/")
+    assert directory.status == 200
+    assert "text/html" in directory.headers["Content-Type"]
+
+
+@pytest.mark.skipif(
+    not has_url("/health/ready"), reason="/health/ready is not on this branch yet (the health checks' branch)"
+)
+def test_the_readiness_check_answers_200_with_json(transactional_db, client):
+    ready = client.get("/health/ready")
+    assert ready.status == 200, ready.text
+    assert ready.headers["Content-Type"].startswith("application/json")
+    assert ready.json()
+
+
+def test_signing_up_sends_a_verification_email_through_the_worker_whose_link_verifies_the_address(
+    transactional_db, client, process_smtp_server, portal_processes
+):
+    address = "new.partner@example.org"
+    form = client.get("/accounts/signup/")
+    assert form.status == 200
+    assert "Secure" in cookie(form, "csrftoken")  # a browser sends it back only over https
+
+    signed_up = client.post(
+        "/accounts/signup/",
+        {
+            "csrfmiddlewaretoken": csrf_token(form),
+            "email": address,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert signed_up.status == 302, signed_up.text
+    assert signed_up.location_path == "/accounts/confirm-email/"
+
+    assert wait_for(lambda: process_smtp_server.to(address)), "the worker sent no verification email"
+    (received,) = process_smtp_server.to(address)
+    email = OutboxEmail.objects.get(to=address)
+    assert received["Message-ID"] == email.message_id
+    assert wait_for(lambda: OutboxEmail.objects.get(pk=email.pk).status == OutboxEmail.Status.SENT)
+    link = re.search(r"https://\S+/accounts/confirm-email/\S+/", received.text)[0]
+    assert link.startswith(f"{SITE_URL}/")
+
+    path = link.removeprefix(SITE_URL)
+    confirm = client.get(path)
+    assert confirm.status == 200
+    confirmed = client.post(path, {"csrfmiddlewaretoken": csrf_token(confirm)})
+    assert confirmed.status == 302, confirmed.text
+    assert confirmed.location_path == "/my/"
+    assert "Secure" in cookie(confirmed, "sessionid")
+    assert EmailAddress.objects.get(email=address).verified
+    assert client.get("/my/").status == 200  # signed in by the Secure session cookie
+    assert all(process.running for process in portal_processes.processes)
+
+
+def test_static_files_are_served_by_whitenoise_under_hashed_names_cached_for_a_year(transactional_db, client):
+    home = client.get("/")
+    stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', home.text)[1]
+    response = client.get(stylesheet, headers={"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("text/css")
+    assert response.headers["Content-Encoding"] == "gzip"  # compressed by collectstatic
+    assert "max-age=315360000" in response.headers["Cache-Control"]
+    assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_pages_carry_the_security_headers(transactional_db, client):
+    home = client.get("/")
+    assert home.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert home.headers["X-Content-Type-Options"] == "nosniff"
+    assert home.headers["X-Frame-Options"] == "DENY"
+    assert home.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_plain_http_request_is_redirected_to_https(transactional_db, client):
+    response = client.get("/partners/", forwarded_proto=None)
+    assert response.status == 301
+    assert response.headers["Location"] == f"{SITE_URL}/partners/"
