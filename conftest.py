@@ -131,7 +131,7 @@ def celery_worker(transactional_db):
 
 @pytest.fixture
 def broker_up():
-    """Tasks are queued on the real Redis broker (not run eagerly), and no worker takes them."""
+    """Tasks are queued on the real Redis broker (not run eagerly), for a worker subprocess or none."""
     with celery_broker(REDIS_URL) as app:
         yield app
 
@@ -147,13 +147,6 @@ def broker_down():
 def frozen_broker():
     """A broker that accepts connections and never answers, like a Redis stuck on a full disk."""
     with FrozenServer() as server, celery_broker(f"redis://127.0.0.1:{server.port}/0") as app:
-        yield app
-
-
-@pytest.fixture
-def redis_broker():
-    """The test process publishes to the real Redis broker, for a worker subprocess to run."""
-    with celery_broker(REDIS_URL) as app:
         yield app
 
 

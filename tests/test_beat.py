@@ -60,7 +60,7 @@ def test_with_two_beats_sweeping_every_second_each_email_reaches_the_smtp_server
 
 
 def test_two_directory_renders_at_once_leave_one_complete_current_snapshot(
-    transactional_db, worker_and_two_beats, redis_broker
+    transactional_db, worker_and_two_beats, broker_up
 ):
     worker, _ = worker_and_two_beats
     partners = 300

@@ -14,7 +14,7 @@ LEASE_SECONDS = 2
 
 
 def test_an_email_whose_worker_died_before_hearing_250_is_sent_once_more_with_the_same_message_id(
-    transactional_db, portal_processes, production_env, process_smtp_server, redis_broker
+    transactional_db, portal_processes, production_env, process_smtp_server, broker_up
 ):
     env = {**production_env, "OUTBOX_SEND_LEASE_SECONDS": str(LEASE_SECONDS)}
     # Prefork, as the Procfile runs it: the email goes out from a pool process, so the whole

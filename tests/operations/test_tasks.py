@@ -1,5 +1,7 @@
 """The heartbeat task: scheduled by beat, run by a real worker from the real Redis broker."""
 
+from celery import signals
+
 from operations.models import BEAT, Heartbeat
 from operations.tasks import record_heartbeat
 from pledge_portal.celery import app as celery_app
@@ -16,3 +18,9 @@ def test_beat_queues_the_heartbeat_every_minute_and_a_late_one_expires():
     [entry] = [e for e in celery_app.conf.beat_schedule.values() if e["task"] == record_heartbeat.name]
     assert entry["schedule"] == 60
     assert entry["options"] == {"expires": 60}
+
+
+def test_a_beat_that_starts_sends_a_heartbeat_at_once(celery_worker):
+    signals.beat_init.send(sender=None)
+
+    assert wait_for(lambda: Heartbeat.objects.last_beat_at(BEAT) is not None)
