@@ -5,10 +5,9 @@ import re
 import uuid
 
 import pytest
-from django_guid import clear_guid, set_guid
 
-from operations.tasks import record_heartbeat
 from tests.support.processes import ProxiedClient
+from tests.support.requests import heartbeat_queued_by_request
 
 pytestmark = pytest.mark.processes
 
@@ -59,11 +58,7 @@ def test_the_worker_logs_json_and_each_tasks_lines_carry_its_task_id_and_request
 ):
     worker = portal_processes.worker(json_env).wait_until_ready()
     request_id = uuid.uuid4().hex
-    set_guid(request_id)
-    try:
-        task_id = record_heartbeat.delay().id
-    finally:
-        clear_guid()
+    task_id = heartbeat_queued_by_request(request_id)
     worker.wait_for_log(rf"\[{task_id}\] succeeded")
     worker.stop()
 

@@ -7,12 +7,11 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django_guid import clear_guid, set_guid
 
 from operations.logs import JsonFormatter
-from operations.tasks import record_heartbeat
 from pledges.models import OutboxEmail
 from tests.factories import PledgeFactory
+from tests.support.requests import heartbeat_queued_by_request
 from tests.support.waiting import wait_for
 
 
@@ -93,11 +92,7 @@ def test_extra_fields_and_tracebacks_stay_on_one_json_line(json_lines):
 
 def test_a_task_run_with_a_correlation_id_logs_it_with_its_task_id(celery_worker, json_lines, debug_logging):
     request_id = uuid.uuid4().hex
-    set_guid(request_id)
-    try:
-        task_id = record_heartbeat.delay().id
-    finally:
-        clear_guid()
+    task_id = heartbeat_queued_by_request(request_id)
 
     assert wait_for(lambda: lines_from(json_lines(), "operations.tasks"))
     [recorded] = lines_from(json_lines(), "operations.tasks")
@@ -127,7 +122,10 @@ def test_the_tasks_a_request_queues_log_that_requests_id(
         }
 
     assert wait_for(
-        lambda: {"pledges.tasks.send_email", "organisations.tasks.render_directory"} <= set(finished_tasks())
+        lambda: (
+            {"pledges.tasks.send_email", "organisations.tasks.render_requested_directory"}
+            <= set(finished_tasks())
+        )
     )
     assert all(finished_tasks().values())
     assert not OutboxEmail.objects.exclude(status=OutboxEmail.Status.SENT).exists()
