@@ -69,8 +69,8 @@ from tests.support.processes import (  # noqa: E402
     clear_broker,
     clear_cache,
     collect_static,
+    current_database_url,
     production_environment,
-    test_database_url,
 )
 from tests.support.smtp import SMTPServer  # noqa: E402
 
@@ -191,7 +191,7 @@ def empty_redis(broker_url, cache_url):
 def portal(options, work, *, broker_url, cache_url, email_url):
     """Two web servers, a worker per queue and one beat, as production runs them; yields the web addresses."""
     env = production_environment(
-        database_url=test_database_url(),
+        database_url=current_database_url(),
         broker_url=broker_url,
         cache_url=cache_url,
         email_url=email_url,
