@@ -24,6 +24,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py render_directory
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
 		echo "Serving http://127.0.0.1:$${PORT:-8000} with a Celery worker and beat on $$CELERY_BROKER_URL"; \
 		PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev; \
