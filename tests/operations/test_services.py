@@ -1,14 +1,14 @@
 """Recording heartbeats: one row per name, safe when two beats record at once."""
 
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from operations import services
 from operations.models import Heartbeat
+from tests.support.concurrency import at_once, refusals
 
 
 def test_recording_a_heartbeat_again_moves_it_on_instead_of_adding_a_row(db):
@@ -27,23 +27,6 @@ def test_a_heartbeat_never_recorded_has_no_time(db):
 @pytest.mark.django_db(transaction=True)
 def test_two_beats_recording_at_the_same_moment_both_succeed_and_leave_one_row():
     now = timezone.now()
-    start = threading.Barrier(2)
-    errors = []
-
-    def beat():
-        try:
-            start.wait()
-            services.record_heartbeat(name="beat", at=now)
-        except Exception as error:  # any error (a unique violation above all) is the failure
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=beat) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    beat = partial(services.record_heartbeat, name="beat", at=now)
+    assert refusals(at_once(beat, beat)) == []  # a unique violation above all would be the failure
     assert Heartbeat.objects.count() == 1

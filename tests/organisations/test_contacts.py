@@ -1,13 +1,12 @@
 """A partner's contacts: invitations by email, accepted only by that address, withdrawn, expired, removed."""
 
 import re
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from organisations import services
 from organisations.models import Invitation, Membership
 from pledges.models import OutboxEmail
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
+from tests.support.concurrency import at_once, refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -226,25 +226,9 @@ def test_two_people_removing_each_other_at_once_leave_one_contact():
     pledge = PledgeFactory(approved=True)
     first = Membership.objects.get(organisation=pledge.organisation)
     second = MembershipFactory(organisation=pledge.organisation, role="contact")
-    start = threading.Barrier(2)
-    refused = []
-
-    def remove(membership, by):
-        try:
-            start.wait()
-            services.remove_contact(membership=membership, by=by)
-        except services.ContactError as error:
-            refused.append(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=remove, args=(first, second.user)),
-        threading.Thread(target=remove, args=(second, first.user)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(
+        partial(services.remove_contact, membership=first, by=second.user),
+        partial(services.remove_contact, membership=second, by=first.user),
+    )
     assert Membership.objects.filter(organisation=pledge.organisation).count() == 1
-    assert len(refused) == 1
+    assert len(refusals(outcomes, services.ContactError)) == 1

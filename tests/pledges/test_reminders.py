@@ -1,9 +1,9 @@
 """The review reminder sweep: each reminder once, on its day, caught up after downtime, never misdirected."""
 
 import datetime
-import threading
 import time
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import time_machine
@@ -11,13 +11,13 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from pledge_portal.celery import app as celery_app
 from pledges import services, tasks
 from pledges.models import OutboxEmail, Pledge, Reminder, ReviewCycle
 from tests.factories import MembershipFactory, PledgeFactory
+from tests.support.concurrency import at_once, refusals
 from tests.support.waiting import wait_for
 
 UPCOMING, DUE, OVERDUE, ESCALATION = Reminder.Kind.values
@@ -177,24 +177,8 @@ def test_the_sweeps_queries_are_bounded_per_batch_not_per_cycle(due_cycles, djan
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_send_each_reminder_exactly_once():
     pledges = [approved_pledge() for _ in range(40)]
-    start = threading.Barrier(2)
-    errors = []
-
-    def sweep():
-        try:
-            start.wait()
-            sweep_on(DUE_ON + timedelta(days=28), batch_size=3)
-        except Exception as error:  # surfaced below; a thread's exception is otherwise lost
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    sweep = partial(sweep_on, DUE_ON + timedelta(days=28), batch_size=3)
+    assert refusals(at_once(sweep, sweep)) == []
     assert Reminder.objects.filter(kind=OVERDUE).count() == 40
     assert Reminder.objects.filter(kind=ESCALATION).count() == 40
     for pledge in pledges:

@@ -1,18 +1,19 @@
 """Recording an annual review: the next cycle, new actions, progress, emails, and what is refused."""
 
 import datetime
-import threading
+from functools import partial
 
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core import mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from pledges import services
 from pledges.models import Action, ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent, ReviewCycle
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
+from tests.support.concurrency import at_once, refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -233,23 +234,9 @@ def test_two_people_submitting_the_review_at_once_start_one_next_cycle():
     contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
     cycle = pledge.cycles.get()
     complete_review(cycle, contact)
-    start = threading.Barrier(2)
-    refused = []
-
-    def submit(by):
-        try:
-            start.wait()
-            services.record_review(cycle=cycle, by=by)
-        except services.PledgeStateError as error:
-            refused.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(by,)) for by in (pledge.created_by, contact)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(refused) == 1
+    outcomes = at_once(
+        *(partial(services.record_review, cycle=cycle, by=by) for by in (pledge.created_by, contact))
+    )
+    assert len(refusals(outcomes, services.PledgeStateError)) == 1
     assert list(pledge.cycles.values_list("number", flat=True)) == [1, 2]
     assert pledge.events.filter(kind=PledgeEvent.Kind.REVIEWED).count() == 1

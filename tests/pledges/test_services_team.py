@@ -1,17 +1,17 @@
 """The programme team's decisions: one change each, recording who and why, emailing after commit."""
 
-import threading
+from functools import partial
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from pledges import services
 from pledges.models import OutboxEmail, Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services import PledgeStateError
 from tests.factories import PledgeFactory, UserFactory
+from tests.support.concurrency import at_once, refusals
 from tests.support.directory import re_renders_directory
 
 
@@ -303,28 +303,12 @@ def test_an_internal_note_is_recorded_without_changing_status_or_emailing(progra
 def test_two_reviewers_approving_at_once_make_one_approval_one_event_and_one_email():
     reviewers = UserFactory.create_batch(2)
     pledge = PledgeFactory(submitted=True)
-    barrier = threading.Barrier(2)
-    outcomes = []
+    outcomes = at_once(
+        *(partial(services.approve_pledge, pledge=pledge, by=reviewer) for reviewer in reviewers)
+    )
 
-    def approve(reviewer):
-        try:
-            barrier.wait()
-            services.approve_pledge(pledge=pledge, by=reviewer)
-            outcomes.append("approved")
-        except PledgeStateError as exc:
-            outcomes.append(str(exc))
-        finally:
-            connection.close()  # each thread has its own database connection
-
-    threads = [threading.Thread(target=approve, args=(reviewer,)) for reviewer in reviewers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert outcomes.count("approved") == 1
-    [refusal] = [outcome for outcome in outcomes if outcome != "approved"]
-    assert refusal.startswith("This pledge was already approved by ")
+    [refusal] = refusals(outcomes, PledgeStateError)
+    assert str(refusal).startswith("This pledge was already approved by ")
     assert events(pledge, PledgeEvent.Kind.APPROVED).count() == 1
     assert OutboxEmail.objects.filter(pledge=pledge).count() == 1
     assert len(mail.outbox) == 1
