@@ -16,15 +16,6 @@ app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 
-@signals.worker_init.connect
-@signals.beat_init.connect
-def _refuse_bad_addresses(**kwargs):
-    # Imported here: this module is loaded before Django's apps are ready.
-    from pledges.email_checks import refuse_bad_addresses
-
-    refuse_bad_addresses()
-
-
 @signals.setup_logging.connect
 def use_django_logging(**kwargs):
     """Workers and beat log exactly as the web does (LOG_FORMAT, LOG_LEVEL), not with Celery's own handlers.

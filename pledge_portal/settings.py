@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail.message import sanitize_address
 from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,9 +37,24 @@ PROGRAMME_NAME = env(
 )
 PROGRAMME_TEAM_EMAIL = env("PROGRAMME_TEAM_EMAIL", default="bnssg.traumainformed@nhs.net")
 # formataddr quotes a name with a comma in it; written by hand, SMTP reads such
-# a sender as two addresses and refuses every email (pledge_portal/checks.py).
+# a sender as two addresses and refuses every email.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=formataddr((PROGRAMME_NAME, PROGRAMME_TEAM_EMAIL)))
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Refused here, where web, worker and beat all read them: only a real SMTP server
+# parses a sender, too late, and gunicorn and Celery run no system checks.
+for _name, _address in [
+    ("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL),
+    ("SERVER_EMAIL", SERVER_EMAIL),
+    ("PROGRAMME_TEAM_EMAIL", PROGRAMME_TEAM_EMAIL),
+]:
+    try:
+        sanitize_address(_address, "utf-8")
+    except (ValueError, IndexError) as _error:
+        raise ImproperlyConfigured(
+            f"{_name} is not one email address: {_address!r} ({_error}). Write it as"
+            ' "Name <address@example.org>", with the name in double quotes if it contains a comma,'
+            " or leave it unset to use the default."
+        ) from _error
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -46,6 +48,41 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+UNPARSEABLE_SENDER = {"DEFAULT_FROM_EMAIL": "Trauma-Informed Bristol, North Somerset <team@example.org>"}
+
+
+def test_a_sender_smtp_would_read_as_two_addresses_is_refused():
+    result = manage("check", env=UNPARSEABLE_SENDER)
+    assert result.returncode != 0
+    assert "DEFAULT_FROM_EMAIL is not one email address" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-c", "import pledge_portal.wsgi"],  # what gunicorn loads
+        [str(Path(sys.executable).parent / "celery"), "-A", "pledge_portal", "worker", "--pool", "solo"],
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "pledge_portal",
+            "beat",
+            "--schedule",
+            "/dev/null",
+        ],
+    ],
+    ids=["web", "worker", "beat"],
+)
+def test_web_worker_and_beat_refuse_to_start_with_an_unparseable_sender(command):
+    inherited = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env = {**inherited, **UNPARSEABLE_SENDER, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode != 0
+    assert "DEFAULT_FROM_EMAIL is not one email address" in result.stderr
 
 
 def test_an_unknown_log_format_is_refused():
