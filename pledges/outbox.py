@@ -172,7 +172,7 @@ def _record_sent(email):
             _ours(email).update(
                 status=OutboxEmail.Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
             )
-            BouncedAddress.objects.filter(email__iexact=email.to).delete()
+            BouncedAddress.objects.matching(email.to).delete()
             break
         except DatabaseError:
             if attempt == 2:
@@ -202,8 +202,7 @@ def _record_failure(*, email, error):
             status=OutboxEmail.Status.FAILED, failed_at=now, claimed_until=None, last_error=reason
         )
         if permanent and _address_refused(error):
-            BouncedAddress.objects.update_or_create(
-                email__iexact=email.to,
+            BouncedAddress.objects.matching(email.to).update_or_create(
                 defaults={"reason": reason, "bounced_at": now},
                 create_defaults={"email": email.to, "reason": reason, "bounced_at": now},
             )
