@@ -6,11 +6,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
 
+from outbox.services import queue_email
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        from pledges.outbox import queue_email
-
         context = {
             "email": email,
             "SITE_URL": settings.SITE_URL,

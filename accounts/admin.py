@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Exists, OuterRef
 
-from pledges.models import BouncedAddress
+from outbox.models import BouncedAddress
 
 from .forms import UserCreationForm, UserEditForm
 from .models import User

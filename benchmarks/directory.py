@@ -30,7 +30,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from organisations import services  # noqa: E402
+from directory import services  # noqa: E402
 from organisations.models import Organisation  # noqa: E402
 from tests.factories import UserFactory, bulk_directory_partners  # noqa: E402
 

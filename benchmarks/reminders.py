@@ -40,17 +40,11 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from organisations.models import Membership, Organisation  # noqa: E402
+from outbox.models import OutboxEmail  # noqa: E402
 from pledge_portal.celery import app as celery_app  # noqa: E402
-from pledges import services  # noqa: E402
-from pledges.models import (  # noqa: E402
-    Action,
-    ActionTheme,
-    OutboxEmail,
-    Pledge,
-    PledgeVersion,
-    Reminder,
-    ReviewCycle,
-)
+from pledges.models import Action, ActionTheme, Pledge, PledgeVersion, ReviewCycle  # noqa: E402
+from reviews import reminders  # noqa: E402
+from reviews.models import Reminder  # noqa: E402
 from tests.support.frozen import FrozenServer  # noqa: E402
 
 SEED_BATCH = 5000
@@ -135,7 +129,7 @@ def sweep(day):
     at_seven = datetime.datetime.combine(day, datetime.time(7))
     with time_machine.travel(at_seven, tick=False), CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        sent = services.send_due_reminders()
+        sent = reminders.send_due_reminders()
         seconds = time.perf_counter() - started
     return sent, seconds, len(queries), OutboxEmail.objects.count() - before
 

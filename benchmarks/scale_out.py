@@ -59,9 +59,9 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.models import PROGRAMME_TEAM_GROUP  # noqa: E402
-from organisations import services as directory  # noqa: E402
+from directory import services as directory  # noqa: E402
 from organisations.models import Area, Organisation  # noqa: E402
-from pledges.models import OutboxEmail  # noqa: E402
+from outbox.models import OutboxEmail  # noqa: E402
 from tests.factories import PledgeFactory, UserFactory, bulk_directory_partners  # noqa: E402
 from tests.support.processes import (  # noqa: E402
     SITE_URL,

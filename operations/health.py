@@ -17,8 +17,8 @@ from django.utils import timezone
 from health_check import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
-from organisations.models import DirectorySnapshot
-from pledges.models import OutboxEmail
+from directory.models import DirectorySnapshot
+from outbox.models import OutboxEmail
 
 from .models import BEAT, Heartbeat
 

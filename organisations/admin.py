@@ -2,16 +2,7 @@
 
 from django.contrib import admin
 
-from .models import (
-    Area,
-    DirectoryDeparture,
-    DirectoryEntry,
-    DirectoryRenderRequest,
-    DirectorySnapshot,
-    Invitation,
-    Membership,
-    Organisation,
-)
+from .models import Area, Invitation, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -62,38 +53,3 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The directory snapshot is written only by the render task; staff may look, and delete, never edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(DirectorySnapshot)
-class DirectorySnapshotAdmin(ReadOnlyAdmin):
-    list_display = ("data_as_of", "partner_count", "content_changed_at", "rendered_at")
-    exclude = DirectorySnapshot.OPEN_DATA_FIELDS
-
-
-@admin.register(DirectoryRenderRequest)
-class DirectoryRenderRequestAdmin(ReadOnlyAdmin):
-    list_display = ("requested_at",)
-
-
-@admin.register(DirectoryEntry)
-class DirectoryEntryAdmin(ReadOnlyAdmin):
-    list_display = ("name", "slug", "sector", "kind", "signed_on", "snapshot")
-    list_select_related = ("snapshot",)
-    search_fields = ("name", "slug")
-    exclude = ("page",)
-
-
-@admin.register(DirectoryDeparture)
-class DirectoryDepartureAdmin(ReadOnlyAdmin):
-    list_display = ("name", "slug", "status", "left_on", "snapshot")
-    list_select_related = ("snapshot",)

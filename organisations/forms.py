@@ -1,4 +1,4 @@
-"""Forms for organisations: adding one while signing, editing details and logo, searching the directory."""
+"""Forms for organisations: adding one while signing, editing details and logo."""
 
 import io
 
@@ -9,7 +9,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pledge_portal.forms import PortalForm, PortalModelForm
 
-from .models import Area, DirectoryEntry, Organisation
+from .models import Area, Organisation
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 # Beyond this the image is refused before decoding, so a tiny "decompression bomb" cannot eat memory.
@@ -186,41 +186,3 @@ class OrganisationSearchForm(PortalForm):
         max_length=200,
         error_messages={"required": "Enter part of your organisation's name"},
     )
-
-
-ANY = [("", "Any")]
-
-
-class DirectoryFilterForm(PortalForm):
-    """The directory's search, filters and sort: a GET form, so every search has a shareable URL."""
-
-    form_method = "get"
-    submit_label = "Search"
-    # No name: the button adds nothing to the URL.
-    submit_name = ""
-
-    q = forms.CharField(label="Search by name", max_length=100, required=False)
-    sector = forms.ChoiceField(label="Sector", choices=ANY + Organisation.Sector.choices, required=False)
-    area = forms.ChoiceField(label="Area", required=False)
-    kind = forms.ChoiceField(label="Kind", choices=ANY + Organisation.Kind.choices, required=False)
-    year = forms.TypedChoiceField(label="Year signed", coerce=int, empty_value=None, required=False)
-    theme = forms.ChoiceField(label="Action theme", required=False)
-    sort = forms.ChoiceField(label="Sort by", choices=DirectoryEntry.Sort.choices, required=False)
-
-    def __init__(self, *args, summary, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The choices come from the snapshot, so the form needs no query of its own.
-        self.fields["area"].choices = ANY + [(a["code"], a["name"]) for a in summary.get("by_area", [])]
-        self.fields["year"].choices = ANY + [(year, str(year)) for year in summary.get("years", [])]
-        self.fields["theme"].choices = ANY + [(t["slug"], t["name"]) for t in summary.get("themes", [])]
-
-    def criteria(self):
-        """(search, filters, sort) from the valid fields; invalid ones are ignored and shown as errors."""
-        if not self.is_bound:
-            return "", {}, DirectoryEntry.Sort.NAME
-        self.is_valid()
-        data = self.cleaned_data
-        filters = {
-            name: data.get(name) for name in ("sector", "area", "kind", "year", "theme") if data.get(name)
-        }
-        return data.get("q", ""), filters, data.get("sort") or DirectoryEntry.Sort.NAME

@@ -1,4 +1,4 @@
-"""URLs for the public directory of partners, its open data, badges and certificates."""
+"""URLs for an organisation's own pages: editing its details, its contacts and their invitations."""
 
 from django.urls import path
 
@@ -7,14 +7,23 @@ from . import views
 app_name = "organisations"
 
 urlpatterns = [
-    path("partners/", views.DirectoryView.as_view(), name="directory"),
-    path("partners/open-data/", views.OpenDataPageView.as_view(), name="open_data"),
-    path("partners.json", views.partners_json, name="partners_json"),
-    path("partners.csv", views.partners_csv, name="partners_csv"),
-    path("partners-actions.csv", views.actions_csv, name="actions_csv"),
-    path("partners/<slug:slug>/", views.PartnerView.as_view(), name="partner"),
-    path("partners/<slug:slug>/badge.svg", views.badge_svg, name="badge_svg"),
-    path("partners/<slug:slug>/badge.png", views.badge_png, name="badge_png"),
-    path("partners/<slug:slug>/certificate.pdf", views.certificate_pdf, name="certificate"),
-    path("pledge/version/<int:number>/", views.PledgeVersionView.as_view(), name="pledge_version"),
+    path("my/organisations/<int:pk>/edit/", views.EditOrganisationView.as_view(), name="edit"),
+    path("my/organisations/<int:organisation_id>/contacts/", views.ContactsView.as_view(), name="contacts"),
+    path(
+        "my/organisations/<int:organisation_id>/contacts/invite/",
+        views.InviteContactView.as_view(),
+        name="invite_contact",
+    ),
+    path(
+        "my/organisations/<int:organisation_id>/contacts/<int:membership_id>/remove/",
+        views.RemoveContactView.as_view(),
+        name="remove_contact",
+    ),
+    path(
+        "my/organisations/<int:organisation_id>/invitations/<int:invitation_id>/withdraw/",
+        views.RevokeInvitationView.as_view(),
+        name="revoke_invitation",
+    ),
+    # Emailed to the people invited: this path must keep working.
+    path("my/invitations/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
 ]

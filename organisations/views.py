@@ -1,191 +1,164 @@
-"""The public directory: the list of partners, each partner's page, open data, badges and certificates.
+"""An organisation's own pages: its details, and its people (contacts and invitations)."""
 
-Every view reads the snapshot written by the render_directory task; none runs
-the joins that build it (except once, on a cold start with no snapshot yet).
-"""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
-from functools import wraps
-
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import condition, require_safe
-from django.views.generic import TemplateView
-
-from pledges.models import Commitment, PledgeVersion
-
-from . import certificates, directory, services
-from .forms import DirectoryFilterForm
-from .models import Organisation
-
-PARTNERS_PER_PAGE = 20
-# Open data may be cached for a few minutes by browsers and proxies; after that
-# they revalidate with If-None-Match and usually get a 304.
-OPEN_DATA_MAX_AGE = 5 * 60
+from . import services
+from .contact_forms import InviteContactForm
+from .forms import OrganisationDetailsForm
+from .models import Invitation, Membership, Organisation
 
 
-def _snapshot(request):
-    # One snapshot per request, so every part of a page (and ETag, Last-Modified
-    # and body of a file) comes from the same render.
-    if not hasattr(request, "_directory_snapshot"):
-        request._directory_snapshot = services.current_directory()
-    return request._directory_snapshot
+class EditOrganisationView(LoginRequiredMixin, FormView):
+    """A member edits their organisation's details (not its name), and the directory is re-rendered."""
 
+    template_name = "organisations/edit.html"
+    form_class = OrganisationDetailsForm
 
-def _listed_entry(request, slug):
-    entry = _snapshot(request).entries.filter(slug=slug).first()
-    if entry is None:
-        raise Http404("No partner with that address is listed.")
-    return entry
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organisation = get_object_or_404(Organisation.objects.for_member(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.organisation}
 
-class DirectoryView(TemplateView):
-    template_name = "organisations/directory.html"
+    def return_url(self):
+        url = self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(url, allowed_hosts={self.request.get_host()}):
+            return url
+        return "/my/"
 
     def get_context_data(self, **kwargs):
-        snapshot = _snapshot(self.request)
-        form = DirectoryFilterForm(self.request.GET or None, summary=snapshot.summary)
-        search, filters, sort = form.criteria()
-        partners = snapshot.entries.filtered(**filters).sorted_by(sort).defer("page")
-        whole_directory = not (search or filters)
-        paginator = self.paginator(
-            partners.search(search), count=snapshot.partner_count if whole_directory else None
+        return super().get_context_data(organisation=self.organisation, back_url=self.return_url(), **kwargs)
+
+    def form_valid(self, form):
+        services.update_organisation(
+            organisation=self.organisation, by=self.request.user, **form.service_arguments()
         )
-        similar = False
-        if search and not paginator.count:
-            # Nothing contains the words typed: offer names like them, for typos ("Bristl").
-            paginator, similar = self.paginator(partners.similar_to(search)), True
-        page = paginator.get_page(self.request.GET.get("page"))
-        return super().get_context_data(
-            snapshot=snapshot,
-            summary=snapshot.summary,
-            form=form,
-            page_obj=page,
-            partners=page.object_list,
-            is_filtered=bool(search or filters),
-            has_filters=bool(filters),
-            search=search,
-            similar=similar,
-            **kwargs,
+        messages.success(self.request, f"Your changes to {self.organisation.name}'s details are saved.")
+        return redirect(self.return_url())
+
+
+class OrganisationMemberMixin(LoginRequiredMixin):
+    """Finds the organisation among the user's own (404 otherwise)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organisation = get_object_or_404(
+            Organisation.objects.for_member(request.user), pk=kwargs["organisation_id"]
         )
+        return super().dispatch(request, *args, **kwargs)
 
-    def paginator(self, partners, count=None):
-        paginator = Paginator(partners, PARTNERS_PER_PAGE)
-        if count is not None:
-            paginator.count = count  # the snapshot knows its size: no need to count the rows
-        return paginator
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, **kwargs)
 
-
-class PartnerView(TemplateView):
-    template_name = "organisations/partner.html"
-
-    def get(self, request, slug):
-        snapshot = _snapshot(request)
-        entry = snapshot.entries.filter(slug=slug).first()
-        if entry is None:
-            departure = snapshot.departures.filter(slug=slug).first()
-            if departure is None:
-                raise Http404("No partner with that address is listed.")
-            return render(request, "organisations/partner_gone.html", {"departure": departure}, status=410)
-        return self.render_to_response(self.get_context_data(entry=entry, page=entry.page))
+    def contacts_redirect(self):
+        return redirect("organisations:contacts", organisation_id=self.organisation.pk)
 
 
-class OpenDataPageView(TemplateView):
-    template_name = "organisations/open_data.html"
+class ContactsView(OrganisationMemberMixin, TemplateView):
+    template_name = "organisations/contacts/contacts.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            snapshot=_snapshot(self.request),
-            kinds=Organisation.Kind.choices,
-            sectors=Organisation.Sector.choices,
-            statuses=directory.STATUS_LABELS.items(),
-            partner_columns=directory.PARTNER_CSV_HEADER,
-            action_columns=directory.ACTIONS_CSV_HEADER,
+            people=list(
+                Membership.objects.filter(organisation=self.organisation)
+                .select_related("user")
+                .order_by("role", "pk")
+            ),
+            invitations=list(
+                Invitation.objects.pending(now=timezone.now())
+                .filter(organisation=self.organisation)
+                .select_related("invited_by")
+            ),
             **kwargs,
         )
 
 
-class PledgeVersionView(TemplateView):
-    """An earlier wording of the pledge, so a partner's page can link to exactly what it signed."""
+class InviteContactView(OrganisationMemberMixin, FormView):
+    template_name = "organisations/contacts/invite.html"
+    form_class = InviteContactForm
 
-    template_name = "organisations/pledge_version.html"
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        try:
+            services.invite_contact(organisation=self.organisation, email=email, by=self.request.user)
+        except services.ContactError as error:
+            form.add_error("email", str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"We have emailed an invitation to {email}.")
+        return self.contacts_redirect()
 
-    def get_context_data(self, number, **kwargs):
-        version = get_object_or_404(PledgeVersion, number=number)
+
+class RemoveContactView(OrganisationMemberMixin, TemplateView):
+    """GET asks to confirm; POST removes the person."""
+
+    template_name = "organisations/contacts/remove.html"
+
+    def get_membership(self):
+        return get_object_or_404(
+            Membership.objects.select_related("user", "organisation"),
+            pk=self.kwargs["membership_id"],
+            organisation=self.organisation,
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.get_membership(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        try:
+            services.remove_contact(membership=membership, by=request.user)
+        except services.ContactError as error:
+            messages.error(request, str(error))
+            return self.contacts_redirect()
+        if membership.user_id == request.user.pk:
+            messages.success(request, f"You are no longer a contact for {self.organisation}.")
+            return redirect("pledges:my_pledges")
+        messages.success(request, f"{membership.user.get_full_name()} is no longer a contact.")
+        return self.contacts_redirect()
+
+
+class RevokeInvitationView(OrganisationMemberMixin, View):
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(Invitation, pk=kwargs["invitation_id"], organisation=self.organisation)
+        try:
+            services.revoke_invitation(invitation=invitation, by=request.user)
+        except services.ContactError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+        return self.contacts_redirect()
+
+
+class AcceptInvitationView(LoginRequiredMixin, TemplateView):
+    """GET shows the invitation (link scanners change nothing); POST accepts it."""
+
+    template_name = "organisations/contacts/accept.html"
+
+    def get_context_data(self, **kwargs):
+        invitation = Invitation.objects.for_token(kwargs["token"]).select_related("organisation").first()
+        user = self.request.user
         return super().get_context_data(
-            version=version,
-            commitments=list(version.commitments.all()),
-            is_current=version == PledgeVersion.objects.current(),
+            invitation=invitation,
+            is_pending=bool(invitation and invitation.is_pending(now=timezone.now())),
+            email_matches=bool(invitation and invitation.email.casefold() == user.email.casefold()),
             **kwargs,
         )
 
-
-def _open_data(field, content_type, filename):
-    """A view serving one precomputed open-data file with CORS and conditional GET."""
-
-    def etag(request):
-        return _snapshot(request).content_hash
-
-    def last_modified(request):
-        return _snapshot(request).content_changed_at
-
-    @require_safe
-    @cors
-    @cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
-    @condition(etag_func=etag, last_modified_func=last_modified)
-    def view(request):
-        response = HttpResponse(getattr(_snapshot(request), field), content_type=content_type)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
-
-    return view
-
-
-def cors(view):
-    """Let any website read the response (open data and badges are public)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    return wrapper
-
-
-partners_json = _open_data("partners_json", "application/json", "partners.json")
-partners_csv = _open_data("partners_csv", "text/csv; charset=utf-8", "partners.csv")
-actions_csv = _open_data("actions_csv", "text/csv; charset=utf-8", "partners-actions.csv")
-
-
-@require_safe
-@cors
-@cache_control(public=True, max_age=60 * 60)
-def badge_svg(request, slug):
-    entry = _listed_entry(request, slug)
-    return render(
-        request,
-        "organisations/badge.svg",
-        {"entry": entry, **certificates.badge_text(entry)},
-        content_type="image/svg+xml",
-    )
-
-
-@require_safe
-@cors
-@cache_control(public=True, max_age=60 * 60)
-def badge_png(request, slug):
-    entry = _listed_entry(request, slug)
-    return HttpResponse(certificates.badge_png(entry), content_type="image/png")
-
-
-@require_safe
-def certificate_pdf(request, slug):
-    entry = _listed_entry(request, slug)
-    commitments = Commitment.objects.filter(version__number=entry.page["version"]).order_by("number")
-    response = HttpResponse(
-        certificates.certificate_pdf(entry, commitments=list(commitments)), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="pledge-certificate-{entry.slug}.pdf"'
-    return response
+    def post(self, request, *args, **kwargs):
+        try:
+            membership = services.accept_invitation(token=kwargs["token"], user=request.user)
+        except services.ContactError as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+        messages.success(request, f"You are now a contact for {membership.organisation}.")
+        return redirect("pledges:my_pledges")

@@ -70,8 +70,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "crispy_forms",
     "accounts",
+    "outbox",
     "organisations",
     "pledges",
+    "reviews",
+    "directory",
     "django_guid",
     "operations",
 ]
@@ -236,22 +239,25 @@ TASK_PUBLISH_TIMEOUT_SECONDS = env.float("TASK_PUBLISH_TIMEOUT_SECONDS", default
 # After a failed publish, a process skips publishing for this long (the sweep catches up).
 TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=10)
 # Emails have a queue of their own, so a deployment can scale their workers apart.
-CELERY_TASK_ROUTES = {"pledges.tasks.send_email": {"queue": "email"}}
+CELERY_TASK_ROUTES = {
+    "outbox.tasks.send_email": {"queue": "email"},
+    "pledges.tasks.send_email": {"queue": "email"},  # its name before the outbox app; see outbox/tasks.py
+}
 CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {
-        "task": "pledges.tasks.send_queued_emails",
+        "task": "outbox.tasks.send_queued_emails",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
     },
     "send-review-reminders": {
-        "task": "pledges.tasks.send_review_reminders",
+        "task": "reviews.tasks.send_review_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
     "render-requested-directory": {
-        "task": "organisations.tasks.render_requested_directory",
+        "task": "directory.tasks.render_requested_directory",
         "schedule": 5 * 60,
     },
     "render-directory": {
-        "task": "organisations.tasks.render_directory",
+        "task": "directory.tasks.render_directory",
         "schedule": crontab(hour=2, minute=30),
     },
     # Read by /health/ready. A heartbeat that waited a minute is superseded by the next one.

@@ -1,19 +1,15 @@
-"""Admin for the pledge text, pledges, their actions and reviews, and the email outbox."""
+"""Admin for the pledge text, pledges, their actions and review cycles."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from . import outbox
 from .models import (
     Action,
     ActionTheme,
-    BouncedAddress,
     Commitment,
-    OutboxEmail,
     Pledge,
     PledgeEvent,
     PledgeVersion,
     RejectionReason,
-    Reminder,
     ReviewCycle,
 )
 
@@ -93,13 +89,6 @@ class ActionAdmin(admin.ModelAdmin):
     filter_horizontal = ("commitments",)
 
 
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("cycle", "kind", "sent_at")
-    list_filter = ("kind",)
-    raw_id_fields = ("cycle",)
-
-
 @admin.register(PledgeEvent)
 class PledgeEventAdmin(admin.ModelAdmin):
     list_display = ("pledge", "kind", "actor", "from_status", "to_status", "created_at")
@@ -109,33 +98,3 @@ class PledgeEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # the audit trail is never rewritten
-
-
-@admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ("subject", "to", "status", "attempts", "created_at", "sent_at", "next_attempt_at")
-    list_filter = ("status",)
-    search_fields = ("to", "subject", "message_id")
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_resend_permission(self, request):
-        return request.user.has_perm("pledges.resend_outboxemail")
-
-    @admin.action(description="Send the selected failed emails again", permissions=["resend"])
-    def send_again(self, request, queryset):
-        count = outbox.requeue_emails(email_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{count} email(s) queued to send again.", messages.SUCCESS)
-
-
-@admin.register(BouncedAddress)
-class BouncedAddressAdmin(admin.ModelAdmin):
-    list_display = ("email", "reason", "bounced_at")
-    search_fields = ("email",)
-    readonly_fields = ("email", "reason", "bounced_at")
-
-    def has_add_permission(self, request):
-        return False  # only a receiving server's refusal flags an address

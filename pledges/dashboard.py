@@ -7,8 +7,9 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from organisations.models import Area, Organisation
+from outbox.models import OutboxEmail
 
-from .models import Action, Commitment, OutboxEmail, Pledge, PledgeVersion, ReviewCycle
+from .models import Action, Commitment, Pledge, PledgeVersion, ReviewCycle
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from pledge_portal.forms import PortalForm, PortalModelForm
 
 from .models import Action, ActionTheme, Commitment, Pledge
-from .services import names_match
+from .services.signing import names_match
 
 
 class ActionForm(PortalModelForm):

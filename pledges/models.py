@@ -1,16 +1,14 @@
 """The pledge's text, the pledges partners sign, their actions and reviews, and the outbox."""
 
 from datetime import timedelta
-from email.utils import make_msgid
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Lower, TruncMonth
-from django.db.models.lookups import Exact
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
+
+from outbox.models import BouncedAddress
 
 
 class PledgeVersionQuerySet(models.QuerySet):
@@ -340,18 +338,6 @@ class ReviewCycleQuerySet(models.QuerySet):
     def reviewed_since(self, since):
         return self.reviewed().filter(reviewed_at__gte=since)
 
-    def due_for_reminder(self, *, on, kind=None):
-        """Cycles that should get reminder `kind` (or any kind) in a sweep on `on`.
-
-        A kind is due once its day has come ("on or before", so a sweep after
-        downtime catches up). Of the partner's reminders only the latest one
-        due is ever sent: once `overdue` is due, `upcoming` and `due` are stale
-        and never go out, and a reminder is not sent if it or a later one
-        already was.
-        """
-        kinds = [kind] if kind else Reminder.Kind.values
-        return self.awaiting_review().filter(reduce(or_, (Reminder.due_condition(k, on=on) for k in kinds)))
-
     def progress(self, *, on, due_soon_days=30):
         """Annual reviews of approved pledges: done, overdue, due soon and not yet due, on date `on`."""
         awaiting = Q(reviewed_at__isnull=True)
@@ -514,50 +500,6 @@ class Action(models.Model):
         return f"Action {self.number}: {self.title}"
 
 
-class Reminder(models.Model):
-    """A review reminder recorded for a cycle; one of each kind, ever."""
-
-    class Kind(models.TextChoices):
-        UPCOMING = "upcoming", "Review coming up"
-        DUE = "due", "Review due"
-        OVERDUE = "overdue", "Review overdue"
-        ESCALATION = "escalation", "Escalated to the programme team"
-
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    # The partner's reminders in the order they fall due; escalation is the team's.
-    PARTNER_KINDS = (Kind.UPCOMING, Kind.DUE, Kind.OVERDUE)
-
-    class Meta:
-        ordering = ["cycle", "sent_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["cycle", "kind"], name="one_reminder_of_each_kind_per_cycle"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} for {self.cycle}"
-
-    @classmethod
-    def due_condition(cls, kind, *, on):
-        """The filter on ReviewCycle for "reminder `kind` should be sent on `on`".
-
-        A partner kind is due from its day until the next partner kind's day;
-        it is not due if it, or any later partner kind, was already recorded.
-        """
-        offsets = settings.REVIEW_REMINDER_OFFSETS
-        condition = Q(due_on__lte=on - timedelta(days=offsets[kind]))
-        if kind in cls.PARTNER_KINDS:
-            this_and_later = cls.PARTNER_KINDS[cls.PARTNER_KINDS.index(kind) :]
-            if len(this_and_later) > 1:
-                condition &= Q(due_on__gt=on - timedelta(days=offsets[this_and_later[1]]))
-        else:
-            this_and_later = (kind,)
-        recorded = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind__in=this_and_later))
-        return condition & ~Q(recorded)
-
-
 class PledgeEventQuerySet(models.QuerySet):
     def status_changes(self):
         return self.exclude(to_status="")
@@ -613,124 +555,3 @@ class PledgeEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.pledge.reference})"
-
-
-def new_message_id():
-    """A Message-ID for a new outbox email: kept on every try, so a receiver can drop a duplicate."""
-    return make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
-
-
-class OutboxEmailQuerySet(models.QuerySet):
-    def due(self, *, now):
-        """Emails a worker should be given now: queued and due, or claimed by a worker that died."""
-        return self.filter(
-            Q(status=OutboxEmail.Status.QUEUED, next_attempt_at__lte=now)
-            | Q(status=OutboxEmail.Status.SENDING, claimed_until__lt=now)
-        )
-
-    def unsent(self):
-        """Emails still on their way: queued, or being sent."""
-        return self.filter(status__in=[OutboxEmail.Status.QUEUED, OutboxEmail.Status.SENDING])
-
-    def failed(self):
-        return self.filter(status=OutboxEmail.Status.FAILED)
-
-    def failed_for_team(self):
-        """Failed emails, newest failure first, with their pledge and whether the recipient bounces."""
-        return (
-            self.failed()
-            .select_related("pledge__organisation")
-            .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("to")))
-            .order_by(F("failed_at").desc(nulls_last=True), "-pk")
-        )
-
-
-class OutboxEmail(models.Model):
-    """An email to send, written in the same transaction as the change that caused it.
-
-    Delivery is at least once: a worker claims the row (SENDING, until
-    `claimed_until`), talks to the SMTP server with no transaction open, then
-    marks it SENT. Only a worker dying between the server's "250 OK" and that
-    mark sends it twice, and both copies carry the same Message-ID.
-    """
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    to = models.EmailField()
-    subject = models.CharField(max_length=250)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    message_id = models.CharField(max_length=255, unique=True, default=new_message_id, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # When the sweep should next hand a QUEUED email to a worker.
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    # How long a worker's SENDING claim lasts; after it the sweep takes the email back.
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    pledge = models.ForeignKey(
-        Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = OutboxEmailQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        permissions = [("resend_outboxemail", "Can send failed emails again")]
-        indexes = [
-            models.Index(fields=["status", "created_at"]),
-            models.Index(fields=["status", "next_attempt_at"]),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="sending") | Q(claimed_until__isnull=False),
-                name="outbox_sending_has_a_claim",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False),
-                name="outbox_sent_has_a_time",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.subject} → {self.to}"
-
-
-class BouncedAddressQuerySet(models.QuerySet):
-    def matching(self, email):
-        """The bounce for `email` (an address, or an OuterRef to one), ignoring case like the constraint."""
-        if isinstance(email, str):
-            email = Value(email)
-        return self.filter(Exact(Lower("email"), Lower(email)))
-
-    def reason_for(self, email):
-        """What the server said when it refused `email` for good, or None if it has not bounced."""
-        return self.matching(email).values_list("reason", flat=True).first()
-
-    def reason_of(self, outer_email):
-        """The same, as a subquery: annotate rows with why their address bounced, with no query of its own."""
-        return Subquery(self.matching(outer_email).values("reason")[:1])
-
-
-class BouncedAddress(models.Model):
-    """An address a receiving server refused for good (a 5xx answer): flagged until an email gets through."""
-
-    email = models.EmailField()
-    reason = models.TextField()
-    bounced_at = models.DateTimeField(default=timezone.now)
-
-    objects = BouncedAddressQuerySet.as_manager()
-
-    class Meta:
-        verbose_name_plural = "bounced addresses"
-        constraints = [models.UniqueConstraint(Lower("email"), name="unique_bounced_address_ignoring_case")]
-
-    def __str__(self):
-        return self.email

@@ -2,9 +2,10 @@
 
 from django import forms
 
+from outbox.models import OutboxEmail
 from pledge_portal.forms import PortalForm
 
-from .models import OutboxEmail, RejectionReason
+from .models import RejectionReason
 
 
 class DecisionForm(PortalForm):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import emails, reviews, team
+from .views import emails, team
 
 app_name = "team"
 
@@ -19,8 +19,6 @@ urlpatterns = [
     path("<int:pk>/withdraw/", team.WithdrawView.as_view(), name="withdraw"),
     path("<int:pk>/reinstate/", team.ReinstateView.as_view(), name="reinstate"),
     path("<int:pk>/notes/", team.AddNoteView.as_view(), name="add_note"),
-    path("reviews/", reviews.TeamReviewsView.as_view(), name="reviews"),
-    path("reviews/<int:cycle_id>/", reviews.TeamReviewDetailView.as_view(), name="review_detail"),
     path("emails/", emails.FailedEmailsView.as_view(), name="failed_emails"),
     path("emails/send-again/", emails.SendEmailsAgainView.as_view(), name="send_emails_again"),
 ]

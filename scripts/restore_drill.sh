@@ -158,7 +158,8 @@ import sys
 from django.core.files.storage import default_storage
 
 from organisations.models import Organisation
-from pledges.models import OutboxEmail, Pledge
+from outbox.models import OutboxEmail
+from pledges.models import Pledge
 
 logos = list(Organisation.objects.exclude(logo="").values_list("logo", flat=True))
 print(f"Organisations: {Organisation.objects.count()}")

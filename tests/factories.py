@@ -11,16 +11,8 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from organisations.models import Area, Membership, Organisation
-from pledges.models import (
-    Action,
-    ActionTheme,
-    Commitment,
-    OutboxEmail,
-    Pledge,
-    PledgeEvent,
-    PledgeVersion,
-    ReviewCycle,
-)
+from outbox.models import OutboxEmail
+from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, PledgeVersion, ReviewCycle
 
 FAKE = faker.Faker("en_GB")
 

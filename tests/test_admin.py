@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts.models import PROGRAMME_TEAM_GROUP, User
-from pledges.models import BouncedAddress, OutboxEmail
+from outbox.models import BouncedAddress, OutboxEmail
 from tests.factories import OutboxEmailFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_the_user_list_shows_and_filters_people_whose_email_bounced(client):
 
 def test_the_admin_offers_sending_again_only_to_those_with_the_permission(client):
     failed = OutboxEmailFactory(failed=True)
-    url = reverse("admin:pledges_outboxemail_changelist")
+    url = reverse("admin:outbox_outboxemail_changelist")
     staff = UserFactory(is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_outboxemail"))
     client.force_login(staff)

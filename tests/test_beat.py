@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from organisations.models import DirectorySnapshot
+from directory.models import DirectorySnapshot
+from outbox.models import OutboxEmail
 from pledge_portal.celery import publish
-from pledges.models import OutboxEmail
 from tests.factories import OutboxEmailFactory, bulk_directory_partners
 from tests.support.waiting import wait_for
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 
+from directory.services import render_directory
 from operations.tasks import record_heartbeat
-from organisations.services import render_directory
-from pledges.models import OutboxEmail
+from outbox.models import OutboxEmail
 from tests.support.processes import SITE_URL, ProxiedClient
 from tests.support.waiting import wait_for
 

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from outbox import services as outbox
+from outbox.models import OutboxEmail
 from pledge_portal.celery import publish
-from pledges import outbox
-from pledges.models import OutboxEmail
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.processes

@@ -2,14 +2,14 @@
 
 import django.db.models.functions.text
 import django.utils.timezone
-import pledges.models
+import outbox.models
 from django.db import migrations, models
 
 
 def give_each_email_its_message_id(apps, schema_editor):
     OutboxEmail = apps.get_model("pledges", "OutboxEmail")
     for email in OutboxEmail.objects.filter(message_id__isnull=True).only("pk").iterator():
-        OutboxEmail.objects.filter(pk=email.pk).update(message_id=pledges.models.new_message_id())
+        OutboxEmail.objects.filter(pk=email.pk).update(message_id=outbox.models.new_message_id())
 
 
 class Migration(migrations.Migration):
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             model_name="outboxemail",
             name="message_id",
             field=models.CharField(
-                default=pledges.models.new_message_id, editable=False, max_length=255, unique=True
+                default=outbox.models.new_message_id, editable=False, max_length=255, unique=True
             ),
         ),
         migrations.AddField(

@@ -2,16 +2,19 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import ListView
 
-from pledges import outbox, team_forms
-from pledges.models import OutboxEmail
+from outbox import services as outbox
+from outbox.models import OutboxEmail
+from pledges import team_forms
+from pledges.models import Pledge
 
 from .team import ProgrammeTeamRequiredMixin
 
-RESEND_PERMISSION = "pledges.resend_outboxemail"
+RESEND_PERMISSION = "outbox.resend_outboxemail"
 
 
 class FailedEmailsView(ProgrammeTeamRequiredMixin, ListView):
@@ -22,7 +25,9 @@ class FailedEmailsView(ProgrammeTeamRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return OutboxEmail.objects.failed_for_team()
+        # Every email's `about` is a pledge, shown with its organisation's name.
+        pledges = Pledge.objects.select_related("organisation")
+        return OutboxEmail.objects.failed_for_team().prefetch_related(GenericPrefetch("about", [pledges]))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -16,9 +16,10 @@ from django.views.generic import FormView, TemplateView
 from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Organisation
 from organisations.services import find_possible_duplicates
-from pledges import services
 from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, PublishingForm, SignatoryForm
 from pledges.models import ActionTheme, Pledge, PledgeVersion
+from pledges.services import signing
+from pledges.services.transitions import PledgeStateError
 
 # The steps of a started pledge, in order, by url name. The organisation step comes first.
 STEPS = [
@@ -43,7 +44,7 @@ def step_url(name, pledge):
 
 def continue_url(pledge):
     """Where to pick an editable pledge up again: its first unanswered step, else Check your answers."""
-    missing = services.missing_answers(pledge)
+    missing = signing.missing_answers(pledge)
     if missing:
         return step_url(STEP_FOR_MISSING_ANSWER[missing[0][0]], pledge)
     return step_url("sign_check", pledge)
@@ -126,8 +127,8 @@ class ChooseOrganisationView(View):
             return redirect("pledges:sign_organisation")
         organisation = form.cleaned_data["organisation"]
         try:
-            pledge = services.start_pledge(organisation=organisation, by=request.user)
-        except services.PledgeStateError:
+            pledge = signing.start_pledge(organisation=organisation, by=request.user)
+        except PledgeStateError:
             own = (
                 Pledge.objects.for_member(request.user)
                 .filter(organisation=organisation, status__in=Pledge.EDITABLE_STATUSES)
@@ -162,7 +163,7 @@ class NewOrganisationView(FormView):
                 self.get_context_data(form=form, duplicates=duplicates, logo_dropped=bool(data["logo"]))
             )
         try:
-            pledge = services.start_pledge_for_new_organisation(by=self.request.user, **data)
+            pledge = signing.start_pledge_for_new_organisation(by=self.request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -226,7 +227,7 @@ class PledgeFormStepView(PledgeStepMixin, FormView):
     def form_valid(self, form):
         try:
             self.save(form)
-        except services.PledgeStateError as error:
+        except PledgeStateError as error:
             messages.error(self.request, str(error))
             return redirect("pledges:my_pledges")
         return redirect(self.next_url())
@@ -241,7 +242,7 @@ class AboutYouView(PledgeFormStepView):
         return {**super().get_form_kwargs(), "instance": self.pledge}
 
     def save(self, form):
-        services.save_signatory(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
+        signing.save_signatory(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
 
 
 class CommitmentsView(PledgeFormStepView):
@@ -268,7 +269,7 @@ class CommitmentsView(PledgeFormStepView):
         )
 
     def save(self, form):
-        services.agree_to_commitments(pledge=self.pledge, by=self.request.user)
+        signing.agree_to_commitments(pledge=self.pledge, by=self.request.user)
 
 
 class ActionsView(PledgeStepMixin, TemplateView):
@@ -300,10 +301,10 @@ class ActionsView(PledgeStepMixin, TemplateView):
         if not all(valid):
             return self.render_to_response(self.get_context_data(action_forms=action_forms))
         try:
-            services.save_actions(
+            signing.save_actions(
                 pledge=self.pledge, by=request.user, actions=[form.cleaned_data for form in action_forms]
             )
-        except services.PledgeStateError as error:
+        except PledgeStateError as error:
             messages.error(request, str(error))
             return redirect("pledges:my_pledges")
         return redirect(self.next_url())
@@ -318,7 +319,7 @@ class PublishingView(PledgeFormStepView):
         return {**super().get_form_kwargs(), "instance": self.pledge}
 
     def save(self, form):
-        services.save_publishing_choices(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
+        signing.save_publishing_choices(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
 
 
 class CheckAnswersView(PledgeStepMixin, TemplateView):
@@ -333,7 +334,7 @@ class CheckAnswersView(PledgeStepMixin, TemplateView):
             .select_related("theme")
             .prefetch_related("commitments")
         )
-        missing = services.missing_answers(self.pledge, draft_actions=actions)
+        missing = signing.missing_answers(self.pledge, draft_actions=actions)
         organisation = (
             Organisation.objects.prefetch_related("areas")
             .select_related("parent")
@@ -355,7 +356,7 @@ class DeclarationView(PledgeFormStepView):
     form_class = DeclarationForm
 
     def get(self, request, *args, **kwargs):
-        if services.missing_answers(self.pledge):
+        if signing.missing_answers(self.pledge):
             messages.info(request, "There are still some answers to give before you can sign.")
             return redirect("pledges:sign_check", pk=self.pledge.pk)
         return super().get(request, *args, **kwargs)
@@ -365,8 +366,8 @@ class DeclarationView(PledgeFormStepView):
 
     def form_valid(self, form):
         try:
-            services.submit_pledge(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
-        except services.PledgeStateError as error:
+            signing.submit_pledge(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
+        except PledgeStateError as error:
             self.pledge.refresh_from_db()
             if self.pledge.status == Pledge.Status.SUBMITTED:
                 # A second click, or a resubmitted page: the first one already submitted it.

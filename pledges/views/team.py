@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from pledges import exports, services, team_forms
+from pledges import exports, team_forms
 from pledges.checks import checks_for
 from pledges.dashboard import build_dashboard
 from pledges.models import REVIEW_TABS, Pledge
+from pledges.services import decisions
+from pledges.services.transitions import PledgeStateError
 
 # Tab slug (the ?status= value) and its label, in the order the tabs are shown.
 QUEUE_TABS = [
@@ -115,7 +117,7 @@ class DecisionView(ProgrammeTeamRequiredMixin, View):
             return self.show_errors(form)
         try:
             self.service(pledge=pledge, by=request.user, **form.cleaned_data)
-        except services.PledgeStateError as exc:
+        except PledgeStateError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, self.success_message)
@@ -134,28 +136,28 @@ class ApproveView(DecisionView):
     form_class = team_forms.ApproveForm
     prefix = "approve"
     success_message = "Pledge approved. The signatory has been emailed and the partner joins the directory."
-    service = staticmethod(services.approve_pledge)
+    service = staticmethod(decisions.approve_pledge)
 
 
 class RequestChangesView(DecisionView):
     form_class = team_forms.RequestChangesForm
     prefix = "changes"
     success_message = "Changes requested. The signatory has been emailed your message."
-    service = staticmethod(services.request_changes)
+    service = staticmethod(decisions.request_changes)
 
 
 class RejectView(DecisionView):
     form_class = team_forms.RejectForm
     prefix = "reject"
     success_message = "Pledge not approved. The signatory has been emailed the reason."
-    service = staticmethod(services.reject_pledge)
+    service = staticmethod(decisions.reject_pledge)
 
 
 class WithdrawView(DecisionView):
     form_class = team_forms.WithdrawForm
     prefix = "withdraw"
     success_message = "Pledge withdrawn. The signatory has been emailed and the partner leaves the directory."
-    service = staticmethod(services.withdraw_pledge)
+    service = staticmethod(decisions.withdraw_pledge)
 
 
 class ReinstateView(DecisionView):
@@ -164,14 +166,14 @@ class ReinstateView(DecisionView):
     success_message = (
         "Pledge reinstated. The signatory has been emailed and the partner is back in the directory."
     )
-    service = staticmethod(services.reinstate_pledge)
+    service = staticmethod(decisions.reinstate_pledge)
 
 
 class AddNoteView(DecisionView):
     form_class = team_forms.InternalNoteForm
     prefix = "note"
     success_message = "Note added. Only the programme team can see it."
-    service = staticmethod(services.add_internal_note)
+    service = staticmethod(decisions.add_internal_note)
 
 
 DECISION_VIEWS = {

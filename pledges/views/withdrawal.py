@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
-from pledges import services
 from pledges.models import Pledge
+from pledges.services import decisions
+from pledges.services.transitions import PledgeStateError
 from pledges.team_forms import PartnerWithdrawForm
 
 
@@ -33,10 +34,10 @@ class WithdrawOwnPledgeView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.withdraw_own_pledge(
+            decisions.withdraw_own_pledge(
                 pledge=self.pledge, by=self.request.user, reason=form.cleaned_data["reason"]
             )
-        except services.PledgeStateError as exc:
+        except PledgeStateError as exc:
             messages.error(self.request, str(exc))
         else:
             messages.success(

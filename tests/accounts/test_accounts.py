@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from pledges.models import OutboxEmail
+from outbox.models import OutboxEmail
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.utils import timezone
 
-from pledges import services
 from pledges.models import Action, ReviewCycle
+from reviews import reminders
 from tests.factories import MembershipFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +38,7 @@ def test_a_partner_completes_the_review_from_the_reminder_email_by_keyboard(
     pledge = PledgeFactory(approved=True, signed_on=today - relativedelta(months=12))
     cycle = pledge.cycles.get()
     kept = cycle.actions.get(number=1)
-    services.send_due_reminders()
+    reminders.send_due_reminders()
 
     [reminder] = [m for m in mail.outbox if m.to == [pledge.created_by.email]]
     link = re.search(r"https?://\S+/my/reviews/\d+/", reminder.body).group(0)
@@ -110,7 +110,7 @@ def test_your_pledge_contacts_and_the_team_reviews_pages_are_accessible(
 ):
     pledge = PledgeFactory(approved=True, signed_on=timezone.localdate() - relativedelta(months=12, days=20))
     contact = MembershipFactory(organisation=pledge.organisation, role="contact")
-    services.send_due_reminders()
+    reminders.send_due_reminders()
     sign_in(page, pledge.created_by.email)
 
     page.goto("/my/")

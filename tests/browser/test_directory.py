@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from organisations import services
+from directory import services
 from organisations.models import Organisation
 from pledges.models import Pledge
 from tests.factories import directory_partner

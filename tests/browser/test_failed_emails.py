@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from pledges import outbox
-from pledges.models import BouncedAddress, OutboxEmail
+from outbox import services as outbox
+from outbox.models import BouncedAddress, OutboxEmail
 from tests.factories import PledgeFactory
 from tests.support.browser import sign_in
 from tests.support.waiting import wait_for

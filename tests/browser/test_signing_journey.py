@@ -5,7 +5,8 @@ import re
 import pytest
 from django.core import mail
 
-from pledges.models import OutboxEmail, Pledge
+from outbox.models import OutboxEmail
+from pledges.models import Pledge
 from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -146,7 +147,7 @@ def test_a_new_leader_signs_up_verifies_and_signs_the_pledge_with_the_keyboard_o
     assert pledge.reference in page.inner_text("main")
     assert_accessible(page)
     assert pledge.status == Pledge.Status.SUBMITTED
-    assert OutboxEmail.objects.filter(pledge=pledge).count() == 2
+    assert OutboxEmail.objects.about(pledge).count() == 2
 
 
 def test_a_leader_who_leaves_halfway_finds_their_draft_intact_after_signing_in_again(page, assert_accessible):

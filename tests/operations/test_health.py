@@ -9,10 +9,10 @@ import time_machine
 from django.utils import timezone
 
 from conftest import celery_broker
+from directory.services import render_directory
 from operations import services
 from operations.models import BEAT
-from organisations.services import render_directory
-from pledges.models import OutboxEmail
+from outbox.models import OutboxEmail
 from tests.factories import OutboxEmailFactory
 
 READY = "/health/ready"

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from operations.logs import JsonFormatter
-from pledges.models import OutboxEmail
+from outbox.models import OutboxEmail
 from tests.factories import PledgeFactory
 from tests.support.requests import heartbeat_queued_by_request
 from tests.support.waiting import wait_for
@@ -123,8 +123,7 @@ def test_the_tasks_a_request_queues_log_that_requests_id(
 
     assert wait_for(
         lambda: (
-            {"pledges.tasks.send_email", "organisations.tasks.render_requested_directory"}
-            <= set(finished_tasks())
+            {"outbox.tasks.send_email", "directory.tasks.render_requested_directory"} <= set(finished_tasks())
         )
     )
     assert all(finished_tasks().values())

@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from directory.services import render_directory
 from operations import services
 from operations.models import BEAT
-from organisations.services import render_directory
 from tests.factories import OutboxEmailFactory, UserFactory
 
 TOKEN = "a-long-random-monitoring-token"

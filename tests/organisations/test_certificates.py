@@ -8,8 +8,8 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from organisations import services
-from organisations.certificates import pdf_safe
+from directory import services
+from directory.certificates import pdf_safe
 from pledges.models import Pledge
 from tests.factories import PledgeFactory, directory_partner
 
@@ -23,7 +23,7 @@ def pdf_text(content):
 def test_the_certificate_is_a_pdf_with_the_name_date_commitments_and_check_link(client, settings):
     pledge = directory_partner("Bristol Mind", signed_on=datetime.date(2025, 3, 7))
     services.render_directory()
-    response = client.get(reverse("organisations:certificate", kwargs={"slug": "bristol-mind"}))
+    response = client.get(reverse("directory:certificate", kwargs={"slug": "bristol-mind"}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -41,7 +41,7 @@ def test_the_certificate_prints_typographic_and_foreign_characters(client):
     directory_partner("St Mary\u2019s \u201c\u0141\u00f3d\u017a\u201d Caf\u00e9 \u2013 Unity")
     services.render_directory()
     slug = "st-marys-odz-cafe-unity"
-    response = client.get(reverse("organisations:certificate", kwargs={"slug": slug}))
+    response = client.get(reverse("directory:certificate", kwargs={"slug": slug}))
     assert response.status_code == 200
     assert "St Mary\u2019s \u201cL\u00f3dz\u201d Caf\u00e9 \u2013 Unity" in pdf_text(response.content)
 
@@ -56,19 +56,19 @@ def test_pdf_safe_keeps_what_the_core_fonts_print_and_simplifies_the_rest():
 def test_there_is_no_certificate_or_badge_for_a_partner_not_listed(client):
     pledge = PledgeFactory(submitted=True)
     services.render_directory()
-    for name in ["organisations:certificate", "organisations:badge_svg", "organisations:badge_png"]:
+    for name in ["directory:certificate", "directory:badge_svg", "directory:badge_png"]:
         assert client.get(reverse(name, kwargs={"slug": pledge.organisation.slug})).status_code == 404
 
 
 def test_the_badge_is_an_svg_and_a_png_naming_the_partner(client):
     directory_partner("Weston College", signed_on=datetime.date(2025, 1, 15))
     services.render_directory()
-    svg = client.get(reverse("organisations:badge_svg", kwargs={"slug": "weston-college"}))
+    svg = client.get(reverse("directory:badge_svg", kwargs={"slug": "weston-college"}))
     assert svg["Content-Type"] == "image/svg+xml"
     assert svg["Access-Control-Allow-Origin"] == "*"
     assert b'<title id="badge-title">Weston College has signed the Trauma-Informed Pledge' in svg.content
     assert b"Signed January 2025" in svg.content
-    png = client.get(reverse("organisations:badge_png", kwargs={"slug": "weston-college"}))
+    png = client.get(reverse("directory:badge_png", kwargs={"slug": "weston-college"}))
     assert png["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(png.content)).size == (600, 200)
 
@@ -79,7 +79,7 @@ def test_your_pledge_offers_the_certificate_and_a_badge_snippet_linking_to_the_p
     client.force_login(pledge.created_by)
     html = client.get(reverse("pledges:my_pledges")).content.decode()
     slug = pledge.organisation.slug
-    assert reverse("organisations:certificate", kwargs={"slug": slug}) in html
+    assert reverse("directory:certificate", kwargs={"slug": slug}) in html
     page_url = f"{settings.SITE_URL}/partners/{slug}/"
     badge_url = f"{settings.SITE_URL}/partners/{slug}/badge.svg"
     # The snippet is shown as text to copy: escaped once more inside the textarea.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from organisations import services
 from organisations.models import Invitation, Membership
-from pledges.models import OutboxEmail
+from outbox.models import OutboxEmail
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
 
@@ -50,7 +50,7 @@ def test_the_invited_person_becomes_a_contact_and_can_open_the_review(client, pl
     assert membership.role == Membership.Role.CONTACT
     client.force_login(colleague)
     cycle = pledge.cycles.get()
-    assert client.get(reverse("pledges:review_start", kwargs={"cycle_id": cycle.pk})).status_code == 200
+    assert client.get(reverse("reviews:start", kwargs={"cycle_id": cycle.pk})).status_code == 200
 
 
 def test_an_invitation_accepted_by_a_different_email_address_is_refused(pledge):
@@ -103,14 +103,14 @@ def test_only_members_can_invite_and_existing_contacts_are_not_invited_again(ple
 def test_a_removed_contact_loses_access_at_once(client, pledge, signatory):
     contact = MembershipFactory(organisation=pledge.organisation, role="contact")
     cycle = pledge.cycles.get()
-    review = reverse("pledges:review_start", kwargs={"cycle_id": cycle.pk})
+    review = reverse("reviews:start", kwargs={"cycle_id": cycle.pk})
     client.force_login(contact.user)
     assert client.get(review).status_code == 200
     services.remove_contact(membership=contact, by=signatory)
     assert client.get(review).status_code == 404
     assert (
         client.get(
-            reverse("pledges:contacts", kwargs={"organisation_id": pledge.organisation_id})
+            reverse("organisations:contacts", kwargs={"organisation_id": pledge.organisation_id})
         ).status_code
         == 404
     )
@@ -135,7 +135,7 @@ def test_a_member_may_leave_while_someone_else_remains(pledge, signatory):
 
 
 def test_only_members_see_an_organisations_contacts(client, pledge):
-    contacts = reverse("pledges:contacts", kwargs={"organisation_id": pledge.organisation_id})
+    contacts = reverse("organisations:contacts", kwargs={"organisation_id": pledge.organisation_id})
     assert client.get(contacts).status_code == 302
     client.force_login(UserFactory())
     assert client.get(contacts).status_code == 404
@@ -149,7 +149,7 @@ def test_only_members_see_an_organisations_contacts(client, pledge):
 def test_inviting_from_the_page_sends_the_email_and_lists_the_invitation(client, pledge, signatory):
     client.force_login(signatory)
     response = client.post(
-        reverse("pledges:invite_contact", kwargs={"organisation_id": pledge.organisation_id}),
+        reverse("organisations:invite_contact", kwargs={"organisation_id": pledge.organisation_id}),
         {"email": "colleague@example.org"},
         follow=True,
     )
@@ -162,7 +162,7 @@ def test_inviting_from_the_page_sends_the_email_and_lists_the_invitation(client,
 def test_a_bad_email_address_is_explained_next_to_the_field(client, pledge, signatory):
     client.force_login(signatory)
     response = client.post(
-        reverse("pledges:invite_contact", kwargs={"organisation_id": pledge.organisation_id}),
+        reverse("organisations:invite_contact", kwargs={"organisation_id": pledge.organisation_id}),
         {"email": "not-an-email"},
     )
     body = response.content.decode()
@@ -189,7 +189,7 @@ def test_opening_the_invitation_link_changes_nothing_and_accepting_needs_a_post(
 def test_the_invitation_page_tells_someone_signed_in_with_another_address(client, pledge):
     _, token = invite(pledge)
     client.force_login(UserFactory(email="other@example.org"))
-    path = reverse("pledges:accept_invitation", kwargs={"token": token})
+    path = reverse("organisations:accept_invitation", kwargs={"token": token})
     assert "Sign in with the invited email address" in client.get(path).content.decode()
     client.post(path)
     assert Membership.objects.filter(organisation=pledge.organisation).count() == 1
@@ -199,7 +199,7 @@ def test_removing_a_contact_from_the_page_asks_first_then_removes(client, pledge
     contact = MembershipFactory(organisation=pledge.organisation, role="contact")
     client.force_login(signatory)
     remove = reverse(
-        "pledges:remove_contact",
+        "organisations:remove_contact",
         kwargs={"organisation_id": pledge.organisation_id, "membership_id": contact.pk},
     )
     assert "Remove" in client.get(remove).content.decode()
@@ -213,7 +213,7 @@ def test_withdrawing_an_invitation_from_the_page(client, pledge, signatory):
     client.force_login(signatory)
     client.post(
         reverse(
-            "pledges:revoke_invitation",
+            "organisations:revoke_invitation",
             kwargs={"organisation_id": pledge.organisation_id, "invitation_id": invitation.pk},
         )
     )

@@ -80,7 +80,7 @@ def test_a_gif_named_png_is_refused_by_its_content():
 
 
 def test_the_saved_logo_gets_a_generated_filename(user, settings, tmp_path):
-    from pledges.services import start_pledge_for_new_organisation
+    from pledges.services.signing import start_pledge_for_new_organisation
 
     settings.MEDIA_ROOT = tmp_path
     form = form_with_logo("../../My Private Name.png", image_bytes("PNG"))

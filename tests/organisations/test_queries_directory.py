@@ -5,16 +5,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from organisations import services
+from directory import services
 from tests.factories import bulk_directory_partners
 
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "directory": reverse("organisations:directory"),
-    "filtered": reverse("organisations:directory") + "?q=partner&sector=vcse&area=bristol",
-    "partner page": reverse("organisations:partner", kwargs={"slug": "partner-00001"}),
-    "json": reverse("organisations:partners_json"),
+    "directory": reverse("directory:directory"),
+    "filtered": reverse("directory:directory") + "?q=partner&sector=vcse&area=bristol",
+    "partner page": reverse("directory:partner", kwargs={"slug": "partner-00001"}),
+    "json": reverse("directory:partners_json"),
 }
 
 

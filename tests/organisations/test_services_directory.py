@@ -8,14 +8,16 @@ from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 
-from organisations import services, tasks
-from organisations.models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
-from pledges import services as pledge_services
+from directory import services as directory_services
+from directory import tasks as directory_tasks
+from directory.models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
+from organisations import services
 from pledges.models import Pledge
+from pledges.services import decisions
 from tests.factories import PledgeFactory, directory_partner
 from tests.support.waiting import wait_for
 
-DIRECTORY = reverse("organisations:directory")
+DIRECTORY = reverse("directory:directory")
 
 
 def listed(client):
@@ -42,15 +44,15 @@ def in_a_thread(target):
 @pytest.mark.django_db
 def test_rendering_again_with_nothing_new_publishes_the_same_content():
     directory_partner("Steady Partner")
-    first = services.render_directory()
-    second = services.render_directory()
-    third = services.render_directory()
+    first = directory_services.render_directory()
+    second = directory_services.render_directory()
+    third = directory_services.render_directory()
     assert third.pk != first.pk
     assert third.content_hash == second.content_hash == first.content_hash
     assert third.content_changed_at == first.content_changed_at
     assert third.partner_count == 1
     # Old snapshots are cleared away: the current one and the one before it are kept.
-    assert DirectorySnapshot.objects.count() == services.SNAPSHOTS_KEPT
+    assert DirectorySnapshot.objects.count() == directory_services.SNAPSHOTS_KEPT
     assert DirectoryEntry.objects.filter(snapshot__in=[first.pk]).count() == 0
 
 
@@ -58,7 +60,7 @@ def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commit
     transactional_db, client, monkeypatch
 ):
     directory_partner("Old Partner")
-    services.render_directory()
+    directory_services.render_directory()
     directory_partner("New Partner")
 
     written, release = threading.Event(), threading.Event()
@@ -71,33 +73,33 @@ def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commit
         return result
 
     monkeypatch.setattr(DirectoryDeparture.objects, "bulk_create", pause_after_writing_entries)
-    thread, errors = in_a_thread(services.render_directory)
+    thread, errors = in_a_thread(directory_services.render_directory)
     try:
         assert written.wait(10)
         # The new snapshot and its rows are written but not committed: readers see the old one whole.
         assert listed(client) == ["Old Partner"]
-        assert client.get(reverse("organisations:partners_json")).json()["count"] == 1
-        assert client.get(reverse("organisations:partner", kwargs={"slug": "new-partner"})).status_code == 404
+        assert client.get(reverse("directory:partners_json")).json()["count"] == 1
+        assert client.get(reverse("directory:partner", kwargs={"slug": "new-partner"})).status_code == 404
     finally:
         release.set()
         thread.join(10)
     assert errors == []
     assert listed(client) == ["New Partner", "Old Partner"]
-    assert client.get(reverse("organisations:partners_json")).json()["count"] == 2
+    assert client.get(reverse("directory:partners_json")).json()["count"] == 2
 
 
 def test_concurrent_renders_are_harmless(transactional_db, client):
     for number in range(5):
         directory_partner(f"Partner {number}")
-    threads = [in_a_thread(services.render_directory) for _ in range(3)]
+    threads = [in_a_thread(directory_services.render_directory) for _ in range(3)]
     for thread, _ in threads:
         thread.join(30)
     assert [errors for _, errors in threads] == [[], [], []]
     assert listed(client) == [f"Partner {number}" for number in range(5)]
     current = DirectorySnapshot.objects.current()
     assert current.entries.count() == 5
-    services.render_directory()
-    assert DirectorySnapshot.objects.count() == services.SNAPSHOTS_KEPT
+    directory_services.render_directory()
+    assert DirectorySnapshot.objects.count() == directory_services.SNAPSHOTS_KEPT
 
 
 @pytest.mark.django_db
@@ -105,22 +107,22 @@ def test_an_approval_renders_the_directory_only_once_it_commits(
     client, programme_team_member, django_capture_on_commit_callbacks
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Waiting Partner")
-    services.render_directory()
+    directory_services.render_directory()
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+        decisions.approve_pledge(pledge=pledge, by=programme_team_member)
         raise RuntimeError("something after the approval failed")
     assert listed(client) == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+        decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     assert listed(client) == ["Waiting Partner"]
 
 
 @pytest.mark.django_db
 def test_the_render_task_retries_when_the_database_fails(monkeypatch):
     directory_partner("Retried Partner")
-    build = services.build_directory
+    build = directory_services.build_directory
     calls = []
 
     def failing_once():
@@ -129,8 +131,8 @@ def test_the_render_task_retries_when_the_database_fails(monkeypatch):
             raise OperationalError("the database went away")
         return build()
 
-    monkeypatch.setattr(services, "build_directory", failing_once)
-    tasks.render_directory.apply()
+    monkeypatch.setattr(directory_services, "build_directory", failing_once)
+    directory_tasks.render_directory.apply()
     assert len(calls) == 2
     assert DirectorySnapshot.objects.current().partner_count == 1
 
@@ -148,17 +150,16 @@ def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commi
     transactional_db, celery_worker, client, programme_team_member
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Worker Partner")
-    services.render_directory()
+    directory_services.render_directory()
     assert listed(client) == []
 
-    pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+    decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     assert wait_for(lambda: listed(client) == ["Worker Partner"])
 
-    pledge_services.withdraw_pledge(pledge=pledge, by=programme_team_member, reason="They asked us to.")
+    decisions.withdraw_pledge(pledge=pledge, by=programme_team_member, reason="They asked us to.")
     assert wait_for(lambda: listed(client) == [])
     assert (
-        client.get(reverse("organisations:partner", kwargs={"slug": pledge.organisation.slug})).status_code
-        == 410
+        client.get(reverse("directory:partner", kwargs={"slug": pledge.organisation.slug})).status_code == 410
     )
 
 
@@ -166,7 +167,7 @@ def test_an_approval_still_stands_when_the_broker_is_down_for_its_render(
     transactional_db, broker_down, client, programme_team_member
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Patient Partner")
-    pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)  # enqueueing fails, and is logged
+    decisions.approve_pledge(pledge=pledge, by=programme_team_member)  # enqueueing fails, and is logged
     assert Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.APPROVED
     assert listed(client) == ["Patient Partner"]  # no snapshot yet: the first request renders one
 
@@ -175,13 +176,13 @@ def test_a_change_whose_render_was_lost_with_the_broker_is_shown_by_the_render_s
     transactional_db, client, programme_team_member, request
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Patient Partner")
-    services.render_directory()
+    directory_services.render_directory()
     request.getfixturevalue("broker_down")
-    pledge_services.approve_pledge(pledge=pledge, by=programme_team_member)
+    decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     assert listed(client) == []  # the render task never reached a worker
     assert DirectoryRenderRequest.objects.count() == 1
 
-    tasks.render_requested_directory.apply()  # beat's sweep, every few minutes
+    directory_tasks.render_requested_directory.apply()  # beat's sweep, every few minutes
     assert listed(client) == ["Patient Partner"]
     assert not DirectoryRenderRequest.objects.exists()
 
@@ -191,22 +192,22 @@ def test_a_burst_of_changes_is_shown_by_one_render():
     directory_partner("Busy Partner")
     for _ in range(3):
         DirectoryRenderRequest.objects.create()
-    assert services.render_requested_directory().partner_count == 1
+    assert directory_services.render_requested_directory().partner_count == 1
     rendered = DirectorySnapshot.objects.count()
-    assert services.render_requested_directory() is None  # the other tasks of the burst find nothing to do
+    assert directory_services.render_requested_directory() is None  # the burst's other tasks: nothing to do
     assert DirectorySnapshot.objects.count() == rendered
 
 
 @pytest.mark.django_db
 def test_a_change_requested_after_a_render_began_reading_waits_for_the_next_render(monkeypatch):
     DirectoryRenderRequest.objects.create()
-    build = services.build_directory
+    build = directory_services.build_directory
 
     def build_while_a_change_lands():
         directory = build()
         DirectoryRenderRequest.objects.create()  # committed after the reads began: not in this snapshot
         return directory
 
-    monkeypatch.setattr(services, "build_directory", build_while_a_change_lands)
-    services.render_directory()
+    monkeypatch.setattr(directory_services, "build_directory", build_while_a_change_lands)
+    directory_services.render_directory()
     assert DirectoryRenderRequest.objects.count() == 1

@@ -8,15 +8,16 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations import services
-from organisations.models import DirectorySnapshot, Organisation
-from pledges import services as pledge_services
+from directory import services
+from directory.models import DirectorySnapshot
+from organisations.models import Organisation
 from pledges.models import Pledge, PledgeVersion
+from pledges.services import decisions
 from tests.factories import ActionFactory, PledgeFactory, ReviewCycleFactory, directory_partner
 
 pytestmark = pytest.mark.django_db
 
-DIRECTORY = reverse("organisations:directory")
+DIRECTORY = reverse("directory:directory")
 S, K = Organisation.Sector, Organisation.Kind
 
 
@@ -27,7 +28,7 @@ def names_listed(client, **params):
 
 
 def partner_page(client, pledge):
-    return client.get(reverse("organisations:partner", kwargs={"slug": pledge.organisation.slug}))
+    return client.get(reverse("directory:partner", kwargs={"slug": pledge.organisation.slug}))
 
 
 # Who is listed ---------------------------------------------------------------
@@ -44,7 +45,7 @@ def test_only_approved_partners_are_listed_in_the_page_and_open_data(client):
     services.render_directory()
 
     assert names_listed(client) == ["Listed Partner"]
-    for path in ["organisations:partners_json", "organisations:partners_csv", "organisations:actions_csv"]:
+    for path in ["directory:partners_json", "directory:partners_csv", "directory:actions_csv"]:
         body = client.get(reverse(path)).content
         assert b"Listed Partner" in body
         assert b"Hidden" not in body
@@ -66,7 +67,7 @@ def test_a_withdrawn_partner_page_explains_plainly_with_410_gone(client):
 
 def test_an_organisation_that_never_signed_has_no_page(client):
     services.render_directory()
-    assert client.get(reverse("organisations:partner", kwargs={"slug": "nobody"})).status_code == 404
+    assert client.get(reverse("directory:partner", kwargs={"slug": "nobody"})).status_code == 404
 
 
 def test_a_withdrawal_removes_the_partner_after_the_render_it_triggers(
@@ -78,11 +79,11 @@ def test_a_withdrawal_removes_the_partner_after_the_render_it_triggers(
     assert names_listed(client) == ["Leaving Partner", "Staying Partner"]
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        pledge_services.withdraw_pledge(pledge=leaving, by=programme_team_member, reason="They asked us to.")
+        decisions.withdraw_pledge(pledge=leaving, by=programme_team_member, reason="They asked us to.")
         assert "Leaving Partner" in names_listed(client)  # nothing changes before the commit
 
     assert names_listed(client) == ["Staying Partner"]
-    assert b"Leaving Partner" not in client.get(reverse("organisations:partners_json")).content
+    assert b"Leaving Partner" not in client.get(reverse("directory:partners_json")).content
     assert partner_page(client, leaving).status_code == 410
     assert partner_page(client, staying).status_code == 200
 
@@ -122,9 +123,9 @@ def test_unpublished_actions_and_names_never_appear_in_html_json_or_csv(client):
         "list": client.get(DIRECTORY).content,
         "private page": partner_page(client, private).content,
         "public page": partner_page(client, public).content,
-        "json": client.get(reverse("organisations:partners_json")).content,
-        "csv": client.get(reverse("organisations:partners_csv")).content,
-        "actions csv": client.get(reverse("organisations:actions_csv")).content,
+        "json": client.get(reverse("directory:partners_json")).content,
+        "csv": client.get(reverse("directory:partners_csv")).content,
+        "actions csv": client.get(reverse("directory:actions_csv")).content,
     }
     secrets = [b"Unpublished action", b"Priya Private", b"Secret Chief", b"logos/private.png"]
     for where, body in bodies.items():
@@ -166,10 +167,10 @@ def test_progress_is_published_only_from_reviewed_cycles_the_partner_chose_to_sh
     assert "We held six steering group meetings." in html
     assert "Kept between us" not in html
     assert html.index("Year three action 1") < html.index("Earlier years") < html.index("Year 1, from")
-    assert b"Kept between us" not in client.get(reverse("organisations:partners_json")).content
+    assert b"Kept between us" not in client.get(reverse("directory:partners_json")).content
     statuses = {
         (action["cycle"], action["status"])
-        for action in client.get(reverse("organisations:partners_json")).json()["partners"][0]["actions"]
+        for action in client.get(reverse("directory:partners_json")).json()["partners"][0]["actions"]
     }
     assert statuses == {(3, "current"), (2, "reviewed"), (1, "completed")}
 
@@ -214,7 +215,7 @@ def test_a_partner_that_signed_an_earlier_version_links_to_that_wording(client):
     )
     pledge = directory_partner("Early Signer", version=version)
     services.render_directory()
-    version_url = reverse("organisations:pledge_version", kwargs={"number": version.number})
+    version_url = reverse("directory:pledge_version", kwargs={"number": version.number})
     assert f'href="{version_url}"' in partner_page(client, pledge).content.decode()
     response = client.get(version_url)
     assert response.status_code == 200
@@ -228,7 +229,7 @@ def test_html_in_an_organisation_name_is_escaped_everywhere(client):
     for body in [client.get(DIRECTORY).content, partner_page(client, pledge).content]:
         assert b"<script>alert" not in body
         assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons" in body
-    svg = client.get(reverse("organisations:badge_svg", kwargs={"slug": pledge.organisation.slug})).content
+    svg = client.get(reverse("directory:badge_svg", kwargs={"slug": pledge.organisation.slug})).content
     assert b"<script>" not in svg
 
 
@@ -397,8 +398,7 @@ def test_a_logo_is_shown_only_when_the_partner_allows_it(client, settings):
     assert f'src="{logo_url}"' in client.get(DIRECTORY).content.decode()
     assert f'src="{logo_url}"' in partner_page(client, shown).content.decode()
     records = {
-        p["name"]: p["logo_url"]
-        for p in client.get(reverse("organisations:partners_json")).json()["partners"]
+        p["name"]: p["logo_url"] for p in client.get(reverse("directory:partners_json")).json()["partners"]
     }
     assert records == {"Logo Hidden": None, "Logo Shown": logo_url}
     assert b"hidden.png" not in client.get(DIRECTORY).content

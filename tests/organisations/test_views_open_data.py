@@ -7,15 +7,15 @@ import io
 import pytest
 from django.urls import reverse
 
-from organisations import services
+from directory import services
 from organisations.models import Organisation
 from tests.factories import directory_partner
 
 pytestmark = pytest.mark.django_db
 
-JSON = reverse("organisations:partners_json")
-CSV = reverse("organisations:partners_csv")
-ACTIONS_CSV = reverse("organisations:actions_csv")
+JSON = reverse("directory:partners_json")
+CSV = reverse("directory:partners_csv")
+ACTIONS_CSV = reverse("directory:actions_csv")
 OPEN_DATA_FILES = [JSON, CSV, ACTIONS_CSV]
 
 
@@ -139,7 +139,7 @@ def test_content_types_suit_json_and_csv(client, two_partners):
 
 
 def test_the_open_data_page_documents_every_field(client, two_partners):
-    response = client.get(reverse("organisations:open_data"))
+    response = client.get(reverse("directory:open_data"))
     html = response.content.decode()
     assert response.status_code == 200
     json_fields = ["name", "slug", "url", "kind", "sector", "areas", "website", "signed_on", "actions"]

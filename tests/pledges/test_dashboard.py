@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Area, Organisation
+from outbox.models import OutboxEmail
 from pledges.dashboard import build_dashboard
-from pledges.models import ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent, ReviewCycle
+from pledges.models import ActionTheme, Commitment, Pledge, PledgeEvent, ReviewCycle
 from tests.factories import (
     ActionFactory,
     OrganisationFactory,

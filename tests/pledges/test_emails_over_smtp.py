@@ -17,8 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Membership
-from pledges import services, tasks
-from pledges.models import OutboxEmail, Pledge, RejectionReason, Reminder
+from outbox.models import OutboxEmail
+from pledges.models import Pledge, RejectionReason
+from reviews import reminders
+from reviews import services as reviews
+from reviews import tasks as reviews_tasks
+from reviews.models import Reminder
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.delivery import delivered_to
 from tests.support.links import assert_links_open, links_in, site_path
@@ -112,7 +116,7 @@ def test_approving_a_pledge_emails_the_signatory_links_to_the_directory_and_thei
     assert f"has approved the Trauma-Informed Pledge you signed for {name}." in received.text
     links = assert_links_open(signed_in(submitted.created_by), received.text)
     assert [site_path(link) for link in links] == [
-        reverse("organisations:directory"),
+        reverse("directory:directory"),
         reverse("pledges:my_pledges"),
     ]
 
@@ -186,7 +190,7 @@ def test_reinstating_a_pledge_emails_the_signatory_links_to_the_directory_and_th
     )
     links = assert_links_open(signed_in(pledge.created_by), received.text)
     assert [site_path(link) for link in links] == [
-        reverse("organisations:directory"),
+        reverse("directory:directory"),
         reverse("pledges:my_pledges"),
     ]
 
@@ -216,7 +220,7 @@ def test_inviting_a_contact_emails_them_a_link_that_makes_them_a_contact(
 ):
     with send_on_commit():
         signed_in(approved.created_by).post(
-            reverse("pledges:invite_contact", kwargs={"organisation_id": approved.organisation_id}),
+            reverse("organisations:invite_contact", kwargs={"organisation_id": approved.organisation_id}),
             {"email": "colleague@example.org"},
         )
 
@@ -236,14 +240,12 @@ def test_inviting_a_contact_emails_them_a_link_that_makes_them_a_contact(
 def submit_review(pledge, send_on_commit):
     cycle = pledge.cycles.get()
     for number in (1, 2):
-        services.save_action_progress(
+        reviews.save_action_progress(
             cycle=cycle, number=number, by=pledge.created_by, progress="completed", what_happened="Done"
         )
-        services.continue_action(cycle=cycle, number=number, by=pledge.created_by)
+        reviews.continue_action(cycle=cycle, number=number, by=pledge.created_by)
     with send_on_commit():
-        response = signed_in(pledge.created_by).post(
-            reverse("pledges:review_check", kwargs={"cycle_id": cycle.pk})
-        )
+        response = signed_in(pledge.created_by).post(reverse("reviews:check", kwargs={"cycle_id": cycle.pk}))
     assert response.status_code == 302
     return cycle
 
@@ -273,7 +275,7 @@ def test_submitting_the_annual_review_emails_the_programme_team_a_link_to_read_i
     assert received["Subject"] == f"Annual review submitted: {name} ({approved.reference})"
     assert f"{name} has submitted its year 1 review" in received.text
     (link,) = assert_links_open(team, received.text)
-    assert site_path(link) == reverse("team:review_detail", kwargs={"cycle_id": cycle.pk})
+    assert site_path(link) == reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk})
 
 
 def test_acknowledging_a_review_emails_the_partner_the_teams_message(
@@ -281,15 +283,16 @@ def test_acknowledging_a_review_emails_the_partner_the_teams_message(
 ):
     cycle = approved.cycles.get()
     for number in (1, 2):
-        services.save_action_progress(
+        reviews.save_action_progress(
             cycle=cycle, number=number, by=approved.created_by, progress="completed", what_happened="Done"
         )
-        services.continue_action(cycle=cycle, number=number, by=approved.created_by)
-    services.record_review(cycle=cycle, by=approved.created_by)  # its emails stay queued: never committed
+        reviews.continue_action(cycle=cycle, number=number, by=approved.created_by)
+    reviews.record_review(cycle=cycle, by=approved.created_by)  # its emails stay queued: never committed
 
     with send_on_commit():
         team.post(
-            reverse("team:review_detail", kwargs={"cycle_id": cycle.pk}), {"message": "Thank you, inspiring."}
+            reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk}),
+            {"message": "Thank you, inspiring."},
         )
 
     received, _ = delivered_to(smtp_server, "leader@example.org")
@@ -327,7 +330,7 @@ def test_the_reminder_sweep_emails_each_contact_the_reminder_with_a_link_to_the_
     sweep_day = due + timedelta(days=settings.REVIEW_REMINDER_OFFSETS[kind])
 
     with send_on_commit():
-        sent = services.send_due_reminders(on=sweep_day)
+        sent = reminders.send_due_reminders(on=sweep_day)
 
     assert sent[kind] == 1
     name = pledge.organisation.name
@@ -336,7 +339,7 @@ def test_the_reminder_sweep_emails_each_contact_the_reminder_with_a_link_to_the_
         assert received["Subject"] == REMINDER_SUBJECTS[kind].format(name)
         assert REMINDER_SENTENCES[kind].format(name) in received.text
         (link,) = assert_links_open(signed_in(reader), received.text)
-        assert site_path(link) == reverse("pledges:review_start", kwargs={"cycle_id": pledge.cycles.get().pk})
+        assert site_path(link) == reverse("reviews:start", kwargs={"cycle_id": pledge.cycles.get().pk})
 
 
 def test_the_reminder_sweep_emails_the_programme_team_an_escalation_with_a_link_to_the_reviews(
@@ -347,7 +350,7 @@ def test_the_reminder_sweep_emails_the_programme_team_an_escalation_with_a_link_
     days = settings.REVIEW_REMINDER_OFFSETS["escalation"]
 
     with send_on_commit():
-        sent = services.send_due_reminders(on=due + timedelta(days=days))
+        sent = reminders.send_due_reminders(on=due + timedelta(days=days))
 
     assert sent[Reminder.Kind.ESCALATION] == 1
     received, _ = delivered_to(smtp_server, TEAM)
@@ -356,7 +359,7 @@ def test_the_reminder_sweep_emails_the_programme_team_an_escalation_with_a_link_
     assert f"The annual review for a partner is {days} days overdue." in received.text
     assert f"<{pledge.created_by.email}> (signatory)" in received.text
     (link,) = assert_links_open(team, received.text)
-    assert site_path(link) == reverse("team:review_detail", kwargs={"cycle_id": pledge.cycles.get().pk})
+    assert site_path(link) == reverse("reviews:team_detail", kwargs={"cycle_id": pledge.cycles.get().pk})
 
 
 def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_own_message_ids(
@@ -375,7 +378,7 @@ def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_o
         MembershipFactory(organisation=pledges[0].organisation, role="contact")
 
     with send_on_commit():
-        sent = tasks.send_review_reminders.delay().get()  # as beat runs it, eagerly here
+        sent = reviews_tasks.send_review_reminders.delay().get()  # as beat runs it, eagerly here
     # An escalated partner's contacts still have their overdue reminder to come, on the same sweep.
     assert sent == {"upcoming": 2, "due": 2, "overdue": 4, "escalation": 2}
 
@@ -394,5 +397,7 @@ def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_o
     assert all(received["Subject"].startswith(f"Review {days} days overdue") for received in escalations)
 
     with send_on_commit():
-        assert sum(tasks.send_review_reminders.delay().get().values()) == 0  # a second sweep sends nothing
+        assert (
+            sum(reviews_tasks.send_review_reminders.delay().get().values()) == 0
+        )  # a second sweep sends nothing
     assert len(smtp_server.received) == len(rows)

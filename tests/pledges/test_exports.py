@@ -7,9 +7,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from pledges import services
 from pledges.exports import neutralise
 from pledges.models import Commitment
+from pledges.services import decisions
 from tests.factories import OrganisationFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +85,8 @@ def test_the_actions_export_has_one_row_per_action_per_year(client, programme_te
 
 def test_the_decisions_export_lists_events_but_never_internal_notes(client, programme_team_member):
     pledge = PledgeFactory(submitted=True)
-    services.request_changes(pledge=pledge, by=programme_team_member, message="-Please add your leader")
-    services.add_internal_note(pledge=pledge, by=programme_team_member, note="Private")
+    decisions.request_changes(pledge=pledge, by=programme_team_member, message="-Please add your leader")
+    decisions.add_internal_note(pledge=pledge, by=programme_team_member, note="Private")
     client.force_login(programme_team_member)
     text, rows = download(client, "decisions")
     header, *body = rows

@@ -14,8 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pledges import outbox, tasks
-from pledges.models import OutboxEmail, Pledge
+from outbox import services as outbox
+from outbox import tasks as outbox_tasks
+from outbox.models import OutboxEmail
+from pledges.models import Pledge
 from tests.factories import PledgeFactory, UserFactory
 from tests.support.delivery import delivered_to
 from tests.support.waiting import wait_for
@@ -59,7 +61,7 @@ def test_a_leaders_submit_answers_at_once_with_a_frozen_broker_and_the_sweep_sen
     assert seconds < PROMPT_SECONDS, f"the submit took {seconds:.2f} s"
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
-    emails = OutboxEmail.objects.filter(pledge=pledge)
+    emails = OutboxEmail.objects.about(pledge)
     assert sorted(emails.values_list("to", "status", "attempts")) == [
         (settings.PROGRAMME_TEAM_EMAIL, OutboxEmail.Status.QUEUED, 0),
         ("leader@example.org", OutboxEmail.Status.QUEUED, 0),
@@ -70,7 +72,7 @@ def test_a_leaders_submit_answers_at_once_with_a_frozen_broker_and_the_sweep_sen
     # The broker is back: a real worker on Redis, and the sweep beat would run.
     request.getfixturevalue("celery_worker")
     emails.update(next_attempt_at=timezone.now())
-    tasks.send_queued_emails.delay()
+    outbox_tasks.send_queued_emails.delay()
 
     assert wait_for(lambda: not emails.exclude(status=OutboxEmail.Status.SENT).exists())
     confirmation, _ = delivered_to(smtp_server, "leader@example.org")
@@ -98,8 +100,8 @@ def test_approving_answers_at_once_with_a_frozen_broker_and_the_approval_stands(
     assert pledge.status == Pledge.Status.APPROVED
     assert pledge.cycles.count() == 1
     # The approval email waits for the sweep; the directory re-render was not published.
-    assert list(OutboxEmail.objects.filter(pledge=pledge).values_list("status", flat=True)) == [
+    assert list(OutboxEmail.objects.about(pledge).values_list("status", flat=True)) == [
         OutboxEmail.Status.QUEUED
     ]
     (failure,) = publish_failures(caplog)
-    assert "pledges.tasks.send_email" in failure.getMessage()
+    assert "outbox.tasks.send_email" in failure.getMessage()

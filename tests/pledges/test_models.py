@@ -6,7 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pledges.models import Action, BouncedAddress, OutboxEmail, Pledge, Reminder
+from outbox.models import BouncedAddress, OutboxEmail
+from pledges.models import Action, Pledge
+from reviews.models import Reminder
 from tests.factories import ActionFactory, OutboxEmailFactory, PledgeFactory, ReviewCycleFactory
 
 pytestmark = pytest.mark.django_db

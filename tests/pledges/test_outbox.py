@@ -7,8 +7,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from pledges import outbox, tasks
-from pledges.models import BouncedAddress, OutboxEmail
+from outbox import services as outbox
+from outbox import tasks as outbox_tasks
+from outbox.models import BouncedAddress, OutboxEmail
 from tests.support.waiting import wait_for
 
 
@@ -257,8 +258,8 @@ def test_an_email_queued_while_the_broker_was_down_is_sent_once_by_the_sweep(
     request.getfixturevalue("celery_worker")  # the broker is back, with a worker
 
     due_now(email)
-    tasks.send_queued_emails.delay()
-    tasks.send_queued_emails.delay()  # a second sweep, as a second beat would run, must not send it again
+    outbox_tasks.send_queued_emails.delay()
+    outbox_tasks.send_queued_emails.delay()  # a second beat's sweep must not send it again
     assert wait_for(lambda: OutboxEmail.objects.get(pk=email.pk).status == OutboxEmail.Status.SENT)
     time.sleep(1)  # give the second sweep time to do any harm
     assert len(smtp_server.received) == 1

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 
-from pledges import services
-from pledges.models import Action, ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent, ReviewCycle
+from outbox.models import OutboxEmail
+from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, ReviewCycle
+from pledges.services import transitions
+from reviews import services as reviews
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def complete_review(cycle, by, *, continue_first=True):
     """Answer every step of the review of `cycle` as `by`, without submitting it."""
     for number in (1, 2):
-        services.save_action_progress(
+        reviews.save_action_progress(
             cycle=cycle,
             number=number,
             by=by,
@@ -29,16 +31,16 @@ def complete_review(cycle, by, *, continue_first=True):
             what_happened=f"What happened with action {number}",
             what_helped="Our steering group helped",
         )
-    services.save_review_message(cycle=cycle, by=by, message="We would like help with evaluation.")
+    reviews.save_review_message(cycle=cycle, by=by, message="We would like help with evaluation.")
     if continue_first:
-        services.continue_action(cycle=cycle, number=1, by=by)
+        reviews.continue_action(cycle=cycle, number=1, by=by)
     else:
         write_next_action(cycle, by, 1)
     write_next_action(cycle, by, 2)
 
 
 def write_next_action(cycle, by, number):
-    services.save_next_action(
+    reviews.save_next_action(
         cycle=cycle,
         by=by,
         number=number,
@@ -62,7 +64,7 @@ def test_recording_a_review_starts_the_next_cycle_due_twelve_months_after_the_la
     assert cycle.due_on == datetime.date(2027, 3, 10)
     complete_review(cycle, pledge.created_by)
     with django_capture_on_commit_callbacks(execute=True):
-        next_cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+        next_cycle = reviews.record_review(cycle=cycle, by=pledge.created_by)
 
     cycle.refresh_from_db()
     assert cycle.reviewed_at is not None
@@ -80,7 +82,7 @@ def test_the_next_due_date_counts_from_the_due_date_not_from_the_day_of_an_early
     cycle = pledge.cycles.get()
     with time_machine.travel(datetime.datetime.combine(reviewed_on, datetime.time(12)), tick=False):
         complete_review(cycle, pledge.created_by)
-        next_cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+        next_cycle = reviews.record_review(cycle=cycle, by=pledge.created_by)
     assert next_cycle.due_on == datetime.date(2028, 3, 10)
 
 
@@ -91,7 +93,7 @@ def test_a_pledge_signed_on_29_february_is_due_on_28_february_and_back_on_29_feb
     due_dates = []
     for _ in range(4):
         complete_review(cycle, pledge.created_by)
-        cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+        cycle = reviews.record_review(cycle=cycle, by=pledge.created_by)
         due_dates.append(cycle.due_on)
     assert due_dates == [
         datetime.date(2030, 2, 28),
@@ -106,7 +108,7 @@ def test_recording_a_review_stores_progress_and_moves_the_two_new_actions_into_t
     cycle = pledge.cycles.get()
     first = cycle.actions.get(number=1)
     complete_review(cycle, pledge.created_by)
-    next_cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+    next_cycle = reviews.record_review(cycle=cycle, by=pledge.created_by)
 
     progress = dict(cycle.actions.values_list("number", "progress"))
     assert progress == {1: Action.Progress.IN_PROGRESS, 2: Action.Progress.COMPLETED}
@@ -128,7 +130,7 @@ def test_emails_go_out_only_after_the_review_commits(pledge, django_capture_on_c
     cycle = pledge.cycles.get()
     complete_review(cycle, pledge.created_by)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.record_review(cycle=cycle, by=pledge.created_by)
+        reviews.record_review(cycle=cycle, by=pledge.created_by)
         assert mail.outbox == []
     assert OutboxEmail.objects.count() == 3
     for callback in callbacks:
@@ -144,7 +146,7 @@ def test_a_contact_can_complete_the_review(pledge):
     contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
     cycle = pledge.cycles.get()
     complete_review(cycle, contact)
-    services.record_review(cycle=cycle, by=contact)
+    reviews.record_review(cycle=cycle, by=contact)
     cycle.refresh_from_db()
     assert cycle.reviewed_by == contact
 
@@ -152,9 +154,9 @@ def test_a_contact_can_complete_the_review(pledge):
 def test_a_review_cannot_be_recorded_twice(pledge):
     cycle = pledge.cycles.get()
     complete_review(cycle, pledge.created_by)
-    services.record_review(cycle=cycle, by=pledge.created_by)
-    with pytest.raises(services.PledgeStateError, match="already been submitted"):
-        services.record_review(cycle=cycle, by=pledge.created_by)
+    reviews.record_review(cycle=cycle, by=pledge.created_by)
+    with pytest.raises(transitions.PledgeStateError, match="already been submitted"):
+        reviews.record_review(cycle=cycle, by=pledge.created_by)
     assert ReviewCycle.objects.filter(pledge=pledge).count() == 2
 
 
@@ -162,8 +164,8 @@ def test_the_review_of_a_withdrawn_pledge_is_refused(pledge):
     cycle = pledge.cycles.get()
     complete_review(cycle, pledge.created_by)
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.WITHDRAWN)
-    with pytest.raises(services.PledgeStateError, match="withdrawn"):
-        services.record_review(cycle=cycle, by=pledge.created_by)
+    with pytest.raises(transitions.PledgeStateError, match="withdrawn"):
+        reviews.record_review(cycle=cycle, by=pledge.created_by)
     assert ReviewCycle.objects.filter(pledge=pledge).count() == 1
 
 
@@ -171,10 +173,10 @@ def test_someone_outside_the_organisation_cannot_review_or_save_drafts(pledge):
     cycle = pledge.cycles.get()
     complete_review(cycle, pledge.created_by)
     stranger = UserFactory()
-    with pytest.raises(services.PledgeStateError, match="Only people at"):
-        services.record_review(cycle=cycle, by=stranger)
-    with pytest.raises(services.PledgeStateError, match="Only people at"):
-        services.save_review_message(cycle=cycle, by=stranger, message="Hello")
+    with pytest.raises(transitions.PledgeStateError, match="Only people at"):
+        reviews.record_review(cycle=cycle, by=stranger)
+    with pytest.raises(transitions.PledgeStateError, match="Only people at"):
+        reviews.save_review_message(cycle=cycle, by=stranger, message="Hello")
     cycle.refresh_from_db()
     assert cycle.reviewed_at is None
     assert cycle.message_to_team == "We would like help with evaluation."
@@ -182,12 +184,12 @@ def test_someone_outside_the_organisation_cannot_review_or_save_drafts(pledge):
 
 def test_a_review_with_missing_answers_is_refused(pledge):
     cycle = pledge.cycles.get()
-    with pytest.raises(services.PledgeStateError, match="how each action went"):
-        services.record_review(cycle=cycle, by=pledge.created_by)
+    with pytest.raises(transitions.PledgeStateError, match="how each action went"):
+        reviews.record_review(cycle=cycle, by=pledge.created_by)
     complete_review(cycle, pledge.created_by)
     Action.objects.filter(pledge=pledge, cycle__isnull=True, number=2).delete()
-    with pytest.raises(services.PledgeStateError, match="two actions for the coming year"):
-        services.record_review(cycle=cycle, by=pledge.created_by)
+    with pytest.raises(transitions.PledgeStateError, match="two actions for the coming year"):
+        reviews.record_review(cycle=cycle, by=pledge.created_by)
 
 
 def test_a_pledge_has_at_most_one_cycle_awaiting_review(pledge):
@@ -203,10 +205,10 @@ def test_the_team_acknowledges_a_review_once_and_the_partner_gets_the_message(
 ):
     cycle = pledge.cycles.get()
     complete_review(cycle, pledge.created_by)
-    services.record_review(cycle=cycle, by=pledge.created_by)
+    reviews.record_review(cycle=cycle, by=pledge.created_by)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.acknowledge_review(
+        reviews.acknowledge_review(
             cycle=cycle, by=programme_team_member, message="Lovely to read, thank you."
         )
     cycle.refresh_from_db()
@@ -214,18 +216,18 @@ def test_the_team_acknowledges_a_review_once_and_the_partner_gets_the_message(
     assert [m.to for m in mail.outbox] == [[pledge.created_by.email]]
     assert "Lovely to read, thank you." in mail.outbox[0].body
     assert pledge.events.filter(kind=PledgeEvent.Kind.REVIEW_ACKNOWLEDGED).count() == 1
-    with pytest.raises(services.PledgeStateError, match="already been acknowledged"):
-        services.acknowledge_review(cycle=cycle, by=programme_team_member)
+    with pytest.raises(transitions.PledgeStateError, match="already been acknowledged"):
+        reviews.acknowledge_review(cycle=cycle, by=programme_team_member)
 
 
 def test_only_the_team_can_acknowledge_and_only_a_submitted_review(pledge, programme_team_member):
     cycle = pledge.cycles.get()
-    with pytest.raises(services.PledgeStateError, match="not been submitted"):
-        services.acknowledge_review(cycle=cycle, by=programme_team_member)
+    with pytest.raises(transitions.PledgeStateError, match="not been submitted"):
+        reviews.acknowledge_review(cycle=cycle, by=programme_team_member)
     complete_review(cycle, pledge.created_by)
-    services.record_review(cycle=cycle, by=pledge.created_by)
-    with pytest.raises(services.PledgeStateError, match="Only the programme team"):
-        services.acknowledge_review(cycle=cycle, by=pledge.created_by)
+    reviews.record_review(cycle=cycle, by=pledge.created_by)
+    with pytest.raises(transitions.PledgeStateError, match="Only the programme team"):
+        reviews.acknowledge_review(cycle=cycle, by=pledge.created_by)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -235,8 +237,8 @@ def test_two_people_submitting_the_review_at_once_start_one_next_cycle():
     cycle = pledge.cycles.get()
     complete_review(cycle, contact)
     outcomes = at_once(
-        *(partial(services.record_review, cycle=cycle, by=by) for by in (pledge.created_by, contact))
+        *(partial(reviews.record_review, cycle=cycle, by=by) for by in (pledge.created_by, contact))
     )
-    assert len(refusals(outcomes, services.PledgeStateError)) == 1
+    assert len(refusals(outcomes, transitions.PledgeStateError)) == 1
     assert list(pledge.cycles.values_list("number", flat=True)) == [1, 2]
     assert pledge.events.filter(kind=PledgeEvent.Kind.REVIEWED).count() == 1

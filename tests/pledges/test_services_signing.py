@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisations.models import Area, Membership, Organisation
-from pledges import services
-from pledges.models import ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent, PledgeVersion
+from outbox.models import OutboxEmail
+from pledges.models import ActionTheme, Commitment, Pledge, PledgeEvent, PledgeVersion
+from pledges.services import signing, transitions
 from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
 
@@ -35,7 +36,7 @@ def pledge_in(status, **kwargs):
 
 def test_starting_a_pledge_creates_a_draft_a_signatory_membership_and_an_event(user):
     organisation = OrganisationFactory()
-    pledge = services.start_pledge(organisation=organisation, by=user)
+    pledge = signing.start_pledge(organisation=organisation, by=user)
     assert pledge.status == Pledge.Status.DRAFT
     assert pledge.version == PledgeVersion.objects.current()
     assert pledge.signatory_name == user.name
@@ -46,7 +47,7 @@ def test_starting_a_pledge_creates_a_draft_a_signatory_membership_and_an_event(u
 
 def test_starting_a_pledge_makes_an_existing_contact_the_signatory(user):
     membership = MembershipFactory(user=user, role=Membership.Role.CONTACT)
-    services.start_pledge(organisation=membership.organisation, by=user)
+    signing.start_pledge(organisation=membership.organisation, by=user)
     membership.refresh_from_db()
     assert membership.role == Membership.Role.SIGNATORY
 
@@ -54,15 +55,15 @@ def test_starting_a_pledge_makes_an_existing_contact_the_signatory(user):
 @pytest.mark.parametrize("status", Pledge.LIVE_STATUSES)
 def test_a_second_pledge_for_an_organisation_with_a_live_one_is_refused(user, status):
     existing = pledge_in(status)
-    with pytest.raises(services.PledgeStateError, match="already has a pledge"):
-        services.start_pledge(organisation=existing.organisation, by=user)
+    with pytest.raises(transitions.PledgeStateError, match="already has a pledge"):
+        signing.start_pledge(organisation=existing.organisation, by=user)
     assert Pledge.objects.filter(organisation=existing.organisation).count() == 1
     assert not Membership.objects.filter(user=user).exists()
 
 
 def test_an_organisation_whose_pledge_was_withdrawn_can_start_again(user):
     old = PledgeFactory(status=Pledge.Status.WITHDRAWN)
-    pledge = services.start_pledge(organisation=old.organisation, by=user)
+    pledge = signing.start_pledge(organisation=old.organisation, by=user)
     assert pledge.status == Pledge.Status.DRAFT
 
 
@@ -76,14 +77,14 @@ def test_starting_with_a_new_organisation_creates_both_or_neither(user):
         "description": "",
         "logo": None,
     }
-    pledge = services.start_pledge_for_new_organisation(by=user, **details)
+    pledge = signing.start_pledge_for_new_organisation(by=user, **details)
     assert pledge.organisation.name == "Filwood Youth Forum"
     assert pledge.organisation.slug == "filwood-youth-forum"
     assert pledge.organisation.created_by == user
     assert list(pledge.organisation.areas.values_list("code", flat=True)) == ["bristol"]
 
     with pytest.raises(Exception, match="already registered"):
-        services.start_pledge_for_new_organisation(
+        signing.start_pledge_for_new_organisation(
             by=UserFactory(), **details | {"name": "FILWOOD youth forum"}
         )
     assert Organisation.objects.count() == 1
@@ -92,7 +93,7 @@ def test_starting_with_a_new_organisation_creates_both_or_neither(user):
 
 def test_each_step_saves_its_answers_to_the_draft(user):
     pledge = PledgeFactory(created_by=user, with_actions=False, agreed_to_commitments_at=None)
-    services.save_signatory(
+    signing.save_signatory(
         pledge=pledge,
         by=user,
         signatory_name=" Sam  Okafor ",
@@ -101,11 +102,11 @@ def test_each_step_saves_its_answers_to_the_draft(user):
         leader_name="Alex Leader",
         leader_job_title="Chief Executive",
     )
-    services.agree_to_commitments(pledge=pledge, by=user)
-    services.save_actions(
+    signing.agree_to_commitments(pledge=pledge, by=user)
+    signing.save_actions(
         pledge=pledge, by=user, actions=[action(1, pledge.version), action(2, pledge.version)]
     )
-    services.save_publishing_choices(
+    signing.save_publishing_choices(
         pledge=pledge, by=user, publish_actions=False, show_signatory=True, show_logo=False
     )
     pledge.refresh_from_db()
@@ -113,18 +114,18 @@ def test_each_step_saves_its_answers_to_the_draft(user):
     assert pledge.agreed_to_commitments_at is not None
     assert [a.title for a in pledge.actions.order_by("number")] == ["Action 1", "Action 2"]
     assert (pledge.publish_actions, pledge.show_signatory, pledge.show_logo) == (False, True, False)
-    assert services.missing_answers(pledge) == []
+    assert signing.missing_answers(pledge) == []
 
 
 @pytest.mark.parametrize("status", ["submitted", "approved", "rejected", "withdrawn", "lapsed"])
 def test_steps_refuse_to_change_a_pledge_that_is_not_editable(user, status):
     pledge = pledge_in(status, created_by=user)
-    with pytest.raises(services.PledgeStateError):
-        services.save_publishing_choices(
+    with pytest.raises(transitions.PledgeStateError):
+        signing.save_publishing_choices(
             pledge=pledge, by=user, publish_actions=False, show_signatory=True, show_logo=False
         )
-    with pytest.raises(services.PledgeStateError):
-        services.agree_to_commitments(pledge=pledge, by=user)
+    with pytest.raises(transitions.PledgeStateError):
+        signing.agree_to_commitments(pledge=pledge, by=user)
 
 
 def test_submitting_a_draft_records_the_event_freezes_the_version_and_queues_two_emails(
@@ -132,7 +133,7 @@ def test_submitting_a_draft_records_the_event_freezes_the_version_and_queues_two
 ):
     pledge = PledgeFactory(created_by=user)
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name.upper())
+        signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name.upper())
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
     assert pledge.submitted_at is not None
@@ -158,7 +159,7 @@ def test_submitting_a_draft_records_the_event_freezes_the_version_and_queues_two
 
 def test_resubmitting_after_changes_were_requested_records_a_resubmission(user):
     pledge = PledgeFactory(created_by=user, submitted=True, status=Pledge.Status.CHANGES_REQUESTED)
-    services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+    signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
     event = pledge.events.get()
@@ -169,8 +170,8 @@ def test_resubmitting_after_changes_were_requested_records_a_resubmission(user):
 @pytest.mark.parametrize("status", ["submitted", "approved", "rejected", "withdrawn", "lapsed"])
 def test_submitting_a_pledge_that_is_not_a_draft_is_refused(user, status):
     pledge = pledge_in(status, created_by=user)
-    with pytest.raises(services.PledgeStateError, match="cannot be submitted"):
-        services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+    with pytest.raises(transitions.PledgeStateError, match="cannot be submitted"):
+        signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
     pledge.refresh_from_db()
     assert pledge.status == status
     assert not pledge.events.exists()
@@ -179,28 +180,28 @@ def test_submitting_a_pledge_that_is_not_a_draft_is_refused(user, status):
 
 def test_submitting_twice_gives_one_submission_one_event_and_two_emails(user):
     pledge = PledgeFactory(created_by=user)
-    services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
-    with pytest.raises(services.PledgeStateError):
-        services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+    signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+    with pytest.raises(transitions.PledgeStateError):
+        signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
     assert pledge.events.count() == 1
     assert OutboxEmail.objects.count() == 2
 
 
 def test_submitting_with_answers_missing_is_refused(user):
     pledge = PledgeFactory(created_by=user, with_actions=False, publish_actions=None)
-    with pytest.raises(services.PledgeStateError, match=r"two actions.*publishing choices"):
-        services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+    with pytest.raises(transitions.PledgeStateError, match=r"two actions.*publishing choices"):
+        signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
 
 
 def test_submitting_with_a_different_name_is_refused(user):
     pledge = PledgeFactory(created_by=user, signatory_name="Sam Okafor")
-    with pytest.raises(services.PledgeStateError, match="does not match"):
-        services.submit_pledge(pledge=pledge, by=user, declaration_name="Sam Smith")
+    with pytest.raises(transitions.PledgeStateError, match="does not match"):
+        signing.submit_pledge(pledge=pledge, by=user, declaration_name="Sam Smith")
 
 
 def test_names_match_ignoring_case_and_spacing():
-    assert services.names_match(" sam  OKAFOR", "Sam Okafor")
-    assert not services.names_match("Sam Okafor-Smith", "Sam Okafor")
+    assert signing.names_match(" sam  OKAFOR", "Sam Okafor")
+    assert not signing.names_match("Sam Okafor-Smith", "Sam Okafor")
 
 
 def test_a_rolled_back_submission_sends_nothing(user, django_capture_on_commit_callbacks):
@@ -210,7 +211,7 @@ def test_a_rolled_back_submission_sends_nothing(user, django_capture_on_commit_c
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+        signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
         raise RuntimeError("something after the submission failed")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.DRAFT
@@ -223,9 +224,9 @@ def test_a_committed_submission_queues_exactly_two_emails_and_sends_them_after_c
 ):
     pledge = PledgeFactory(created_by=user)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+        signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
         assert mail.outbox == []
-    assert OutboxEmail.objects.filter(pledge=pledge).count() == 2
+    assert OutboxEmail.objects.about(pledge).count() == 2
     for callback in callbacks:
         callback()
     assert len(mail.outbox) == 2
@@ -250,15 +251,15 @@ def publish_new_version():
 def test_a_draft_agreed_before_the_wording_changed_must_agree_again_before_submitting(user):
     pledge = PledgeFactory(created_by=user)
     new_version = publish_new_version()
-    with pytest.raises(services.PledgeStateError, match="wording has been updated"):
-        services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+    with pytest.raises(transitions.PledgeStateError, match="wording has been updated"):
+        signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
 
-    services.agree_to_commitments(pledge=pledge, by=user)
+    signing.agree_to_commitments(pledge=pledge, by=user)
     pledge.refresh_from_db()
     assert pledge.version == new_version
     for action_ in pledge.actions.all():
         assert {c.version_id for c in action_.commitments.all()} == {new_version.pk}
-    services.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
+    signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
     pledge.refresh_from_db()
     assert pledge.version == new_version
 
@@ -268,8 +269,8 @@ def test_two_submissions_at_the_same_moment_give_one_submission():
     """Two requests racing (a double click): the row lock makes the second see it already submitted."""
     pledge = PledgeFactory()
     submit = partial(
-        services.submit_pledge, pledge=pledge, by=pledge.created_by, declaration_name=pledge.signatory_name
+        signing.submit_pledge, pledge=pledge, by=pledge.created_by, declaration_name=pledge.signatory_name
     )
-    assert len(refusals(at_once(submit, submit), services.PledgeStateError)) == 1
+    assert len(refusals(at_once(submit, submit), transitions.PledgeStateError)) == 1
     assert pledge.events.filter(kind=PledgeEvent.Kind.SUBMITTED).count() == 1
-    assert OutboxEmail.objects.filter(pledge=pledge).count() == 2
+    assert OutboxEmail.objects.about(pledge).count() == 2

@@ -7,9 +7,10 @@ from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.utils import timezone
 
-from pledges import services
-from pledges.models import OutboxEmail, Pledge, PledgeEvent, RejectionReason, ReviewCycle
-from pledges.services import PledgeStateError
+from outbox.models import OutboxEmail
+from pledges.models import Pledge, PledgeEvent, RejectionReason, ReviewCycle
+from pledges.services import decisions
+from pledges.services.transitions import PledgeStateError
 from tests.factories import PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
 from tests.support.directory import re_renders_directory
@@ -33,7 +34,7 @@ def test_approving_makes_the_pledge_approved_signed_today_and_records_the_review
 ):
     pledge = PledgeFactory(submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
-        event = services.approve_pledge(pledge=pledge, by=programme_team_member)
+        event = decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
     assert pledge.approved_at is not None
@@ -52,7 +53,7 @@ def test_approval_starts_the_first_year_due_in_twelve_months_with_the_two_submit
 ):
     pledge = PledgeFactory(submitted=True)
     submitted_actions = set(pledge.actions.values_list("pk", flat=True))
-    services.approve_pledge(pledge=pledge, by=programme_team_member)
+    decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     cycle = ReviewCycle.objects.get(pledge=pledge)
     today = timezone.localdate()
     assert cycle.number == 1
@@ -68,9 +69,9 @@ def test_approval_emails_the_signatory_only_after_commit(
 ):
     pledge = PledgeFactory(submitted=True)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.approve_pledge(pledge=pledge, by=programme_team_member)
+        decisions.approve_pledge(pledge=pledge, by=programme_team_member)
         assert mail.outbox == []
-    email = OutboxEmail.objects.get(pledge=pledge)
+    email = OutboxEmail.objects.about(pledge).get()
     assert email.to == pledge.created_by.email
     assert pledge.organisation.name in email.subject
     for callback in callbacks:
@@ -84,18 +85,18 @@ def test_approval_rerenders_the_public_directory_after_commit(
 ):
     pledge = PledgeFactory(submitted=True)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.approve_pledge(pledge=pledge, by=programme_team_member)
+        decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     assert re_renders_directory(callbacks)
 
 
 @pytest.mark.django_db
 def test_approving_twice_records_one_decision_and_names_who_decided(programme_team_member):
     pledge = PledgeFactory(submitted=True)
-    services.approve_pledge(pledge=pledge, by=programme_team_member)
+    decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     with pytest.raises(PledgeStateError, match=r"already approved by .* at \d"):
-        services.approve_pledge(pledge=pledge, by=programme_team_member)
+        decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     assert events(pledge, PledgeEvent.Kind.APPROVED).count() == 1
-    assert OutboxEmail.objects.filter(pledge=pledge).count() == 1
+    assert OutboxEmail.objects.about(pledge).count() == 1
     assert ReviewCycle.objects.filter(pledge=pledge).count() == 1
 
 
@@ -107,7 +108,7 @@ def test_approving_twice_records_one_decision_and_names_who_decided(programme_te
 def test_only_a_submitted_pledge_can_be_approved(programme_team_member, status):
     pledge = PledgeFactory(status=status)
     with pytest.raises(PledgeStateError):
-        services.approve_pledge(pledge=pledge, by=programme_team_member)
+        decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     pledge.refresh_from_db()
     assert pledge.status == status
     assert not PledgeEvent.objects.filter(pledge=pledge).exists()
@@ -118,9 +119,9 @@ def test_only_a_submitted_pledge_can_be_approved(programme_team_member, status):
 def test_a_reviewer_cannot_decide_a_pledge_they_signed(programme_team_member, reason):
     pledge = PledgeFactory(submitted=True, created_by=programme_team_member)
     for decide in (
-        lambda: services.approve_pledge(pledge=pledge, by=programme_team_member),
-        lambda: services.request_changes(pledge=pledge, by=programme_team_member, message="Fix it"),
-        lambda: services.reject_pledge(pledge=pledge, by=programme_team_member, reason=reason),
+        lambda: decisions.approve_pledge(pledge=pledge, by=programme_team_member),
+        lambda: decisions.request_changes(pledge=pledge, by=programme_team_member, message="Fix it"),
+        lambda: decisions.reject_pledge(pledge=pledge, by=programme_team_member, reason=reason),
     ):
         with pytest.raises(PledgeStateError, match="signed this pledge yourself"):
             decide()
@@ -138,7 +139,7 @@ def test_asking_for_changes_stores_the_message_and_emails_it(
 ):
     pledge = PledgeFactory(submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_changes(
+        decisions.request_changes(
             pledge=pledge, by=programme_team_member, message="  Please name your leader.  "
         )
     pledge.refresh_from_db()
@@ -154,7 +155,7 @@ def test_asking_for_changes_stores_the_message_and_emails_it(
 def test_asking_for_changes_needs_a_message(programme_team_member):
     pledge = PledgeFactory(submitted=True)
     with pytest.raises(PledgeStateError, match="message"):
-        services.request_changes(pledge=pledge, by=programme_team_member, message="   ")
+        decisions.request_changes(pledge=pledge, by=programme_team_member, message="   ")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
 
@@ -168,7 +169,7 @@ def test_rejecting_records_the_coded_reason_and_note_and_emails_them(
 ):
     pledge = PledgeFactory(submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.reject_pledge(
+        decisions.reject_pledge(
             pledge=pledge, by=programme_team_member, reason=reason, note="Ask your chief executive."
         )
     pledge.refresh_from_db()
@@ -189,7 +190,7 @@ def test_rejecting_needs_an_active_reason(programme_team_member, reason):
     reason.refresh_from_db()
     for bad_reason in (None, reason):
         with pytest.raises(PledgeStateError, match="reason"):
-            services.reject_pledge(pledge=pledge, by=programme_team_member, reason=bad_reason)
+            decisions.reject_pledge(pledge=pledge, by=programme_team_member, reason=bad_reason)
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
 
@@ -198,7 +199,7 @@ def test_rejecting_needs_an_active_reason(programme_team_member, reason):
 def test_an_approved_pledge_cannot_be_rejected(programme_team_member, reason):
     pledge = PledgeFactory(approved=True)
     with pytest.raises(PledgeStateError):
-        services.reject_pledge(pledge=pledge, by=programme_team_member, reason=reason)
+        decisions.reject_pledge(pledge=pledge, by=programme_team_member, reason=reason)
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
 
@@ -212,7 +213,7 @@ def test_the_team_withdraws_an_approved_pledge_with_a_reason(
 ):
     pledge = PledgeFactory(approved=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_pledge(
+        decisions.withdraw_pledge(
             pledge=pledge, by=programme_team_member, reason="At the organisation's request"
         )
     pledge.refresh_from_db()
@@ -227,9 +228,9 @@ def test_the_team_withdraws_an_approved_pledge_with_a_reason(
 def test_withdrawing_needs_a_reason_and_an_approved_pledge(programme_team_member):
     approved, submitted = PledgeFactory(approved=True), PledgeFactory(submitted=True)
     with pytest.raises(PledgeStateError, match="why"):
-        services.withdraw_pledge(pledge=approved, by=programme_team_member, reason=" ")
+        decisions.withdraw_pledge(pledge=approved, by=programme_team_member, reason=" ")
     with pytest.raises(PledgeStateError):
-        services.withdraw_pledge(pledge=submitted, by=programme_team_member, reason="Asked to")
+        decisions.withdraw_pledge(pledge=submitted, by=programme_team_member, reason="Asked to")
     assert not PledgeEvent.objects.exists()
 
 
@@ -239,7 +240,7 @@ def test_a_partner_member_withdraws_their_own_pledge_and_the_team_is_told(
 ):
     pledge = PledgeFactory(approved=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw_own_pledge(
+        decisions.withdraw_own_pledge(
             pledge=pledge, by=pledge.created_by, reason="We are merging with another trust"
         )
     pledge.refresh_from_db()
@@ -254,7 +255,7 @@ def test_a_partner_member_withdraws_their_own_pledge_and_the_team_is_told(
 def test_someone_outside_the_organisation_cannot_withdraw_its_pledge():
     pledge = PledgeFactory(approved=True)
     with pytest.raises(Pledge.DoesNotExist):
-        services.withdraw_own_pledge(pledge=pledge, by=UserFactory(), reason="Mischief")
+        decisions.withdraw_own_pledge(pledge=pledge, by=UserFactory(), reason="Mischief")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
 
@@ -262,8 +263,8 @@ def test_someone_outside_the_organisation_cannot_withdraw_its_pledge():
 @pytest.mark.django_db
 def test_reinstating_returns_a_withdrawn_pledge_to_approved(programme_team_member):
     pledge = PledgeFactory(approved=True)
-    services.withdraw_pledge(pledge=pledge, by=programme_team_member, reason="By mistake")
-    services.reinstate_pledge(pledge=pledge, by=programme_team_member, note="Withdrawn in error")
+    decisions.withdraw_pledge(pledge=pledge, by=programme_team_member, reason="By mistake")
+    decisions.reinstate_pledge(pledge=pledge, by=programme_team_member, note="Withdrawn in error")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
     assert pledge.withdrawn_at is None
@@ -273,10 +274,10 @@ def test_reinstating_returns_a_withdrawn_pledge_to_approved(programme_team_membe
 @pytest.mark.django_db
 def test_reinstating_is_refused_clearly_when_the_organisation_has_another_live_pledge(programme_team_member):
     old = PledgeFactory(approved=True)
-    services.withdraw_pledge(pledge=old, by=programme_team_member, reason="Left")
+    decisions.withdraw_pledge(pledge=old, by=programme_team_member, reason="Left")
     PledgeFactory(organisation=old.organisation, submitted=True)
     with pytest.raises(PledgeStateError, match="another pledge in progress or approved"):
-        services.reinstate_pledge(pledge=old, by=programme_team_member)
+        decisions.reinstate_pledge(pledge=old, by=programme_team_member)
     old.refresh_from_db()
     assert old.status == Pledge.Status.WITHDRAWN
     assert not events(old, PledgeEvent.Kind.REINSTATED).exists()
@@ -288,7 +289,7 @@ def test_reinstating_is_refused_clearly_when_the_organisation_has_another_live_p
 @pytest.mark.django_db
 def test_an_internal_note_is_recorded_without_changing_status_or_emailing(programme_team_member):
     pledge = PledgeFactory(submitted=True)
-    services.add_internal_note(pledge=pledge, by=programme_team_member, note="Called their office to check.")
+    decisions.add_internal_note(pledge=pledge, by=programme_team_member, note="Called their office to check.")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
     note = PledgeEvent.objects.notes().get(pledge=pledge)
@@ -304,12 +305,12 @@ def test_two_reviewers_approving_at_once_make_one_approval_one_event_and_one_ema
     reviewers = UserFactory.create_batch(2)
     pledge = PledgeFactory(submitted=True)
     outcomes = at_once(
-        *(partial(services.approve_pledge, pledge=pledge, by=reviewer) for reviewer in reviewers)
+        *(partial(decisions.approve_pledge, pledge=pledge, by=reviewer) for reviewer in reviewers)
     )
 
     [refusal] = refusals(outcomes, PledgeStateError)
     assert str(refusal).startswith("This pledge was already approved by ")
     assert events(pledge, PledgeEvent.Kind.APPROVED).count() == 1
-    assert OutboxEmail.objects.filter(pledge=pledge).count() == 1
+    assert OutboxEmail.objects.about(pledge).count() == 1
     assert len(mail.outbox) == 1
     assert ReviewCycle.objects.filter(pledge=pledge).count() == 1

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pledges import outbox
-from pledges.models import BouncedAddress, OutboxEmail
+from outbox import services as outbox
+from outbox.models import BouncedAddress, OutboxEmail
 from tests.factories import OutboxEmailFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +20,11 @@ LIST_URL = reverse("team:failed_emails")
 SEND_AGAIN_URL = reverse("team:send_emails_again")
 
 
-def refused_email(smtp_server, *, to="gone@example.org", pledge=None):
+def refused_email(smtp_server, *, to="gone@example.org", about=None):
     """An email the real SMTP server refused for good: failed, and its address flagged as bounced."""
     smtp_server.handler.refuse_recipients[to.lower()] = "550 5.1.1 No such mailbox"
     email = outbox.queue_email(
-        to=to, subject="Your pledge is approved", body_text="Welcome aboard.", pledge=pledge
+        to=to, subject="Your pledge is approved", body_text="Welcome aboard.", about=about
     )
     outbox.send_outbox_email(email_id=email.pk)
     email.refresh_from_db()
@@ -135,7 +135,7 @@ def test_the_list_shows_each_failed_email_newest_first_with_the_servers_reply_an
         failed_at=timezone.now() - timedelta(days=2),
     )
     newer = OutboxEmailFactory(
-        failed=True, to="new@example.org", subject="Your pledge is approved", pledge=pledge
+        failed=True, to="new@example.org", subject="Your pledge is approved", about=pledge
     )
     OutboxEmailFactory(status=OutboxEmail.Status.SENT, sent_at=timezone.now(), subject="Already sent")
     OutboxEmailFactory(subject="Still queued")
@@ -197,11 +197,11 @@ def test_the_list_is_paginated_and_the_page_button_sends_only_that_page(client, 
 
 def test_the_list_query_count_does_not_grow_with_the_number_of_emails(client, programme_team_member):
     client.force_login(programme_team_member)
-    OutboxEmailFactory(failed=True, pledge=PledgeFactory(approved=True))
+    OutboxEmailFactory(failed=True, about=PledgeFactory(approved=True))
     with CaptureQueriesContext(connection) as few:
         client.get(LIST_URL)
     for _ in range(20):
-        email = OutboxEmailFactory(failed=True, pledge=PledgeFactory(approved=True, with_actions=False))
+        email = OutboxEmailFactory(failed=True, about=PledgeFactory(approved=True, with_actions=False))
         BouncedAddress.objects.create(email=email.to, reason="550 5.1.1 No such mailbox")
     with CaptureQueriesContext(connection) as many:
         page = client.get(LIST_URL).content.decode()

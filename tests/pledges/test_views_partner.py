@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import Membership
-from pledges.models import BouncedAddress, Pledge
+from outbox.models import BouncedAddress
+from pledges.models import Pledge
 from tests.factories import MembershipFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db

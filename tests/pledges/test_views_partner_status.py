@@ -58,7 +58,7 @@ def test_your_pledge_uses_the_same_number_of_queries_for_one_pledge_or_many(
 
 
 def edit_url(organisation, query=""):
-    return reverse("pledges:edit_organisation", kwargs={"pk": organisation.pk}) + query
+    return reverse("organisations:edit", kwargs={"pk": organisation.pk}) + query
 
 
 def edit_data(**overrides):

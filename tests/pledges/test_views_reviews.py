@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pledges import services
 from pledges.models import Action, ActionTheme, Commitment, Pledge, ReviewCycle
+from reviews import reminders
+from reviews import services as reviews
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,27 +26,27 @@ def cycle(pledge):
 
 
 def url(name, cycle, **kwargs):
-    return reverse(f"pledges:{name}", kwargs={"cycle_id": cycle.pk, **kwargs})
+    return reverse(f"reviews:{name}", kwargs={"cycle_id": cycle.pk, **kwargs})
 
 
 STEP_URLS = [
-    ("review_start", {}),
-    ("review_progress", {"number": 1}),
-    ("review_progress", {"number": 2}),
-    ("review_message", {}),
-    ("review_next_action", {"number": 1}),
-    ("review_next_action", {"number": 2}),
-    ("review_publishing", {}),
-    ("review_check", {}),
+    ("start", {}),
+    ("progress", {"number": 1}),
+    ("progress", {"number": 2}),
+    ("message", {}),
+    ("next_action", {"number": 1}),
+    ("next_action", {"number": 2}),
+    ("publishing", {}),
+    ("check", {}),
 ]
 
 
 def answer_every_step(cycle, by):
     for number in (1, 2):
-        services.save_action_progress(
+        reviews.save_action_progress(
             cycle=cycle, number=number, by=by, progress="completed", what_happened="Done"
         )
-        services.continue_action(cycle=cycle, number=number, by=by)
+        reviews.continue_action(cycle=cycle, number=number, by=by)
 
 
 def snapshot(cycle):
@@ -61,7 +62,7 @@ def snapshot(cycle):
 
 
 def test_the_review_pages_ask_people_to_sign_in(client, cycle):
-    response = client.get(url("review_start", cycle))
+    response = client.get(url("start", cycle))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
@@ -76,8 +77,8 @@ def test_people_outside_the_organisation_get_404_for_every_review_page(client, c
 def test_someone_outside_the_organisation_cannot_submit_its_review(client, cycle, pledge):
     client.force_login(UserFactory())
     before = snapshot(cycle)
-    assert client.post(url("review_check", cycle)).status_code == 404
-    assert client.post(url("review_next_action", cycle, number=1), {"continue": "1"}).status_code == 404
+    assert client.post(url("check", cycle)).status_code == 404
+    assert client.post(url("next_action", cycle, number=1), {"continue": "1"}).status_code == 404
     assert snapshot(cycle) == before
 
 
@@ -93,24 +94,22 @@ def test_opening_any_review_page_changes_nothing(client, cycle, pledge, name, kw
 
 def test_the_emailed_link_shows_the_start_page_with_the_due_date(client, cycle, pledge):
     client.force_login(pledge.created_by)
-    response = client.get(url("review_start", cycle))
+    response = client.get(url("start", cycle))
     body = response.content.decode()
     assert "Review your actions" in body
     assert f"{cycle.due_on:%Y}" in body
-    assert url("review_progress", cycle, number=1) in body
+    assert url("progress", cycle, number=1) in body
 
 
 def test_a_contact_can_open_the_review(client, cycle, pledge):
     contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
     client.force_login(contact)
-    assert client.get(url("review_start", cycle)).status_code == 200
+    assert client.get(url("start", cycle)).status_code == 200
 
 
 def test_progress_with_missing_answers_shows_errors_and_keeps_what_was_typed(client, cycle, pledge):
     client.force_login(pledge.created_by)
-    response = client.post(
-        url("review_progress", cycle, number=1), {"what_helped": "Time to reflect together"}
-    )
+    response = client.post(url("progress", cycle, number=1), {"what_helped": "Time to reflect together"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body
@@ -123,25 +122,25 @@ def test_progress_with_missing_answers_shows_errors_and_keeps_what_was_typed(cli
 def test_each_step_saves_a_draft_and_leads_to_the_next(client, cycle, pledge):
     client.force_login(pledge.created_by)
     response = client.post(
-        url("review_progress", cycle, number=1),
+        url("progress", cycle, number=1),
         {"progress": "ongoing", "what_happened": "Now part of how we work", "what_helped": ""},
     )
-    assert response.url == url("review_progress", cycle, number=2)
+    assert response.url == url("progress", cycle, number=2)
     assert cycle.actions.get(number=1).progress == Action.Progress.ONGOING
 
-    response = client.post(url("review_message", cycle), {"message": "Thank you for the support"})
-    assert response.url == url("review_next_action", cycle, number=1)
+    response = client.post(url("message", cycle), {"message": "Thank you for the support"})
+    assert response.url == url("next_action", cycle, number=1)
     cycle.refresh_from_db()
     assert cycle.message_to_team == "Thank you for the support"
 
-    response = client.post(url("review_next_action", cycle, number=1), {"continue": "Continue this action"})
-    assert response.url == url("review_next_action", cycle, number=2)
+    response = client.post(url("next_action", cycle, number=1), {"continue": "Continue this action"})
+    assert response.url == url("next_action", cycle, number=2)
     draft = Action.objects.get(pledge=pledge, cycle__isnull=True, number=1)
     assert draft.title == cycle.actions.get(number=1).title
 
     commitment = Commitment.objects.get(version=pledge.version, number=3)
     response = client.post(
-        url("review_next_action", cycle, number=2),
+        url("next_action", cycle, number=2),
         {
             "action-2-theme": ActionTheme.objects.get(slug="line-manager-training").pk,
             "action-2-title": "Train every line manager",
@@ -150,22 +149,22 @@ def test_each_step_saves_a_draft_and_leads_to_the_next(client, cycle, pledge):
             "action-2-commitments": [commitment.pk],
         },
     )
-    assert response.url == url("review_publishing", cycle)
+    assert response.url == url("publishing", cycle)
     assert Action.objects.get(pledge=pledge, cycle__isnull=True, number=2).title == "Train every line manager"
 
-    response = client.get(url("review_publishing", cycle))
+    response = client.get(url("publishing", cycle))
     assert response.context["form"].initial["publish_progress"] is True  # the pledge's own choice
-    response = client.post(url("review_publishing", cycle), {"publish_progress": "False"})
-    assert response.url == url("review_check", cycle)
+    response = client.post(url("publishing", cycle), {"publish_progress": "False"})
+    assert response.url == url("check", cycle)
     cycle.refresh_from_db()
     assert cycle.publish_progress is False
 
 
 def test_check_answers_lists_what_is_missing_and_refuses_to_submit_until_done(client, cycle, pledge):
     client.force_login(pledge.created_by)
-    response = client.get(url("review_check", cycle))
+    response = client.get(url("check", cycle))
     assert "Say how action 1 went" in response.content.decode()
-    response = client.post(url("review_check", cycle))
+    response = client.post(url("check", cycle))
     assert response.status_code == 200
     assert "Tell us how each action went" in response.content.decode()
     cycle.refresh_from_db()
@@ -175,36 +174,34 @@ def test_check_answers_lists_what_is_missing_and_refuses_to_submit_until_done(cl
 def test_submitting_the_review_shows_the_new_cycle(client, cycle, pledge):
     client.force_login(pledge.created_by)
     answer_every_step(cycle, pledge.created_by)
-    response = client.post(url("review_check", cycle), follow=True)
+    response = client.post(url("check", cycle), follow=True)
     body = response.content.decode()
     assert "Review submitted" in body
     next_cycle = ReviewCycle.objects.get(pledge=pledge, number=2)
     assert f"{next_cycle.due_on:%Y}" in body
     # The steps of a submitted review lead back to its summary.
-    response = client.get(url("review_progress", cycle, number=1))
-    assert response.url == url("review_start", cycle)
+    response = client.get(url("progress", cycle, number=1))
+    assert response.url == url("start", cycle)
 
 
 def test_the_review_of_a_withdrawn_pledge_is_closed(client, cycle, pledge):
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.WITHDRAWN)
     client.force_login(pledge.created_by)
-    assert "This review is closed" in client.get(url("review_start", cycle)).content.decode()
-    response = client.post(
-        url("review_progress", cycle, number=1), {"progress": "completed", "what_happened": "x"}
-    )
-    assert response.url == url("review_start", cycle)
+    assert "This review is closed" in client.get(url("start", cycle)).content.decode()
+    response = client.post(url("progress", cycle, number=1), {"progress": "completed", "what_happened": "x"})
+    assert response.url == url("start", cycle)
     assert not cycle.actions.exclude(progress="").exists()
 
 
 def test_your_pledge_shows_the_current_cycle_its_due_date_history_and_the_review_button(client, pledge):
     cycle = pledge.cycles.get()
     answer_every_step(cycle, pledge.created_by)
-    next_cycle = services.record_review(cycle=cycle, by=pledge.created_by)
+    next_cycle = reviews.record_review(cycle=cycle, by=pledge.created_by)
     client.force_login(pledge.created_by)
     response = client.get(reverse("pledges:my_pledges"))
     body = response.content.decode()
     assert f"Year {next_cycle.number}" in body
-    assert url("review_start", next_cycle) in body
+    assert url("start", next_cycle) in body
     assert "Year 1, reviewed" in body
     assert pledge.created_by.get_full_name() in body
 
@@ -225,7 +222,7 @@ def test_your_pledge_makes_the_same_number_of_queries_for_one_pledge_or_many_yea
     cycle = large.cycles.get()
     for _ in range(3):
         answer_every_step(cycle, large.created_by)
-        cycle = services.record_review(cycle=cycle, by=large.created_by)
+        cycle = reviews.record_review(cycle=cycle, by=large.created_by)
     assert queries_for(small) == queries_for(large)
 
 
@@ -233,14 +230,14 @@ def test_your_pledge_makes_the_same_number_of_queries_for_one_pledge_or_many_yea
 
 
 def test_the_team_reviews_page_asks_for_sign_in_and_refuses_partners(client, pledge):
-    response = client.get(reverse("team:reviews"))
+    response = client.get(reverse("reviews:team_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
     client.force_login(pledge.created_by)
-    assert client.get(reverse("team:reviews")).status_code == 403
+    assert client.get(reverse("reviews:team_list")).status_code == 403
     cycle = pledge.cycles.get()
-    assert client.get(reverse("team:review_detail", kwargs={"cycle_id": cycle.pk})).status_code == 403
-    assert client.post(reverse("team:review_detail", kwargs={"cycle_id": cycle.pk})).status_code == 403
+    assert client.get(reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk})).status_code == 403
+    assert client.post(reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk})).status_code == 403
 
 
 def test_the_team_sees_cycles_due_soon_overdue_with_reminders_and_recently_reviewed(
@@ -255,14 +252,14 @@ def test_the_team_sees_cycles_due_soon_overdue_with_reminders_and_recently_revie
     )
     reviewed = PledgeFactory(approved=True, signed_on=today - relativedelta(months=11))
     later = PledgeFactory(approved=True)
-    services.send_due_reminders()
+    reminders.send_due_reminders()
     cycle = reviewed.cycles.get()
     answer_every_step(cycle, reviewed.created_by)
-    services.record_review(cycle=cycle, by=reviewed.created_by)
+    reviews.record_review(cycle=cycle, by=reviewed.created_by)
 
     client.force_login(programme_team_member)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("team:reviews"))
+        response = client.get(reverse("reviews:team_list"))
     assert [c.pledge for c in response.context["due_soon"]] == [due_soon]
     assert [c.pledge for c in response.context["overdue"]] == [overdue]
     assert response.context["overdue"][0].overdue_days == 20
@@ -281,11 +278,11 @@ def test_the_team_reviews_page_makes_the_same_number_of_queries_for_few_or_many_
             PledgeFactory(approved=True, signed_on=today - relativedelta(months=12, days=offset - 10))
             reviewed = PledgeFactory(approved=True, signed_on=today - relativedelta(months=11))
             answer_every_step(reviewed.cycles.get(), reviewed.created_by)
-            services.record_review(cycle=reviewed.cycles.get(), by=reviewed.created_by)
+            reviews.record_review(cycle=reviewed.cycles.get(), by=reviewed.created_by)
 
     def queries():
         with CaptureQueriesContext(connection) as context:
-            assert client.get(reverse("team:reviews")).status_code == 200
+            assert client.get(reverse("reviews:team_list")).status_code == 200
         return len(context)
 
     client.force_login(programme_team_member)
@@ -299,15 +296,15 @@ def test_the_team_reads_a_review_sees_the_contacts_and_acknowledges_it(client, p
     contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
     cycle = pledge.cycles.get()
     for number in (1, 2):
-        services.save_action_progress(
+        reviews.save_action_progress(
             cycle=cycle, number=number, by=contact, progress="in_progress", what_happened=f"Story {number}"
         )
-        services.continue_action(cycle=cycle, number=number, by=contact)
-    services.save_review_message(cycle=cycle, by=contact, message="Private note for the team")
-    services.record_review(cycle=cycle, by=contact)
+        reviews.continue_action(cycle=cycle, number=number, by=contact)
+    reviews.save_review_message(cycle=cycle, by=contact, message="Private note for the team")
+    reviews.record_review(cycle=cycle, by=contact)
 
     client.force_login(programme_team_member)
-    detail = reverse("team:review_detail", kwargs={"cycle_id": cycle.pk})
+    detail = reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk})
     body = client.get(detail).content.decode()
     for text in ("Story 1", "Story 2", "Private note for the team", contact.email, pledge.created_by.email):
         assert text in body
@@ -319,6 +316,6 @@ def test_the_team_reads_a_review_sees_the_contacts_and_acknowledges_it(client, p
 
 
 def test_the_team_review_page_asks_for_sign_in_before_saying_whether_a_cycle_exists(client):
-    response = client.get(reverse("team:review_detail", kwargs={"cycle_id": 999999}))
+    response = client.get(reverse("reviews:team_detail", kwargs={"cycle_id": 999999}))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import Area, Membership, Organisation
-from pledges.models import ActionTheme, Commitment, OutboxEmail, Pledge, PledgeEvent
+from outbox.models import OutboxEmail
+from pledges.models import ActionTheme, Commitment, Pledge, PledgeEvent
 from tests.factories import ActionFactory, OrganisationFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def test_the_whole_journey_works_with_plain_html_forms_and_no_javascript(
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
     assert pledge.submitted_at is not None
-    assert OutboxEmail.objects.filter(pledge=pledge).count() == 2
+    assert OutboxEmail.objects.about(pledge).count() == 2
     confirmation = client.get(url("sign_submitted", pledge)).content.decode()
     assert pledge.reference in confirmation
     assert "10 working days" in confirmation
@@ -298,7 +299,7 @@ def test_submitting_twice_gives_one_submission(signed_in, user, django_capture_o
         second = signed_in.post(url("sign_declaration", pledge), {"declaration_name": "Sam Okafor"})
     assert first.url == second.url == url("sign_submitted", pledge)
     assert pledge.events.filter(kind=PledgeEvent.Kind.SUBMITTED).count() == 1
-    assert OutboxEmail.objects.filter(pledge=pledge).count() == 2
+    assert OutboxEmail.objects.about(pledge).count() == 2
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,8 @@ from django.urls import reverse
 
 from accounts.models import PROGRAMME_TEAM_GROUP
 from organisations.models import Membership
-from pledges.models import (
-    BouncedAddress,
-    OutboxEmail,
-    Pledge,
-    PledgeEvent,
-    RejectionReason,
-    working_days_between,
-)
+from outbox.models import BouncedAddress, OutboxEmail
+from pledges.models import Pledge, PledgeEvent, RejectionReason, working_days_between
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -353,7 +347,7 @@ def test_the_pledge_page_lists_the_partners_people_and_links_each_years_review(c
     page = client.get(reverse("team:pledge", args=[pledge.pk])).content.decode()
     assert contact.email in page
     assert pledge.created_by.email in page
-    assert reverse("team:review_detail", args=[pledge.cycles.get().pk]) in page
+    assert reverse("reviews:team_detail", args=[pledge.cycles.get().pk]) in page
 
 
 def test_the_pledge_page_flags_each_person_whose_address_bounces_with_the_servers_reply(

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from pledges.models import OutboxEmail, Pledge, PledgeEvent
+from outbox.models import OutboxEmail
+from pledges.models import Pledge, PledgeEvent
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

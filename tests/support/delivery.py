@@ -4,7 +4,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 
-from pledges.models import OutboxEmail
+from outbox.models import OutboxEmail
 
 
 def delivered_to(smtp_server, address):

@@ -1,6 +1,6 @@
 """Whether a change re-renders the public directory once its transaction commits."""
 
-from organisations.models import DirectorySnapshot
+from directory.models import DirectorySnapshot
 
 
 def re_renders_directory(callbacks):

@@ -18,6 +18,9 @@ def reload_migration_data():
     # The flush recreates permissions (post_migrate) but not the group that holds them.
     group_and_permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
     import_module("pledges.migrations.0003_programme_team_group").grant_permissions(*group_and_permission)
-    import_module("pledges.migrations.0006_outbox_resend_permission").grant_resend_permission(
+    import_module("outbox.migrations.0004_programme_team_permissions").grant_outbox_permissions(
+        *group_and_permission
+    )
+    import_module("reviews.migrations.0002_programme_team_permissions").grant_reviews_permissions(
         *group_and_permission
     )

@@ -1,0 +1,40 @@
+"""The directory's snapshots in the admin: read-only, as only a render writes them."""
+
+from django.contrib import admin
+
+from .models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The directory snapshot is written only by the render task; staff may look, and delete, never edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DirectorySnapshot)
+class DirectorySnapshotAdmin(ReadOnlyAdmin):
+    list_display = ("data_as_of", "partner_count", "content_changed_at", "rendered_at")
+    exclude = DirectorySnapshot.OPEN_DATA_FIELDS
+
+
+@admin.register(DirectoryRenderRequest)
+class DirectoryRenderRequestAdmin(ReadOnlyAdmin):
+    list_display = ("requested_at",)
+
+
+@admin.register(DirectoryEntry)
+class DirectoryEntryAdmin(ReadOnlyAdmin):
+    list_display = ("name", "slug", "sector", "kind", "signed_on", "snapshot")
+    list_select_related = ("snapshot",)
+    search_fields = ("name", "slug")
+    exclude = ("page",)
+
+
+@admin.register(DirectoryDeparture)
+class DirectoryDepartureAdmin(ReadOnlyAdmin):
+    list_display = ("name", "slug", "status", "left_on", "snapshot")
+    list_select_related = ("snapshot",)

@@ -1,0 +1,163 @@
+"""The public directory's snapshot: what the public pages read, written whole by each render."""
+
+import unicodedata
+
+from django.db import connection, models
+from django.utils import timezone
+
+from organisations.models import Organisation
+
+
+class DirectorySnapshotQuerySet(models.QuerySet):
+    def current(self):
+        """The snapshot whose data was read most recently: what the public sees.
+
+        Snapshots are written in one transaction, so an uncommitted one is
+        never seen. Large text fields are loaded only when asked for.
+        """
+        return self.defer(*DirectorySnapshot.OPEN_DATA_FIELDS).order_by("-data_as_of", "-pk").first()
+
+    def superseded(self, *, keep):
+        """Every snapshot but the newest `keep`: safe to delete once no request can still be reading them."""
+        newest = self.order_by("-data_as_of", "-pk").values_list("pk", flat=True)[:keep]
+        return self.exclude(pk__in=list(newest))
+
+
+class DirectorySnapshot(models.Model):
+    """One complete rendering of the public directory, written by the render_directory task."""
+
+    OPEN_DATA_FIELDS = ("partners_json", "partners_csv", "actions_csv")
+
+    # When the render began reading: every change committed before this is in the snapshot.
+    data_as_of = models.DateTimeField(db_index=True)
+    rendered_at = models.DateTimeField()
+    # When the published content last changed (Last-Modified); kept across renders that change nothing.
+    content_changed_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=64)
+    partner_count = models.PositiveIntegerField()
+    summary = models.JSONField(default=dict, help_text="Totals by area and sector, and the filters' choices.")
+    partners_json = models.TextField()
+    partners_csv = models.TextField()
+    actions_csv = models.TextField()
+
+    objects = DirectorySnapshotQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Directory of {self.partner_count} partners, as of {self.data_as_of:%Y-%m-%d %H:%M}"
+
+
+class DirectoryRenderRequest(models.Model):
+    """A change the public directory must show, written in the change's own transaction.
+
+    The render task is published after commit; if the broker loses it, the row
+    stays until a render that saw the change deletes it, and the render sweep
+    renders whenever one is left. A burst of changes is covered by one render.
+    """
+
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Directory render requested at {self.requested_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DirectoryEntryQuerySet(models.QuerySet):
+    def search(self, text):
+        """Partners whose name contains `text`, ignoring case and accents."""
+        key = search_key(text)
+        return self.filter(search_key__contains=key) if key else self
+
+    def similar_to(self, text):
+        """Partners with a word in their name like `text` (typos forgiven); PostgreSQL only, else none.
+
+        Uses pg_trgm's word similarity (`%>`), served by the trigram index on search_key.
+        """
+        key = search_key(text)
+        if not key or connection.vendor != "postgresql":
+            return self.none()
+        return self.filter(search_key__trigram_word_similar=key)
+
+    def filtered(self, *, sector="", kind="", area="", year=None, theme=""):
+        """Narrow by any of the directory's filters; an empty value means "any"."""
+        queryset = self
+        if sector:
+            queryset = queryset.filter(sector=sector)
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        if year:
+            queryset = queryset.filter(year=year)
+        # Areas and themes are stored as " code code " so one LIKE finds a whole code.
+        if area:
+            queryset = queryset.filter(area_codes__contains=f" {area} ")
+        if theme:
+            queryset = queryset.filter(theme_slugs__contains=f" {theme} ")
+        return queryset
+
+    def sorted_by(self, sort):
+        if sort == DirectoryEntry.Sort.RECENT:
+            return self.order_by("-signed_on", "sort_name", "pk")
+        return self.order_by("sort_name", "pk")
+
+
+class DirectoryEntry(models.Model):
+    """One partner in a directory snapshot: what its card and its page show, precomputed."""
+
+    class Sort(models.TextChoices):
+        NAME = "name", "Name (A to Z)"
+        RECENT = "recent", "Most recently signed"
+
+    snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="entries")
+    slug = models.SlugField(max_length=220, db_index=False)
+    name = models.CharField(max_length=200)
+    # Text, not CharField(200): case-folding can lengthen a name ("ß" becomes "ss").
+    sort_name = models.TextField()
+    search_key = models.TextField(help_text="The name, case-folded and without accents.")
+    kind = models.CharField(max_length=20, choices=Organisation.Kind.choices)
+    sector = models.CharField(max_length=20, choices=Organisation.Sector.choices)
+    areas = models.JSONField(default=list, help_text="Names of the areas served.")
+    area_codes = models.CharField(max_length=200)
+    theme_slugs = models.CharField(max_length=500, help_text="Themes of published actions.")
+    signed_on = models.DateField()
+    year = models.PositiveSmallIntegerField()
+    logo_url = models.CharField(max_length=500, blank=True)
+    page = models.JSONField(default=dict, help_text="Everything the partner's page shows.")
+
+    objects = DirectoryEntryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "slug"], name="one_directory_entry_per_slug"),
+        ]
+        indexes = [
+            models.Index(fields=["snapshot", "sort_name"], name="directory_by_name"),
+            models.Index(fields=["snapshot", "-signed_on", "sort_name"], name="directory_by_recent"),
+            models.Index(fields=["snapshot", "sector"], name="directory_by_sector"),
+            models.Index(fields=["snapshot", "kind"], name="directory_by_kind"),
+            models.Index(fields=["snapshot", "year"], name="directory_by_year"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DirectoryDeparture(models.Model):
+    """A former partner in a directory snapshot: its page says why it is no longer listed."""
+
+    snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="departures")
+    slug = models.SlugField(max_length=220, db_index=False)
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20)
+    left_on = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "slug"], name="one_directory_departure_per_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def search_key(text):
+    """Fold case and strip accents, so "Café" and "cafe" match."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())

@@ -1,0 +1,20 @@
+"""URLs for the public directory of partners, its open data, badges and certificates."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("partners/", views.DirectoryView.as_view(), name="directory"),
+    path("partners/open-data/", views.OpenDataPageView.as_view(), name="open_data"),
+    path("partners.json", views.partners_json, name="partners_json"),
+    path("partners.csv", views.partners_csv, name="partners_csv"),
+    path("partners-actions.csv", views.actions_csv, name="actions_csv"),
+    path("partners/<slug:slug>/", views.PartnerView.as_view(), name="partner"),
+    path("partners/<slug:slug>/badge.svg", views.badge_svg, name="badge_svg"),
+    path("partners/<slug:slug>/badge.png", views.badge_png, name="badge_png"),
+    path("partners/<slug:slug>/certificate.pdf", views.certificate_pdf, name="certificate"),
+    path("pledge/version/<int:number>/", views.PledgeVersionView.as_view(), name="pledge_version"),
+]

@@ -1,0 +1,191 @@
+"""The public directory: the list of partners, each partner's page, open data, badges and certificates.
+
+Every view reads the snapshot written by the render_directory task; none runs
+the joins that build it (except once, on a cold start with no snapshot yet).
+"""
+
+from functools import wraps
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_safe
+from django.views.generic import TemplateView
+
+from organisations.models import Organisation
+from pledges.models import Commitment, PledgeVersion
+
+from . import build, certificates, services
+from .forms import DirectoryFilterForm
+
+PARTNERS_PER_PAGE = 20
+# Open data may be cached for a few minutes by browsers and proxies; after that
+# they revalidate with If-None-Match and usually get a 304.
+OPEN_DATA_MAX_AGE = 5 * 60
+
+
+def _snapshot(request):
+    # One snapshot per request, so every part of a page (and ETag, Last-Modified
+    # and body of a file) comes from the same render.
+    if not hasattr(request, "_directory_snapshot"):
+        request._directory_snapshot = services.current_directory()
+    return request._directory_snapshot
+
+
+def _listed_entry(request, slug):
+    entry = _snapshot(request).entries.filter(slug=slug).first()
+    if entry is None:
+        raise Http404("No partner with that address is listed.")
+    return entry
+
+
+class DirectoryView(TemplateView):
+    template_name = "directory/directory.html"
+
+    def get_context_data(self, **kwargs):
+        snapshot = _snapshot(self.request)
+        form = DirectoryFilterForm(self.request.GET or None, summary=snapshot.summary)
+        search, filters, sort = form.criteria()
+        partners = snapshot.entries.filtered(**filters).sorted_by(sort).defer("page")
+        whole_directory = not (search or filters)
+        paginator = self.paginator(
+            partners.search(search), count=snapshot.partner_count if whole_directory else None
+        )
+        similar = False
+        if search and not paginator.count:
+            # Nothing contains the words typed: offer names like them, for typos ("Bristl").
+            paginator, similar = self.paginator(partners.similar_to(search)), True
+        page = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            snapshot=snapshot,
+            summary=snapshot.summary,
+            form=form,
+            page_obj=page,
+            partners=page.object_list,
+            is_filtered=bool(search or filters),
+            has_filters=bool(filters),
+            search=search,
+            similar=similar,
+            **kwargs,
+        )
+
+    def paginator(self, partners, count=None):
+        paginator = Paginator(partners, PARTNERS_PER_PAGE)
+        if count is not None:
+            paginator.count = count  # the snapshot knows its size: no need to count the rows
+        return paginator
+
+
+class PartnerView(TemplateView):
+    template_name = "directory/partner.html"
+
+    def get(self, request, slug):
+        snapshot = _snapshot(request)
+        entry = snapshot.entries.filter(slug=slug).first()
+        if entry is None:
+            departure = snapshot.departures.filter(slug=slug).first()
+            if departure is None:
+                raise Http404("No partner with that address is listed.")
+            return render(request, "directory/partner_gone.html", {"departure": departure}, status=410)
+        return self.render_to_response(self.get_context_data(entry=entry, page=entry.page))
+
+
+class OpenDataPageView(TemplateView):
+    template_name = "directory/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            snapshot=_snapshot(self.request),
+            kinds=Organisation.Kind.choices,
+            sectors=Organisation.Sector.choices,
+            statuses=build.STATUS_LABELS.items(),
+            partner_columns=build.PARTNER_CSV_HEADER,
+            action_columns=build.ACTIONS_CSV_HEADER,
+            **kwargs,
+        )
+
+
+class PledgeVersionView(TemplateView):
+    """An earlier wording of the pledge, so a partner's page can link to exactly what it signed."""
+
+    template_name = "directory/pledge_version.html"
+
+    def get_context_data(self, number, **kwargs):
+        version = get_object_or_404(PledgeVersion, number=number)
+        return super().get_context_data(
+            version=version,
+            commitments=list(version.commitments.all()),
+            is_current=version == PledgeVersion.objects.current(),
+            **kwargs,
+        )
+
+
+def _open_data(field, content_type, filename):
+    """A view serving one precomputed open-data file with CORS and conditional GET."""
+
+    def etag(request):
+        return _snapshot(request).content_hash
+
+    def last_modified(request):
+        return _snapshot(request).content_changed_at
+
+    @require_safe
+    @cors
+    @cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
+    @condition(etag_func=etag, last_modified_func=last_modified)
+    def view(request):
+        response = HttpResponse(getattr(_snapshot(request), field), content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+    return view
+
+
+def cors(view):
+    """Let any website read the response (open data and badges are public)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
+
+
+partners_json = _open_data("partners_json", "application/json", "partners.json")
+partners_csv = _open_data("partners_csv", "text/csv; charset=utf-8", "partners.csv")
+actions_csv = _open_data("actions_csv", "text/csv; charset=utf-8", "partners-actions.csv")
+
+
+@require_safe
+@cors
+@cache_control(public=True, max_age=60 * 60)
+def badge_svg(request, slug):
+    entry = _listed_entry(request, slug)
+    return render(
+        request,
+        "directory/badge.svg",
+        {"entry": entry, **certificates.badge_text(entry)},
+        content_type="image/svg+xml",
+    )
+
+
+@require_safe
+@cors
+@cache_control(public=True, max_age=60 * 60)
+def badge_png(request, slug):
+    entry = _listed_entry(request, slug)
+    return HttpResponse(certificates.badge_png(entry), content_type="image/png")
+
+
+@require_safe
+def certificate_pdf(request, slug):
+    entry = _listed_entry(request, slug)
+    commitments = Commitment.objects.filter(version__number=entry.page["version"]).order_by("number")
+    response = HttpResponse(
+        certificates.certificate_pdf(entry, commitments=list(commitments)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="pledge-certificate-{entry.slug}.pdf"'
+    return response

@@ -1,0 +1,221 @@
+"""The programme team's decisions on a pledge: approve, ask for changes, reject, withdraw, reinstate."""
+
+import logging
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from outbox.services import queue_templated_email
+from pledges.models import Pledge, PledgeEvent, ReviewCycle
+from pledges.services.transitions import PledgeStateError, change_status, record_event
+from pledges.signals import pledge_changed
+
+logger = logging.getLogger(__name__)
+
+
+def approve_pledge(*, pledge, by, note=""):
+    """Approve a submitted pledge: it is signed today, its first year starts with its two actions,
+    it joins the public directory, and the signatory is told."""
+    with transaction.atomic():
+        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
+        draft_actions = pledge.actions.filter(cycle__isnull=True)
+        if draft_actions.count() != 2:
+            raise PledgeStateError("This pledge does not have its two actions, so it cannot be approved.")
+        pledge.approved_at = timezone.now()
+        pledge.signed_on = timezone.localdate(pledge.approved_at)
+        event = change_status(
+            pledge=pledge,
+            to=Pledge.Status.APPROVED,
+            by=by,
+            kind=PledgeEvent.Kind.APPROVED,
+            allowed_from=(Pledge.Status.SUBMITTED,),
+            note=note,
+        )
+        cycle = ReviewCycle.objects.create(
+            pledge=pledge,
+            number=1,
+            starts_on=pledge.signed_on,
+            due_on=pledge.signed_on + relativedelta(months=12),
+        )
+        draft_actions.update(cycle=cycle)
+        _email_signatory(pledge=pledge, template="pledge_approved", context={"cycle": cycle})
+        pledge_changed.send(sender=Pledge, pledge=pledge)
+    return event
+
+
+def request_changes(*, pledge, by, message):
+    """Send a submitted pledge back to its signatory with a message saying what to change."""
+    message = message.strip()
+    if not message:
+        raise PledgeStateError("Write a message to the signatory saying what to change.")
+    with transaction.atomic():
+        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
+        pledge.changes_requested_message = message
+        pledge.changes_requested_at = timezone.now()
+        event = change_status(
+            pledge=pledge,
+            to=Pledge.Status.CHANGES_REQUESTED,
+            by=by,
+            kind=PledgeEvent.Kind.CHANGES_REQUESTED,
+            allowed_from=(Pledge.Status.SUBMITTED,),
+            note=message,
+        )
+        _email_signatory(pledge=pledge, template="pledge_changes_requested", context={"message": message})
+    return event
+
+
+def reject_pledge(*, pledge, by, reason, note=""):
+    """Turn down a submitted pledge for a coded reason, with an optional note to the signatory."""
+    if reason is None or not reason.is_active:
+        raise PledgeStateError("Choose a reason for not approving this pledge.")
+    note = note.strip()
+    with transaction.atomic():
+        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
+        pledge.rejection_reason = reason
+        pledge.rejected_at = timezone.now()
+        event = change_status(
+            pledge=pledge,
+            to=Pledge.Status.REJECTED,
+            by=by,
+            kind=PledgeEvent.Kind.REJECTED,
+            allowed_from=(Pledge.Status.SUBMITTED,),
+            note=f"{reason.label}: {note}" if note else reason.label,
+        )
+        _email_signatory(pledge=pledge, template="pledge_rejected", context={"reason": reason, "note": note})
+    return event
+
+
+def withdraw_pledge(*, pledge, by, reason):
+    """The programme team withdraws an approved pledge (for example, at the partner's request)."""
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.APPROVED,))
+        return _withdraw(pledge=pledge, by=by, reason=reason, by_partner=False)
+
+
+def withdraw_own_pledge(*, pledge, by, reason):
+    """A member of the partner withdraws its approved pledge from "Your pledge"."""
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        pledge = Pledge.objects.for_member(by).select_for_update(of=("self",)).get(pk=pledge.pk)
+        _refuse_unless_in(pledge=pledge, allowed_from=(Pledge.Status.APPROVED,))
+        return _withdraw(pledge=pledge, by=by, reason=reason, by_partner=True)
+
+
+def reinstate_pledge(*, pledge, by, note=""):
+    """Return a withdrawn pledge to the directory, unless its organisation has another live pledge."""
+    with transaction.atomic():
+        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.WITHDRAWN,))
+        if Pledge.objects.filter(
+            organisation_id=pledge.organisation_id, status__in=Pledge.LIVE_STATUSES
+        ).exists():
+            raise PledgeStateError(_ANOTHER_LIVE_PLEDGE)
+        pledge.withdrawn_at = None
+        try:
+            # A savepoint: a pledge started at this very moment still trips the constraint.
+            with transaction.atomic():
+                event = change_status(
+                    pledge=pledge,
+                    to=Pledge.Status.APPROVED,
+                    by=by,
+                    kind=PledgeEvent.Kind.REINSTATED,
+                    allowed_from=(Pledge.Status.WITHDRAWN,),
+                    note=note.strip(),
+                )
+        except IntegrityError as exc:
+            raise PledgeStateError(_ANOTHER_LIVE_PLEDGE) from exc
+        _email_signatory(pledge=pledge, template="pledge_reinstated", context={})
+        pledge_changed.send(sender=Pledge, pledge=pledge)
+    return event
+
+
+def add_internal_note(*, pledge, by, note):
+    """A note for the programme team only: never shown to the partner or emailed."""
+    note = note.strip()
+    if not note:
+        raise PledgeStateError("Write the note before saving it.")
+    return record_event(pledge=pledge, kind=PledgeEvent.Kind.NOTE, actor=by, note=note)
+
+
+_ANOTHER_LIVE_PLEDGE = (
+    "This organisation has another pledge in progress or approved, so this one cannot be reinstated. "
+    "Withdraw or finish that pledge first."
+)
+
+
+def _lock_for_decision(*, pledge, by, allowed_from):
+    """Lock the pledge; refuse if it has moved on since the reviewer loaded it, or if they signed it."""
+    pledge = (
+        Pledge.objects.select_for_update(of=("self",))
+        .select_related("organisation", "created_by")
+        .get(pk=pledge.pk)
+    )
+    _refuse_unless_in(pledge=pledge, allowed_from=allowed_from)
+    if pledge.created_by_id == by.pk:
+        raise PledgeStateError(
+            "You signed this pledge yourself, so another member of the programme team needs to decide it."
+        )
+    return pledge
+
+
+def _refuse_unless_in(*, pledge, allowed_from):
+    """Say who got there first: two reviewers deciding at once see one decision, not an error."""
+    if pledge.status in allowed_from:
+        return
+    latest = pledge.events.status_changes().select_related("actor").order_by("-created_at", "-pk").first()
+    if latest is None or latest.to_status != pledge.status:
+        raise PledgeStateError(
+            f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now."
+        )
+    who = latest.actor.get_full_name() if latest.actor else "the system"
+    when = format_date(timezone.localtime(latest.created_at), r"j F Y \a\t H:i")
+    raise PledgeStateError(f"This pledge was already {latest.get_kind_display().lower()} by {who} at {when}.")
+
+
+def _required_reason(reason):
+    reason = reason.strip()
+    if not reason:
+        raise PledgeStateError("Say why the pledge is being withdrawn.")
+    return reason
+
+
+def _withdraw(*, pledge, by, reason, by_partner):
+    pledge.withdrawn_at = timezone.now()
+    event = change_status(
+        pledge=pledge,
+        to=Pledge.Status.WITHDRAWN,
+        by=by,
+        kind=PledgeEvent.Kind.WITHDRAWN,
+        allowed_from=(Pledge.Status.APPROVED,),
+        note=reason,
+    )
+    context = {"reason": reason, "by_partner": by_partner}
+    _email_signatory(pledge=pledge, template="pledge_withdrawn", context=context)
+    if by_partner:
+        queue_templated_email(
+            to=settings.PROGRAMME_TEAM_EMAIL,
+            template="team_pledge_withdrawn",
+            context={
+                "pledge": pledge,
+                "organisation": pledge.organisation,
+                "reason": reason,
+                "by": by,
+                "review_url": settings.SITE_URL + reverse("team:pledge", args=[pledge.pk]),
+            },
+            about=pledge,
+        )
+    pledge_changed.send(sender=Pledge, pledge=pledge)
+    return event
+
+
+def _email_signatory(*, pledge, template, context):
+    queue_templated_email(
+        to=pledge.created_by.email,
+        template=template,
+        context={"pledge": pledge, "organisation": pledge.organisation, **context},
+        about=pledge,
+    )

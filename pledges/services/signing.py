@@ -1,0 +1,245 @@
+"""The signing journey's writes: a draft, its answers, and its submission.
+
+Each service takes keyword arguments, runs in one transaction, checks the
+change is allowed, records a PledgeEvent and queues emails (in the outbox, in
+the same transaction) whose sending is enqueued only after commit.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations.models import Membership
+from outbox.services import queue_templated_email
+from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
+from pledges.services.transitions import PledgeStateError, change_status, record_event
+
+logger = logging.getLogger(__name__)
+
+
+def _lock_editable(pledge):
+    """Lock the pledge's row and refuse if it can no longer be edited (e.g. it was just submitted)."""
+    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not locked.is_editable:
+        raise PledgeStateError(
+            f"This pledge is {locked.get_status_display().lower()}, so it cannot be changed now."
+        )
+    return locked
+
+
+def start_pledge(*, organisation, by):
+    """Start a draft pledge for `organisation`; `by` becomes its signatory member.
+
+    Refused when the organisation already has a live pledge (a draft, one
+    waiting for review or changes, or an approved one): the database allows
+    only one, and two people racing here get one draft and one clear refusal.
+    """
+
+    version = PledgeVersion.objects.current()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint, so the refusal leaves the outer transaction usable
+                pledge = Pledge.objects.create(
+                    organisation=organisation,
+                    version=version,
+                    created_by=by,
+                    signatory_name=by.name,
+                )
+        except IntegrityError as error:
+            raise PledgeStateError(
+                f"{organisation.name} already has a pledge, so a second one cannot be started."
+            ) from error
+        membership, created = Membership.objects.get_or_create(
+            user=by, organisation=organisation, defaults={"role": Membership.Role.SIGNATORY}
+        )
+        if not created and membership.role != Membership.Role.SIGNATORY:
+            membership.role = Membership.Role.SIGNATORY
+            membership.save(update_fields=["role"])
+        record_event(pledge=pledge, kind=PledgeEvent.Kind.CREATED, actor=by, to_status=pledge.status)
+    return pledge
+
+
+def discard_draft(*, pledge, by):
+    """Delete a draft that was never submitted, for example one started for the wrong organisation.
+
+    Nothing of it was ever seen by the programme team or published, so nothing
+    is kept. The organisation is free for a new pledge, and the person stops
+    being its member unless they have other pledges there.
+    """
+
+    with transaction.atomic():
+        pledge = Pledge.objects.for_member(by).select_for_update(of=("self",)).get(pk=pledge.pk)
+        if pledge.status != Pledge.Status.DRAFT:
+            raise PledgeStateError("Only a draft that was never submitted can be deleted.")
+        organisation = pledge.organisation
+        pledge.delete()
+        if not organisation.pledges.filter(created_by=by).exists():
+            Membership.objects.filter(user=by, organisation=organisation).delete()
+    return organisation
+
+
+def start_pledge_for_new_organisation(*, by, **details):
+    """Add the organisation `by` described and start its draft pledge, together or not at all."""
+    from organisations.services import create_organisation
+
+    with transaction.atomic():
+        organisation = create_organisation(by=by, **details)
+        return start_pledge(organisation=organisation, by=by)
+
+
+def save_signatory(
+    *, pledge, by, signatory_name, signatory_job_title, signatory_role, leader_name="", leader_job_title=""
+):
+    """Step "About you": who is signing, and for an authorised representative, who their leader is."""
+    with transaction.atomic():
+        pledge = _lock_editable(pledge)
+        pledge.signatory_name = " ".join(signatory_name.split())
+        pledge.signatory_job_title = signatory_job_title.strip()
+        pledge.signatory_role = signatory_role
+        is_leader = signatory_role == Pledge.SignatoryRole.LEADER
+        pledge.leader_name = "" if is_leader else leader_name.strip()
+        pledge.leader_job_title = "" if is_leader else leader_job_title.strip()
+        pledge.save()
+    return pledge
+
+
+def agree_to_commitments(*, pledge, by):
+    """Step "The eight commitments": the organisation agrees to all eight, as currently worded.
+
+    Agreeing moves a draft onto the current wording of the pledge (a new
+    version may have been published since it was started) and points its draft
+    actions at the same-numbered commitments of that wording.
+    """
+    version = PledgeVersion.objects.current()
+    with transaction.atomic():
+        pledge = _lock_editable(pledge)
+        if pledge.version_id != version.pk:
+            new_commitments = {c.number: c for c in version.commitments.all()}
+            for action in pledge.actions.filter(cycle__isnull=True).prefetch_related("commitments"):
+                action.commitments.set(
+                    [
+                        new_commitments[c.number]
+                        for c in action.commitments.all()
+                        if c.number in new_commitments
+                    ]
+                )
+            pledge.version = version
+        pledge.agreed_to_commitments_at = timezone.now()
+        pledge.save()
+    return pledge
+
+
+def save_actions(*, pledge, by, actions):
+    """Step "Your two actions": `actions` is the cleaned data of action 1 and action 2, in order."""
+    with transaction.atomic():
+        pledge = _lock_editable(pledge)
+        for number, data in enumerate(actions, start=1):
+            data = dict(data)
+            commitments = data.pop("commitments")
+            if any(c.version_id != pledge.version_id for c in commitments):
+                raise PledgeStateError("The commitments chosen are not from this pledge's wording.")
+            action, _ = Action.objects.update_or_create(
+                pledge=pledge, cycle=None, number=number, defaults=data
+            )
+            action.commitments.set(commitments)
+        pledge.save(update_fields=["updated_at"])
+    return pledge
+
+
+def save_publishing_choices(*, pledge, by, publish_actions, show_signatory, show_logo):
+    """Step "Publishing choices": what the public directory may show. Nothing is published without them."""
+    with transaction.atomic():
+        pledge = _lock_editable(pledge)
+        pledge.publish_actions = publish_actions
+        pledge.show_signatory = show_signatory
+        pledge.show_logo = show_logo
+        pledge.save()
+    return pledge
+
+
+def names_match(typed, given):
+    """Whether a typed name is the given one, ignoring case and spacing."""
+    return "".join(typed.split()).casefold() == "".join(given.split()).casefold()
+
+
+def missing_answers(pledge, *, draft_actions=None, current_version=None):
+    """The steps still to answer before `pledge` can be submitted, as (step, message) pairs.
+
+    Pass the pledge's draft actions and the current PledgeVersion when already
+    loaded, to save the queries.
+    """
+    if draft_actions is None:
+        draft_actions = list(pledge.actions.filter(cycle__isnull=True))
+    if current_version is None:
+        current_version = PledgeVersion.objects.current()
+    missing = []
+    about_you = [pledge.signatory_name, pledge.signatory_job_title, pledge.signatory_role]
+    if pledge.signatory_role == Pledge.SignatoryRole.AUTHORISED:
+        about_you += [pledge.leader_name, pledge.leader_job_title]
+    if not all(about_you):
+        missing.append(("about_you", "Tell us about you"))
+    if pledge.agreed_to_commitments_at is None:
+        missing.append(("commitments", "Agree to the eight commitments"))
+    elif pledge.version_id != current_version.pk:
+        missing.append(("commitments", "The pledge's wording has been updated: read and agree to it again"))
+    if sorted(action.number for action in draft_actions) != [1, 2]:
+        missing.append(("actions", "Describe your two actions"))
+    if pledge.publish_actions is None or pledge.show_logo is None:
+        missing.append(("publishing", "Make your publishing choices"))
+    return missing
+
+
+def submit_pledge(*, pledge, by, declaration_name):
+    """Sign and submit a draft (or resubmit after changes were asked for) for the programme team's review.
+
+    The row is locked first, so a double click or the browser's back button
+    gives one submission: the second call finds the pledge already submitted
+    and is refused. The pledge keeps the wording it was signed against.
+    """
+    with transaction.atomic():
+        pledge = Pledge.objects.select_for_update().select_related("organisation").get(pk=pledge.pk)
+        allowed_from = Pledge.EDITABLE_STATUSES
+        if pledge.status not in allowed_from:
+            raise PledgeStateError(
+                f"This pledge is {pledge.get_status_display().lower()}, so it cannot be submitted again."
+            )
+        missing = missing_answers(pledge)
+        if missing:
+            raise PledgeStateError(
+                "Some answers are missing: " + "; ".join(message for _, message in missing) + "."
+            )
+        if not names_match(declaration_name, pledge.signatory_name):
+            raise PledgeStateError("The name typed in the declaration does not match the signatory's name.")
+        resubmitting = pledge.status == Pledge.Status.CHANGES_REQUESTED
+        pledge.declaration_name = " ".join(declaration_name.split())
+        pledge.submitted_at = timezone.now()
+        change_status(
+            pledge=pledge,
+            to=Pledge.Status.SUBMITTED,
+            by=by,
+            kind=PledgeEvent.Kind.RESUBMITTED if resubmitting else PledgeEvent.Kind.SUBMITTED,
+            allowed_from=allowed_from,
+        )
+        actions = list(
+            pledge.actions.filter(cycle__isnull=True).select_related("theme").prefetch_related("commitments")
+        )
+        context = {
+            "pledge": pledge,
+            "organisation": pledge.organisation,
+            "actions": actions,
+            "resubmitted": resubmitting,
+            "signatory_email": by.email,
+            "review_url": settings.SITE_URL + reverse("team:pledge", args=[pledge.pk]),
+            "my_pledges_url": settings.SITE_URL + reverse("pledges:my_pledges"),
+            "review_target_working_days": settings.REVIEW_TARGET_WORKING_DAYS,
+        }
+        queue_templated_email(
+            to=by.email, template="pledge_submitted_signatory", context=context, about=pledge
+        )
+        queue_templated_email(
+            to=settings.PROGRAMME_TEAM_EMAIL, template="pledge_submitted_team", context=context, about=pledge
+        )
+    return pledge

@@ -1,0 +1,38 @@
+"""The building blocks every pledge service shares: refusing a change, moving a status, the audit trail."""
+
+import logging
+
+from pledges.models import PledgeEvent
+
+logger = logging.getLogger(__name__)
+
+
+class PledgeStateError(Exception):
+    """A change the pledge's current state does not allow. The message is shown to people."""
+
+
+def record_event(*, pledge, kind, actor=None, from_status="", to_status="", note=""):
+    return PledgeEvent.objects.create(
+        pledge=pledge,
+        kind=kind,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def change_status(*, pledge, to, by, kind, allowed_from, note="", error=""):
+    """Move a locked pledge to `to` and record the event; refuse if it is not in `allowed_from`.
+
+    Callers lock the row first (select_for_update) so two people acting at once
+    produce one change, and set any timestamps of their own before saving.
+    """
+    if pledge.status not in allowed_from:
+        raise PledgeStateError(
+            error or f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now."
+        )
+    from_status = pledge.status
+    pledge.status = to
+    pledge.save()
+    return record_event(pledge=pledge, kind=kind, actor=by, from_status=from_status, to_status=to, note=note)

@@ -1,0 +1,89 @@
+"""Forms for the annual review's steps and the programme team's acknowledgement."""
+
+from django import forms
+
+from pledge_portal.forms import PortalForm, PortalModelForm
+from pledges.models import Action
+
+
+class ActionProgressForm(PortalModelForm):
+    """How one of this year's actions went."""
+
+    progress = forms.ChoiceField(
+        choices=Action.Progress.choices,
+        widget=forms.RadioSelect,
+        label="How far has this action got?",
+        error_messages={"required": "Choose how far this action has got"},
+    )
+
+    class Meta:
+        model = Action
+        fields = ["progress", "what_happened", "what_helped"]
+        labels = {
+            "what_happened": "What happened?",
+            "what_helped": "What helped, or got in the way? (optional)",
+        }
+        help_texts = {
+            "what_happened": (
+                "A few sentences about what you did and what changed. It is shown on your partner page "
+                "only if you choose to show your progress."
+            ),
+            "what_helped": "Anything others could learn from. Setbacks are part of the journey too.",
+        }
+        error_messages = {"what_happened": {"required": "Tell us briefly what happened"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what_happened"].required = True
+
+
+class ReviewMessageForm(PortalForm):
+    message = forms.CharField(
+        label="Is there anything else you would like to tell the programme team? (optional)",
+        help_text="Only the programme team sees this. It is never published.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=5000,
+        error_messages={"max_length": "Your message must be 5,000 characters or fewer"},
+    )
+
+
+class ContinueActionForm(PortalForm):
+    """The one-click choice: carry this year's action into the next year unchanged."""
+
+    submit_label = "Continue this action"
+    submit_name = "continue"
+
+
+class ReviewPublishingForm(PortalForm):
+    publish_progress = forms.TypedChoiceField(
+        choices=[
+            (True, "Yes, show the progress of our actions on our public partner page"),
+            (False, "No, keep our progress private to the programme team"),
+        ],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        label="Can we show the progress of your actions publicly?",
+        help_text=(
+            "Showing it means how far each action got, what happened and what helped. Your message to the "
+            "programme team always stays private. To change your choice later, email the programme team."
+        ),
+        error_messages={"required": "Choose whether to show your progress publicly"},
+    )
+
+
+class SubmitReviewForm(PortalForm):
+    submit_label = "Submit the review"
+
+
+class AcknowledgeReviewForm(PortalForm):
+    submit_label = "Acknowledge the review"
+
+    message = forms.CharField(
+        label="Message to the partner (optional)",
+        help_text="We email this to the partner's contacts with your thanks.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        error_messages={"max_length": "The message must be 5,000 characters or fewer"},
+    )

@@ -1,0 +1,69 @@
+"""The reminders of annual reviews: one of each kind per cycle, ever."""
+
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from pledges.models import ReviewCycle
+
+
+class Reminder(models.Model):
+    """A review reminder recorded for a cycle; one of each kind, ever."""
+
+    class Kind(models.TextChoices):
+        UPCOMING = "upcoming", "Review coming up"
+        DUE = "due", "Review due"
+        OVERDUE = "overdue", "Review overdue"
+        ESCALATION = "escalation", "Escalated to the programme team"
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    # The partner's reminders in the order they fall due; escalation is the team's.
+    PARTNER_KINDS = (Kind.UPCOMING, Kind.DUE, Kind.OVERDUE)
+
+    class Meta:
+        ordering = ["cycle", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "kind"], name="one_reminder_of_each_kind_per_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.cycle}"
+
+    @classmethod
+    def cycles_due(cls, *, on, kind=None):
+        """Cycles that should get reminder `kind` (or any kind) in a sweep on `on`.
+
+        A kind is due once its day has come ("on or before", so a sweep after
+        downtime catches up). Of the partner's reminders only the latest one
+        due is ever sent: once `overdue` is due, `upcoming` and `due` are stale
+        and never go out, and a reminder is not sent if it or a later one
+        already was.
+        """
+        kinds = [kind] if kind else cls.Kind.values
+        conditions = (cls.due_condition(k, on=on) for k in kinds)
+        return ReviewCycle.objects.awaiting_review().filter(reduce(or_, conditions))
+
+    @classmethod
+    def due_condition(cls, kind, *, on):
+        """The filter on ReviewCycle for "reminder `kind` should be sent on `on`".
+
+        A partner kind is due from its day until the next partner kind's day;
+        it is not due if it, or any later partner kind, was already recorded.
+        """
+        offsets = settings.REVIEW_REMINDER_OFFSETS
+        condition = Q(due_on__lte=on - timedelta(days=offsets[kind]))
+        if kind in cls.PARTNER_KINDS:
+            this_and_later = cls.PARTNER_KINDS[cls.PARTNER_KINDS.index(kind) :]
+            if len(this_and_later) > 1:
+                condition &= Q(due_on__gt=on - timedelta(days=offsets[this_and_later[1]]))
+        else:
+            this_and_later = (kind,)
+        recorded = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind__in=this_and_later))
+        return condition & ~Q(recorded)

@@ -1,0 +1,115 @@
+"""The reminder sweep: every annual review reminder that is due, sent once per cycle and kind."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations.models import Membership, emails_of
+from outbox.models import OutboxEmail
+from outbox.services import queue_emails, render_email
+
+from .models import Reminder
+
+logger = logging.getLogger(__name__)
+
+
+def reminders_due(*, on):
+    """How many cycles each reminder kind would be sent to by a sweep on `on` (for --dry-run)."""
+    return {kind: Reminder.cycles_due(on=on, kind=kind).count() for kind in Reminder.Kind.values}
+
+
+def send_due_reminders(*, on=None, batch_size=None):
+    """Record and email every review reminder due on `on` (today) not sent before; counts by kind.
+
+    Safe to run again and at the same time as another sweep: each batch claims
+    its cycles with row locks other sweeps skip, the unique (cycle, kind)
+    constraint decides which reminders are new, and only those are emailed,
+    queued in the outbox in the same transaction that records them.
+    """
+    on = on or timezone.localdate()
+    batch_size = batch_size or settings.REVIEW_REMINDER_BATCH_SIZE
+    sent = dict.fromkeys(Reminder.Kind.values, 0)
+    for kind in Reminder.Kind.values:
+        while True:
+            claimed, recorded = _send_reminder_batch(kind=kind, on=on, batch_size=batch_size)
+            sent[kind] += recorded
+            # A short batch means the rest are done, or locked by a sweep that will do them.
+            if claimed < batch_size:
+                break
+    return sent
+
+
+def _send_reminder_batch(*, kind, on, batch_size):
+    """Claim up to `batch_size` cycles due reminder `kind`, record it and queue the emails."""
+    with transaction.atomic():
+        claimed = list(
+            Reminder.cycles_due(on=on, kind=kind)
+            .select_related("pledge__organisation")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("due_on", "pk")[:batch_size]
+        )
+        if not claimed:
+            return 0, 0
+        recorded = _record_reminders(cycle_ids=[cycle.pk for cycle in claimed], kind=kind)
+        cycles = [cycle for cycle in claimed if cycle.pk in recorded]
+        prefetch_related_objects(cycles, "actions", _PEOPLE)
+        emails = []
+        for cycle in cycles:
+            emails.extend(_reminder_emails(cycle=cycle, kind=kind, on=on))
+        queue_emails(emails)
+    return len(claimed), len(cycles)
+
+
+def _record_reminders(*, cycle_ids, kind):
+    """Insert a Reminder for each cycle; return the ids of cycles whose reminder is new.
+
+    ON CONFLICT DO NOTHING ... RETURNING tells us exactly which rows this call
+    inserted, so a reminder another sweep recorded first is never emailed twice.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("cycle_id", "kind", "sent_at"))
+    rows = ", ".join(["(%s, %s, %s)"] * len(cycle_ids))
+    now = timezone.now()
+    params = [value for cycle_id in cycle_ids for value in (cycle_id, kind, now)]
+    sql = (
+        f"INSERT INTO {quote(Reminder._meta.db_table)} ({columns}) VALUES {rows} "  # noqa: S608 - names are ours
+        f"ON CONFLICT ({quote('cycle_id')}, {quote('kind')}) DO NOTHING RETURNING {quote('cycle_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+# Each cycle's partner's people, as `people`, in the sweep's one prefetch query.
+_PEOPLE = Prefetch("pledge__organisation__memberships", Membership.objects.people(), to_attr="people")
+
+
+def review_url(cycle):
+    return settings.SITE_URL + reverse("reviews:start", kwargs={"cycle_id": cycle.pk})
+
+
+def _reminder_emails(*, cycle, kind, on):
+    pledge = cycle.pledge
+    organisation = pledge.organisation
+    people = organisation.people
+    context = {
+        "kind": kind,
+        "cycle": cycle,
+        "pledge": pledge,
+        "organisation": organisation,
+        "people": people,
+        "days_overdue": cycle.days_overdue(on=on),
+        "review_url": review_url(cycle),
+        "team_url": settings.SITE_URL + reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk}),
+    }
+    if kind == Reminder.Kind.ESCALATION:
+        recipients = [settings.PROGRAMME_TEAM_EMAIL]
+        subject, body = render_email(template="review_escalation", context=context)
+    else:
+        recipients = emails_of(people)
+        subject, body = render_email(template="review_reminder", context=context)
+    return [OutboxEmail(to=to, subject=subject, body_text=body, about=pledge) for to in recipients]

@@ -1,0 +1,24 @@
+"""URLs for annual reviews: the partner's review of its actions, and the team's list and acknowledgement."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    # Emailed in every reminder: these paths must keep working.
+    path("my/reviews/<int:cycle_id>/", views.ReviewStartView.as_view(), name="start"),
+    path(
+        "my/reviews/<int:cycle_id>/progress/<int:number>/",
+        views.ActionProgressView.as_view(),
+        name="progress",
+    ),
+    path("my/reviews/<int:cycle_id>/message/", views.ReviewMessageView.as_view(), name="message"),
+    path("my/reviews/<int:cycle_id>/next/<int:number>/", views.NextActionView.as_view(), name="next_action"),
+    path("my/reviews/<int:cycle_id>/publishing/", views.ReviewPublishingView.as_view(), name="publishing"),
+    path("my/reviews/<int:cycle_id>/check/", views.ReviewCheckView.as_view(), name="check"),
+    # The programme team's side, beside its decisions under /review/.
+    path("review/reviews/", views.TeamReviewsView.as_view(), name="team_list"),
+    path("review/reviews/<int:cycle_id>/", views.TeamReviewDetailView.as_view(), name="team_detail"),
+]

@@ -1,0 +1,354 @@
+"""The annual review: a partner reviews its two actions and sets the next two; the team reads and thanks.
+
+Every GET only shows a page (email scanners open the links in reminders);
+every change is a POST that calls one service.
+"""
+
+import datetime
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from organisations.models import Membership
+from pledges.forms import ActionForm
+from pledges.models import Action, ReviewCycle
+from pledges.services.transitions import PledgeStateError
+from pledges.views.team import ProgrammeTeamRequiredMixin
+
+from . import services
+from .forms import (
+    AcknowledgeReviewForm,
+    ActionProgressForm,
+    ContinueActionForm,
+    ReviewMessageForm,
+    ReviewPublishingForm,
+    SubmitReviewForm,
+)
+
+STEPS = 5
+# Each step the partner has still to answer: what to tell them, and the page that asks it.
+MISSING_STEPS = {
+    "progress": ("Say how action {number} went", "progress"),
+    "next_action": ("Set action {number} for the coming year", "next_action"),
+}
+
+
+class ReviewMixin(LoginRequiredMixin):
+    """Finds the cycle among the user's own organisations' (404 otherwise)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cycle = get_object_or_404(
+            ReviewCycle.objects.for_member(request.user).select_related(
+                "pledge__organisation", "pledge__version"
+            ),
+            pk=kwargs["cycle_id"],
+        )
+        self.pledge = self.cycle.pledge
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cycle=self.cycle, pledge=self.pledge, steps=STEPS, **kwargs)
+
+    def step_url(self, name, **kwargs):
+        return reverse(f"reviews:{name}", kwargs={"cycle_id": self.cycle.pk, **kwargs})
+
+
+class ReviewStepMixin(ReviewMixin):
+    """A step of an open review; a finished or closed review sends people back to its start page."""
+
+    def get(self, request, *args, **kwargs):
+        if not self.is_open():
+            return redirect(self.step_url("start"))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.is_open():
+            return redirect(self.step_url("start"))
+        return super().post(request, *args, **kwargs)
+
+    def is_open(self):
+        return self.cycle.reviewed_at is None and self.pledge.status == self.pledge.Status.APPROVED
+
+    def form_valid(self, form):
+        try:
+            self.save(form)
+        except PledgeStateError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.step_url("start"))
+        return redirect(self.get_success_url())
+
+
+class ReviewStartView(ReviewMixin, TemplateView):
+    template_name = "reviews/start.html"
+
+    def get_context_data(self, **kwargs):
+        actions = list(self.cycle.actions.select_related("theme"))
+        next_cycle = None
+        if self.cycle.reviewed_at:
+            next_cycle = ReviewCycle.objects.filter(pledge=self.pledge, number=self.cycle.number + 1).first()
+        return super().get_context_data(
+            actions=actions,
+            started=any(action.progress for action in actions),
+            next_cycle=next_cycle,
+            next_actions=list(next_cycle.actions.select_related("theme")) if next_cycle else [],
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class ActionProgressView(ReviewStepMixin, FormView):
+    template_name = "reviews/progress.html"
+    form_class = ActionProgressForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["number"] not in (1, 2):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_action(self):
+        return get_object_or_404(
+            Action.objects.select_related("theme"), cycle=self.cycle, number=self.kwargs["number"]
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_action()}
+
+    def get_context_data(self, **kwargs):
+        number = self.kwargs["number"]
+        back = self.step_url("start") if number == 1 else self.step_url("progress", number=1)
+        return super().get_context_data(action=self.get_action(), step=1, back_url=back, **kwargs)
+
+    def save(self, form):
+        services.save_action_progress(
+            cycle=self.cycle,
+            number=self.kwargs["number"],
+            by=self.request.user,
+            progress=form.cleaned_data["progress"],
+            what_happened=form.cleaned_data["what_happened"],
+            what_helped=form.cleaned_data["what_helped"],
+        )
+
+    def get_success_url(self):
+        if self.kwargs["number"] == 1:
+            return self.step_url("progress", number=2)
+        return self.step_url("message")
+
+
+class ReviewMessageView(ReviewStepMixin, FormView):
+    template_name = "reviews/message.html"
+    form_class = ReviewMessageForm
+
+    def get_initial(self):
+        return {"message": self.cycle.message_to_team}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(step=3, back_url=self.step_url("progress", number=2), **kwargs)
+
+    def save(self, form):
+        services.save_review_message(
+            cycle=self.cycle, by=self.request.user, message=form.cleaned_data["message"]
+        )
+
+    def get_success_url(self):
+        return self.step_url("next_action", number=1)
+
+
+class NextActionView(ReviewStepMixin, FormView):
+    """One of the next year's actions: continue this year's in one click, or write a new one."""
+
+    template_name = "reviews/next_action.html"
+    form_class = ActionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["number"] not in (1, 2):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        number = self.kwargs["number"]
+        kwargs = {**super().get_form_kwargs(), "version": self.pledge.version, "prefix": f"action-{number}"}
+        draft = Action.objects.filter(pledge=self.pledge, cycle__isnull=True, number=number).first()
+        if draft:
+            kwargs["instance"] = draft
+        return kwargs
+
+    def post(self, request, *args, **kwargs):
+        if "continue" in request.POST and self.is_open():
+            try:
+                services.continue_action(cycle=self.cycle, number=kwargs["number"], by=request.user)
+            except PledgeStateError as error:
+                messages.error(request, str(error))
+                return redirect(self.step_url("start"))
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        number = self.kwargs["number"]
+        current = self.cycle.actions.select_related("theme").filter(number=number).first()
+        back = self.step_url("message") if number == 1 else self.step_url("next_action", number=1)
+        return super().get_context_data(
+            current=current,
+            continue_form=ContinueActionForm() if current else None,
+            step=4,
+            number=number,
+            back_url=back,
+            **kwargs,
+        )
+
+    def save(self, form):
+        services.save_next_action(
+            cycle=self.cycle, by=self.request.user, number=self.kwargs["number"], **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        if self.kwargs["number"] == 1:
+            return self.step_url("next_action", number=2)
+        return self.step_url("publishing")
+
+
+class ReviewPublishingView(ReviewStepMixin, FormView):
+    template_name = "reviews/publishing.html"
+    form_class = ReviewPublishingForm
+
+    def get_initial(self):
+        chosen = self.cycle.publish_progress
+        return {"publish_progress": chosen if chosen is not None else bool(self.pledge.publish_actions)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(step=5, back_url=self.step_url("next_action", number=2), **kwargs)
+
+    def save(self, form):
+        services.save_review_publishing(
+            cycle=self.cycle, by=self.request.user, publish_progress=form.cleaned_data["publish_progress"]
+        )
+
+    def get_success_url(self):
+        return self.step_url("check")
+
+
+class ReviewCheckView(ReviewStepMixin, FormView):
+    template_name = "reviews/check.html"
+    form_class = SubmitReviewForm
+
+    def get_context_data(self, **kwargs):
+        answers = services.review_answers(self.cycle)
+        answers["missing"] = [
+            (
+                MISSING_STEPS[step][0].format(number=number),
+                self.step_url(MISSING_STEPS[step][1], number=number),
+            )
+            for step, number in answers["missing"]
+        ]
+        publish = self.cycle.publish_progress
+        return super().get_context_data(
+            publish_progress=publish if publish is not None else bool(self.pledge.publish_actions),
+            next_due_on=services.next_due_on(self.cycle),
+            back_url=self.step_url("publishing"),
+            **answers,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.record_review(cycle=self.cycle, by=self.request.user)
+        except PledgeStateError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you. Your review has been submitted.")
+        return redirect(self.step_url("start"))
+
+
+# The programme team ------------------------------------------------------------
+
+
+class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
+    """Cycles due soon, overdue (with reminders sent) and recently reviewed."""
+
+    template_name = "reviews/team/reviews.html"
+    RECENT_DAYS = 90
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        soon_days = -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
+        cycles = ReviewCycle.objects.select_related("pledge__organisation")
+        overdue = list(
+            cycles.overdue(on=today).annotate(reminders_sent=Count("reminders")).order_by("due_on", "pk")
+        )
+        for cycle in overdue:
+            cycle.overdue_days = cycle.days_overdue(on=today)
+        return super().get_context_data(
+            today=today,
+            soon_days=soon_days,
+            escalation_days=settings.REVIEW_REMINDER_OFFSETS["escalation"],
+            recent_days=self.RECENT_DAYS,
+            due_soon=list(cycles.due_within(on=today, days=soon_days).order_by("due_on", "pk")),
+            overdue=overdue,
+            recently_reviewed=list(
+                cycles.reviewed_since(timezone.now() - datetime.timedelta(days=self.RECENT_DAYS))
+                .select_related("reviewed_by")
+                .order_by("-reviewed_at")
+            ),
+            **kwargs,
+        )
+
+
+class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
+    """One cycle: its review (or where it stands), the partner's contacts, and the acknowledgement."""
+
+    template_name = "reviews/team/review_detail.html"
+    form_class = AcknowledgeReviewForm
+
+    @cached_property
+    def cycle(self):
+        # Looked up only after the mixins have checked sign-in and team membership.
+        return get_object_or_404(
+            ReviewCycle.objects.select_related(
+                "pledge__organisation", "reviewed_by", "acknowledged_by"
+            ).prefetch_related("reminders"),
+            pk=self.kwargs["cycle_id"],
+        )
+
+    def get_context_data(self, **kwargs):
+        cycle = self.cycle
+        next_cycle = None
+        if cycle.reviewed_at:
+            next_cycle = (
+                ReviewCycle.objects.filter(pledge=cycle.pledge, number=cycle.number + 1)
+                .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("theme")))
+                .first()
+            )
+        return super().get_context_data(
+            cycle=cycle,
+            pledge=cycle.pledge,
+            actions=list(cycle.actions.select_related("theme").prefetch_related("commitments")),
+            next_cycle=next_cycle,
+            people=list(
+                Membership.objects.filter(organisation=cycle.pledge.organisation_id)
+                .select_related("user")
+                .order_by("role", "pk")
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.acknowledge_review(
+                cycle=self.cycle, by=self.request.user, message=form.cleaned_data["message"]
+            )
+        except PledgeStateError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Review acknowledged. We have emailed {self.cycle.pledge.organisation}."
+        )
+        return redirect("reviews:team_detail", cycle_id=self.cycle.pk)
