@@ -193,13 +193,6 @@ class PledgeQuerySet(models.QuerySet):
             .values_list("first_submitted", "first_decided")
         )
 
-    def similar_to(self, organisation, *, name_fragment):
-        """Pledges of `organisation` or of organisations whose names contain `name_fragment`."""
-        match = Q(organisation=organisation)
-        if name_fragment:
-            match |= Q(organisation__name__icontains=name_fragment)
-        return self.filter(match).select_related("organisation").order_by("-created_at")
-
     def for_export(self):
         """Every pledge that reached the programme team, with what the partners export needs."""
         return (
