@@ -62,6 +62,7 @@ from accounts.models import PROGRAMME_TEAM_GROUP  # noqa: E402
 from directory import services as directory  # noqa: E402
 from organisations.models import Area, Organisation  # noqa: E402
 from outbox.models import OutboxEmail  # noqa: E402
+from pledges.models import Pledge  # noqa: E402
 from tests.factories import PledgeFactory, UserFactory, bulk_directory_partners  # noqa: E402
 from tests.support.processes import (  # noqa: E402
     SITE_URL,
@@ -162,7 +163,11 @@ def seed(options, work):
     pledges = [
         PledgeFactory(submitted=True, created_by__password=unusable).pk for _ in range(options.pledges)
     ]
-    slugs = list(Organisation.objects.in_directory().order_by("?").values_list("slug", flat=True)[:200])
+    slugs = list(
+        Organisation.objects.filter(pledges__in=Pledge.objects.in_directory())
+        .order_by("?")
+        .values_list("slug", flat=True)[:200]
+    )
     return {
         "site_url": SITE_URL,
         "team": {"email": TEAM_EMAIL, "password": TEAM_PASSWORD},

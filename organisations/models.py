@@ -7,8 +7,10 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Length, Lower
+
+from . import matching
 
 
 class Area(models.Model):
@@ -44,25 +46,36 @@ class OrganisationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(*(models.Q(name__icontains=word) for word in words))
 
-    def with_live_pledge_flag(self):
-        """Annotate `has_live_pledge`: whether a pledge is drafted, waiting, or approved for it."""
-        from pledges.models import Pledge
+    def possibly_same_as(self, *, name, website="", limit=10):
+        """Organisations that may be the one described, by the rule in `organisations.matching`: a list.
 
-        return self.annotate(
-            has_live_pledge=models.Exists(
-                Pledge.objects.filter(organisation=models.OuterRef("pk"), status__in=Pledge.LIVE_STATUSES)
+        Likeliest first. One query narrows the candidates: every identifying word in the name, the
+        name's distinctive word (so a typo elsewhere is still found), or the
+        website's host. The rule then decides here, so the scan stays cheap however
+        many partners there are.
+        """
+        words = [word for word in matching.name_words(name) if word != "and"]
+        likely = Q()
+        if words:
+            likely |= Q(*(Q(name__icontains=word) for word in words))
+        for host in matching.identifying_hosts(website):
+            likely |= Q(website__icontains=host)
+        if not likely:
+            return []
+        # Names with every word, or the same host, first; then shortest first: a name equal to
+        # this one once normalised contains its words and little else, so it comes early even
+        # when thousands share a common word.
+        near = likely | Q(name__icontains=matching.distinctive_word(name)) if words else likely
+        candidates = self.filter(near).order_by(
+            Case(When(likely, then=Value(0)), default=Value(1)), Length("name"), "name"
+        )[:200]
+        return [
+            organisation
+            for organisation in candidates
+            if matching.is_same_organisation(
+                name=name, website=website, other_name=organisation.name, other_website=organisation.website
             )
-        )
-
-    def in_directory(self):
-        """Partners with an approved pledge: the public directory."""
-        from pledges.models import Pledge
-
-        return self.filter(
-            models.Exists(
-                Pledge.objects.filter(organisation=models.OuterRef("pk"), status=Pledge.Status.APPROVED)
-            )
-        )
+        ][:limit]
 
 
 class Organisation(models.Model):

@@ -1,15 +1,11 @@
 """Writes for organisations: creating and editing organisations, and their people."""
 
 import datetime
-import re
 import secrets
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,103 +17,14 @@ from .signals import organisation_changed
 
 # Organisations and duplicates --------------------------------------------------
 
-# Words that do not tell two organisations apart: "The Bristol Mind Ltd" is "Bristol Mind".
-_IGNORED_WORDS = {"the"}
-# Legal and status endings, longest first, stripped from the end of a name (repeatedly).
-_IGNORED_ENDINGS = sorted(
-    [
-        ("nhs", "foundation", "trust"),
-        ("foundation", "trust"),
-        ("nhs", "trust"),
-        ("ltd",),
-        ("limited",),
-        ("plc",),
-        ("llp",),
-        ("cic",),
-        ("cio",),
-        ("inc",),
-        ("charity",),
-        ("registered", "charity"),
-        ("community", "interest", "company"),
-        ("charitable", "incorporated", "organisation"),
-    ],
-    key=len,
-    reverse=True,
-)
-# Hosts many unrelated organisations share: a matching domain there means nothing.
-_SHARED_HOSTS = {
-    "facebook.com",
-    "instagram.com",
-    "linkedin.com",
-    "twitter.com",
-    "x.com",
-    "linktr.ee",
-    "sites.google.com",
-    "nhs.uk",
-    "gov.uk",
-}
 
+def find_possible_duplicates(*, name, website="", limit=10, among=None):
+    """Organisations (of `among`, or all) that may be the one described, by `organisations.matching`'s rule.
 
-def name_words(name):
-    """The words that identify an organisation's name: no case, punctuation, "the" or legal ending."""
-    words = [word for word in re.findall(r"[a-z0-9]+", name.casefold().replace("&", " and ")) if word]
-    words = [word for word in words if word not in _IGNORED_WORDS]
-    stripped = True
-    while stripped:
-        stripped = False
-        for ending in _IGNORED_ENDINGS:
-            if len(words) > len(ending) and tuple(words[-len(ending) :]) == ending:
-                words = words[: -len(ending)]
-                stripped = True
-                break
-    return words
-
-
-def normalise_organisation_name(name):
-    """A key equal for names that differ only in case, spacing, punctuation, "the" or legal ending."""
-    return "".join(name_words(name))
-
-
-def website_domain(website):
-    """The website's host without "www.", or "" when there is none or it is a shared host."""
-    if not website:
-        return ""
-    if "//" not in website:
-        website = f"//{website}"
-    host = (urlsplit(website.strip()).hostname or "").removeprefix("www.")
-    return "" if host in _SHARED_HOSTS else host
-
-
-def find_possible_duplicates(*, name, website="", limit=10):
-    """Organisations that may be the one described: same name (normalised) or same website domain.
-
-    The database narrows the candidates (every identifying word appears in the
-    name, or the domain appears in the website); the exact comparison is then
-    made here, so the query stays one cheap scan however many partners there are.
-    Each result has `has_live_pledge`.
+    One query; callers annotate `among` with what they need to show beside each.
     """
-    key = normalise_organisation_name(name)
-    domain = website_domain(website)
-    words = [word for word in name_words(name) if word != "and"]
-    conditions = Q()
-    if key and words:
-        conditions |= Q(*(Q(name__icontains=word) for word in words))
-    if domain:
-        conditions |= Q(website__icontains=domain)
-    if not conditions:
-        return []
-    # Shortest names first: a name equal to this one once normalised contains all its words and
-    # little else, so it is among the first candidates even when thousands share a common word.
-    candidates = (
-        Organisation.objects.filter(conditions).with_live_pledge_flag().order_by(Length("name"), "name")[:200]
-    )
-    matches = [
-        organisation
-        for organisation in candidates
-        if (key and normalise_organisation_name(organisation.name) == key)
-        or (domain and website_domain(organisation.website) == domain)
-    ]
-    return matches[:limit]
+    organisations = Organisation.objects.all() if among is None else among
+    return organisations.possibly_same_as(name=name, website=website, limit=limit)
 
 
 def _unique_slug(name):

@@ -2,8 +2,7 @@
 
 from django.views.generic import TemplateView
 
-from organisations.models import Organisation
-from pledges.models import ActionTheme, PledgeVersion
+from pledges.models import ActionTheme, Pledge, PledgeVersion
 
 
 class PledgeView(TemplateView):
@@ -17,7 +16,7 @@ class PledgeView(TemplateView):
             version=version,
             commitments=list(version.commitments.all()) if version else [],
             themes=list(ActionTheme.objects.all()),
-            partner_count=Organisation.objects.in_directory().count(),
+            partner_count=Pledge.objects.in_directory().count(),  # one approved pledge per partner
             **kwargs,
         )
 

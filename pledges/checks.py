@@ -1,36 +1,12 @@
 """Hints for the programme team when checking a submitted pledge: they inform a decision, never make it."""
 
-import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from urllib.parse import urlsplit
+
+from organisations import matching
+from organisations.models import Organisation
 
 from .models import Pledge
 
-# Email domains anyone can use: they neither confirm nor contradict who someone works for.
-SHARED_EMAIL_DOMAINS = {
-    "nhs.net",
-    "gmail.com",
-    "googlemail.com",
-    "hotmail.com",
-    "hotmail.co.uk",
-    "outlook.com",
-    "live.co.uk",
-    "yahoo.com",
-    "yahoo.co.uk",
-    "icloud.com",
-    "btinternet.com",
-    "aol.com",
-    "proton.me",
-    "protonmail.com",
-}
-# Words so common in organisation names that matching on them finds everyone.
-COMMON_NAME_WORDS = {
-    "the", "and", "of", "for", "in", "ltd", "limited", "cic", "charity", "trust", "group", "service",
-    "services", "council", "nhs", "foundation", "partnership", "board", "team", "community", "bristol",
-    "north", "south", "somerset", "gloucestershire", "west", "east", "city", "county", "uk",
-}  # fmt: skip
-NEAR_DUPLICATE_RATIO = 0.8
 MAX_CANDIDATES = 50
 
 
@@ -38,7 +14,9 @@ MAX_CANDIDATES = 50
 class DomainCheck:
     email_domain: str
     website_domain: str
-    outcome: str  # "match", "mismatch", "shared" (a public email provider) or "unknown" (no website)
+    # "match", "mismatch", "shared" (an email domain anyone or many organisations use)
+    # or "unknown" (no website, or only a shared host such as www.nhs.uk)
+    outcome: str
 
 
 @dataclass
@@ -68,13 +46,14 @@ def checks_for(pledge):
 
 
 def compare_domains(email, website):
-    email_domain = email.rpartition("@")[2].lower()
-    website_domain = (urlsplit(website).hostname or "").lower().removeprefix("www.")
-    if email_domain in SHARED_EMAIL_DOMAINS:
+    """The signatory's email domain against the organisation's website, by `organisations.matching`'s rule."""
+    email_domain = matching.email_domain(email)
+    website_domain = matching.website_host(website)
+    if matching.is_shared_host(email_domain):
         outcome = "shared"
-    elif not website_domain:
+    elif not website_domain or matching.is_shared_host(website_domain):
         outcome = "unknown"
-    elif _same_or_subdomain(email_domain, website_domain):
+    elif matching.hosts_match(email_domain, website_domain):
         outcome = "match"
     else:
         outcome = "mismatch"
@@ -82,34 +61,15 @@ def compare_domains(email, website):
 
 
 def earlier_pledges(pledge):
-    """Other pledges of this organisation, or of organisations with a near-identical name."""
+    """Other pledges of this organisation, or of organisations that may be the same one."""
     organisation = pledge.organisation
-    candidates = (
-        Pledge.objects.similar_to(organisation, name_fragment=distinctive_word(organisation.name))
-        .exclude(pk=pledge.pk)
-        .exclude(status=Pledge.Status.DRAFT)[:MAX_CANDIDATES]
+    same = Organisation.objects.possibly_same_as(
+        name=organisation.name, website=organisation.website, limit=MAX_CANDIDATES
     )
-    name = normalise_name(organisation.name)
-    return [
-        candidate
-        for candidate in candidates
-        if candidate.organisation_id == organisation.pk
-        or SequenceMatcher(None, name, normalise_name(candidate.organisation.name)).ratio()
-        >= NEAR_DUPLICATE_RATIO
-    ]
-
-
-def normalise_name(name):
-    words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
-    return " ".join(word for word in words if word not in {"the", "ltd", "limited", "cic"})
-
-
-def distinctive_word(name):
-    """The longest uncommon word in a name: enough to find near-duplicates with one query."""
-    words = normalise_name(name).split()
-    uncommon = [word for word in words if word not in COMMON_NAME_WORDS]
-    return max(uncommon or words, key=len, default="")
-
-
-def _same_or_subdomain(a, b):
-    return a == b or a.endswith(f".{b}") or b.endswith(f".{a}")
+    return list(
+        Pledge.objects.filter(organisation_id__in={organisation.pk, *(other.pk for other in same)})
+        .exclude(pk=pledge.pk)
+        .exclude(status=Pledge.Status.DRAFT)
+        .select_related("organisation")
+        .order_by("-created_at")[:MAX_CANDIDATES]
+    )

@@ -191,13 +191,6 @@ class PledgeQuerySet(models.QuerySet):
             .values_list("first_submitted", "first_decided")
         )
 
-    def similar_to(self, organisation, *, name_fragment):
-        """Pledges of `organisation` or of organisations whose names contain `name_fragment`."""
-        match = Q(organisation=organisation)
-        if name_fragment:
-            match |= Q(organisation__name__icontains=name_fragment)
-        return self.filter(match).select_related("organisation").order_by("-created_at")
-
     def for_export(self):
         """Every pledge that reached the programme team, with what the partners export needs."""
         return (
@@ -314,6 +307,12 @@ class Pledge(models.Model):
     @property
     def reviewed_cycles(self):
         return sorted((c for c in self.cycles.all() if c.reviewed_at is not None), key=lambda c: -c.number)
+
+
+def with_live_pledge_flag(organisations):
+    """Annotate `has_live_pledge` on organisations: whether a pledge is drafted, waiting or approved."""
+    live = Pledge.objects.filter(organisation=OuterRef("pk"), status__in=Pledge.LIVE_STATUSES)
+    return organisations.annotate(has_live_pledge=Exists(live))
 
 
 class ReviewCycleQuerySet(models.QuerySet):

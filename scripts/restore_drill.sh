@@ -163,8 +163,7 @@ from pledges.models import Pledge
 
 logos = list(Organisation.objects.exclude(logo="").values_list("logo", flat=True))
 print(f"Organisations: {Organisation.objects.count()}")
-print(f"Pledges: {Pledge.objects.count()} ({Pledge.objects.in_directory().count()} approved)")
-print(f"Partners in the directory: {Organisation.objects.in_directory().count()}")
+print(f"Pledges: {Pledge.objects.count()} ({Pledge.objects.in_directory().count()} approved: the partners listed)")
 # Queued, or being sent: the workers will send these once a restored portal starts.
 unsent = OutboxEmail.objects.exclude(status__in=[OutboxEmail.Status.SENT, OutboxEmail.Status.FAILED]).count()
 print(f"Emails not yet sent: {unsent}")

@@ -17,7 +17,7 @@ from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Organisation
 from organisations.services import find_possible_duplicates
 from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, PublishingForm, SignatoryForm
-from pledges.models import ActionTheme, Pledge, PledgeVersion
+from pledges.models import ActionTheme, Pledge, PledgeVersion, with_live_pledge_flag
 from pledges.services import signing
 from pledges.services.transitions import PledgeStateError
 
@@ -97,11 +97,8 @@ class OrganisationStepView(TemplateView):
         form = OrganisationSearchForm(self.request.GET if "q" in self.request.GET else None)
         results = None
         if form.is_valid():
-            results = list(
-                Organisation.objects.name_contains_words(form.cleaned_data["q"])
-                .with_live_pledge_flag()
-                .order_by("name")[:20]
-            )
+            found = Organisation.objects.name_contains_words(form.cleaned_data["q"])
+            results = list(with_live_pledge_flag(found).order_by("name")[:20])
         return super().get_context_data(
             form=form,
             step_number=1,
@@ -155,7 +152,11 @@ class NewOrganisationView(FormView):
 
     def form_valid(self, form):
         data = form.service_arguments()
-        duplicates = find_possible_duplicates(name=data["name"], website=data["website"])
+        duplicates = find_possible_duplicates(
+            name=data["name"],
+            website=data["website"],
+            among=with_live_pledge_flag(Organisation.objects.all()),
+        )
         if duplicates and "not_a_duplicate" not in self.request.POST:
             # The person decides: choose one of these, or confirm theirs is different.
             form.helper.inputs = [Submit("not_a_duplicate", "None of these: add my organisation")]

@@ -11,7 +11,6 @@ from django.urls import reverse
 from directory import services as directory_services
 from directory import tasks as directory_tasks
 from directory.models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
-from organisations import services
 from pledges.models import Pledge
 from pledges.services import decisions
 from tests.factories import PledgeFactory, directory_partner

@@ -49,6 +49,29 @@ def test_a_matching_website_domain_is_a_possible_duplicate():
     assert found == [council]
 
 
+def test_a_name_with_a_legal_ending_is_a_possible_duplicate_of_the_name_without_it():
+    mind = OrganisationFactory(name="Bristol Mind")
+    assert services.find_possible_duplicates(name="Bristol Mind Charity") == [mind]
+
+
+def test_a_typo_in_the_name_is_a_possible_duplicate_even_among_names_sharing_its_words():
+    OrganisationFactory.create_batch(30, name=factory.Sequence(lambda n: f"Harbourside Recovery Project {n}"))
+    wanted = OrganisationFactory(name="Harbourside Recovery Project")
+    assert services.find_possible_duplicates(name="The Harbourside Recovery Projet Ltd") == [wanted]
+
+
+def test_a_website_on_a_subdomain_of_an_organisations_host_is_a_possible_duplicate():
+    council = OrganisationFactory(name="Bristol City Council", website="https://www.bristol.gov.uk/")
+    found = services.find_possible_duplicates(name="Bristol Play", website="https://play.bristol.gov.uk")
+    assert found == [council]
+
+
+@pytest.mark.parametrize("website", ["https://www.nhs.uk", "https://www.gov.uk/x", "http://bristol.sch.uk"])
+def test_a_shared_host_alone_is_never_a_possible_duplicate(website):
+    OrganisationFactory(name="Avon Wellbeing", website=website)
+    assert services.find_possible_duplicates(name="Harbourside Recovery", website=website) == []
+
+
 def test_different_names_and_shared_hosts_are_not_duplicates():
     OrganisationFactory(name="Bristol Mind", website="https://www.facebook.com/bristolmind")
     assert services.find_possible_duplicates(name="Bristol City Council") == []
@@ -108,9 +131,3 @@ def test_updating_an_organisation_changes_its_details_not_its_name_and_re_render
     assert organisation.kind == Organisation.Kind.SERVICE
     assert list(organisation.areas.all()) == areas
     assert re_renders_directory(callbacks)
-
-
-def test_website_domain_ignores_www_scheme_and_path():
-    assert services.website_domain("https://www.Example.org.uk/about") == "example.org.uk"
-    assert services.website_domain("example.org.uk") == "example.org.uk"
-    assert services.website_domain("") == ""

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pledges.checks import checks_for, compare_domains, distinctive_word
+from organisations.services import find_possible_duplicates
+from pledges.checks import checks_for, compare_domains
 from pledges.models import Pledge
 from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
 
@@ -19,6 +20,10 @@ pytestmark = pytest.mark.django_db
         ("someone@nhs.net", "https://www.nbt.nhs.uk", "shared"),
         ("someone@gmail.com", "https://www.example.org", "shared"),
         ("ceo@example.org", "", "unknown"),
+        # A shared host tells nothing, even when the email is under it.
+        ("ceo@nbt.nhs.uk", "https://www.nhs.uk", "unknown"),
+        ("head@oakfield.bristol.sch.uk", "http://www.bristol.sch.uk/", "unknown"),
+        ("someone@nhs.uk", "https://www.nhs.uk", "shared"),
     ],
 )
 def test_the_signatorys_email_domain_is_compared_with_the_website(email, website, outcome):
@@ -66,7 +71,43 @@ def test_the_number_of_pledges_the_person_has_sent_is_counted():
     assert checks_for(pledge).pledges_submitted_by_signatory == 2
 
 
-def test_the_distinctive_word_skips_words_every_partner_shares():
-    assert distinctive_word("Bristol City Council") == "bristol"
-    assert distinctive_word("North Bristol NHS Trust") == "bristol"
-    assert distinctive_word("Southmead Community Pantry") == "southmead"
+def test_an_organisation_with_the_same_website_has_its_pledges_listed():
+    council = OrganisationFactory(name="Bristol City Council", website="https://www.bristol.gov.uk")
+    signed = PledgeFactory(organisation=council, approved=True)
+    pledge = PledgeFactory(
+        organisation=OrganisationFactory(name="BCC Play Service", website="https://bristol.gov.uk/play"),
+        submitted=True,
+    )
+    assert checks_for(pledge).earlier_pledges == [signed]
+
+
+@pytest.mark.parametrize(
+    ("existing", "new", "same"),
+    [
+        # From the issue: the two places gave opposite answers for these.
+        (("Bristol Mind", ""), ("Bristol Mind Charity", ""), True),
+        (("Avon Wellbeing", "https://www.nhs.uk"), ("Harbourside Recovery", "https://www.nhs.uk"), False),
+        (("The Harbourside Recovery Project", ""), ("Harbourside Recovery Projet Ltd", ""), True),
+        (
+            ("Bristol City Council", "https://bristol.gov.uk"),
+            ("BCC Play", "https://play.bristol.gov.uk"),
+            True,
+        ),
+        (("North Somerset Council", ""), ("South Somerset Council", ""), False),
+        (("Bristol City Council", ""), ("Bristol City Council Ward 1", ""), False),
+    ],
+)
+def test_the_team_checks_and_the_signing_step_give_the_same_answer(existing, new, same):
+    (existing_name, existing_website), (new_name, new_website) = existing, new
+    earlier = PledgeFactory(
+        organisation=OrganisationFactory(name=existing_name, website=existing_website), approved=True
+    )
+    pledge = PledgeFactory(
+        organisation=OrganisationFactory(name=new_name, website=new_website), submitted=True
+    )
+
+    listed_for_the_team = checks_for(pledge).earlier_pledges == [earlier]
+    offered_when_signing = earlier.organisation in find_possible_duplicates(
+        name=new_name, website=new_website
+    )
+    assert listed_for_the_team is offered_when_signing is same
