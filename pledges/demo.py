@@ -1,17 +1,36 @@
-"""Realistic demo data for trying the portal: about 30 partners, with pledges in every status."""
+"""Realistic demo data for trying the portal: about 30 partners, pledges in every status, and their history.
+
+Every change goes through the services, at the moment it would have happened
+(time-machine holds the clock there), so the events, review cycles, reminders
+and emails are the ones real use leaves, and the dashboard's figures follow.
+"""
 
 import datetime
 
+import time_machine
 from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import User
-from organisations.models import Area, Membership, Organisation
+from accounts.models import PROGRAMME_TEAM_GROUP, User
+from organisations.models import Area, Organisation
 
-from .models import Action, ActionTheme, Pledge, PledgeEvent, PledgeVersion, RejectionReason, ReviewCycle
+from . import services
+from .models import (
+    Action,
+    ActionTheme,
+    OutboxEmail,
+    Pledge,
+    PledgeEvent,
+    PledgeVersion,
+    RejectionReason,
+    Reminder,
+)
 
 K, S = Organisation.Kind, Organisation.Sector
 ST = Pledge.Status
@@ -157,154 +176,226 @@ ACTIONS = [
 ]
 
 
-def _months_ago(months):
-    return timezone.now() - relativedelta(months=months, days=3)
-
-
 PROGRESS = [Action.Progress.COMPLETED, Action.Progress.IN_PROGRESS, Action.Progress.ONGOING]
-
-
-def _add_reviewed_year(*, cycle, user, themes, commitments, index):
-    """Partners who signed over a year ago have reviewed year 1: the demo then has history,
-    and a mix of year-2 reviews due soon and overdue."""
-    for action in cycle.actions.all():
-        action.progress = PROGRESS[(index + action.number) % len(PROGRESS)]
-        action.what_happened = "We made a start with a small group and shared what we learned across teams."
-        action.what_helped = (
-            "Support from senior leaders helped; finding time for reflective practice was hard."
-        )
-        action.save()
-    cycle.reviewed_at = timezone.make_aware(
-        datetime.datetime.combine(cycle.due_on + datetime.timedelta(days=5), datetime.time(10))
-    )
-    cycle.reviewed_by = user
-    cycle.publish_progress = bool(cycle.pledge.publish_actions)
-    cycle.save()
-    next_cycle = ReviewCycle.objects.create(
-        pledge=cycle.pledge,
-        number=2,
-        starts_on=cycle.due_on,
-        due_on=cycle.pledge.signed_on + relativedelta(years=2),
-    )
-    for number in (1, 2):
-        title, theme, description = ACTIONS[(index + number + 2) % len(ACTIONS)]
-        action = Action.objects.create(
-            pledge=cycle.pledge,
-            cycle=next_cycle,
-            number=number,
-            theme=themes[theme],
-            title=title,
-            description=description,
-            is_continuing=number == 2,
-        )
-        action.commitments.set(commitments[(index + number) % 8 : (index + number) % 8 + 1])
-    PledgeEvent.objects.create(
-        pledge=cycle.pledge, kind=PledgeEvent.Kind.REVIEWED, actor=user, note="Year 1 reviewed."
-    )
+# Days from submission to the team's decision, varied so the median means something.
+DECISION_DAYS = (6, 3, 9, 5, 12, 4, 8, 2, 7, 10)
+# Days after its due date that a partner reviews (early, on time, late).
+REVIEW_DAYS_LATE = (5, -6, 12, 2)
+REVIEWERS = [("Sam Okafor", "sam.okafor@example.org"), ("Priya Shah", "priya.shah@example.org")]
 
 
 @transaction.atomic
 def seed_demo():
     """Create the demo partners. Safe to run again: existing partners are left as they are."""
-    version = PledgeVersion.objects.current()
-    themes = {theme.slug: theme for theme in ActionTheme.objects.all()}
-    areas = {area.code: area for area in Area.objects.all()}
-    commitments = list(version.commitments.all())
-    created = 0
+    now = timezone.now()
+    reviewers = _programme_team()
+    pledges = []
     for index, (name, kind, sector, area_codes, status, months) in enumerate(PARTNERS):
-        slug = slugify(name)
-        if Organisation.objects.filter(slug=slug).exists():
+        if Organisation.objects.filter(slug=slugify(name)).exists():
             continue
-        created += 1
-        organisation = Organisation.objects.create(
-            name=name,
-            slug=slug,
-            kind=kind,
-            sector=sector,
-            website=f"https://www.{slug}.org.uk",
-            description=f"{name} works with people and communities across Bristol, North Somerset "
-            "and South Gloucestershire.",
-        )
-        organisation.areas.set([areas[code] for code in area_codes])
-        user, _ = User.objects.get_or_create(
-            email=f"leader@{slug}.org.uk", defaults={"name": f"Alex Leader {index + 1}"}
-        )
+        story = _Story(index=index, name=name, now=now, reviewer=reviewers[index % len(reviewers)])
+        pledge = story.tell(kind=kind, sector=sector, area_codes=area_codes, status=status, months=months)
+        pledges.append(pledge)
+    # A demo outbox looks like one whose emails went out; left queued, the sweep would send them all.
+    OutboxEmail.objects.filter(pledge__in=pledges, status=OutboxEmail.Status.QUEUED).update(
+        status=OutboxEmail.Status.SENT, sent_at=F("created_at"), attempts=1
+    )
+    return len(pledges)
+
+
+def _programme_team():
+    team = Group.objects.get(name=PROGRAMME_TEAM_GROUP)
+    reviewers = []
+    for name, email in REVIEWERS:
+        reviewer = _person(name=name, email=email)
+        reviewer.groups.add(team)
+        reviewers.append(reviewer)
+    return reviewers
+
+
+def _person(*, name, email):
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+    if created:
         user.set_unusable_password()
         user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
-        Membership.objects.get_or_create(
-            user=user, organisation=organisation, defaults={"role": Membership.Role.SIGNATORY}
-        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
 
-        submitted_at = _months_ago(months) if status != ST.DRAFT else None
-        pledge = Pledge.objects.create(
-            organisation=organisation,
-            version=version,
-            created_by=user,
-            status=status,
-            signatory_name=user.name,
-            signatory_job_title="Chief Executive",
-            signatory_role=Pledge.SignatoryRole.LEADER,
-            agreed_to_commitments_at=submitted_at,
-            publish_actions=index % 4 != 0,
-            show_signatory=index % 3 == 0,
-            show_logo=True,
-            declaration_name=user.name if submitted_at else "",
-            submitted_at=submitted_at,
+
+def _at(moment):
+    return time_machine.travel(moment, tick=False)
+
+
+def _morning(day, hour=10):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+class _Story:
+    """One demo partner's history, told through the services in the order it happened."""
+
+    def __init__(self, *, index, name, now, reviewer):
+        self.index = index
+        self.name = name
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.reviewer = reviewer
+        slug = slugify(name)
+        self.slug = slug
+        self.leader = _person(name=f"Alex Leader {index + 1}", email=f"leader@{slug}.org.uk")
+
+    def tell(self, *, kind, sector, area_codes, status, months):
+        submitted_at = self.now - relativedelta(months=months, days=3 + self.index % 4)
+        pledge = self.sign(kind=kind, sector=sector, area_codes=area_codes, started_at=submitted_at)
+        if status == ST.DRAFT:
+            return pledge
+        with _at(submitted_at):
+            services.submit_pledge(pledge=pledge, by=self.leader, declaration_name=self.leader.name)
+        decided_at = min(
+            submitted_at + datetime.timedelta(days=DECISION_DAYS[self.index % len(DECISION_DAYS)]),
+            self.now - datetime.timedelta(days=2),
         )
-        cycle = None
-        if status in (ST.APPROVED, ST.WITHDRAWN, ST.LAPSED):
-            approved_at = submitted_at + datetime.timedelta(days=6)
-            pledge.approved_at = approved_at
-            pledge.signed_on = timezone.localdate(approved_at)
-            if status == ST.WITHDRAWN:
-                pledge.withdrawn_at = timezone.now() - datetime.timedelta(days=20)
-            pledge.save()
-            cycle = ReviewCycle.objects.create(
+        if status == ST.SUBMITTED:
+            return pledge
+        with _at(decided_at):
+            if status == ST.CHANGES_REQUESTED:
+                services.request_changes(
+                    pledge=pledge,
+                    by=self.reviewer,
+                    message="Thank you for signing. Could you say a little more about how action 2 will "
+                    "involve people with lived experience?",
+                )
+                return pledge
+            if status == ST.REJECTED:
+                services.reject_pledge(
+                    pledge=pledge,
+                    by=self.reviewer,
+                    reason=RejectionReason.objects.get(code="outside-bnssg"),
+                )
+                return pledge
+            services.approve_pledge(pledge=pledge, by=self.reviewer)
+        if status == ST.WITHDRAWN:
+            withdrawn_at = self.now - datetime.timedelta(days=20)
+            self.remind(cycle=pledge.cycles.get(), until=withdrawn_at)
+            with _at(withdrawn_at):
+                services.withdraw_own_pledge(
+                    pledge=pledge, by=self.leader, reason="Our centre is closing, so we cannot carry on."
+                )
+        elif status == ST.LAPSED:
+            cycle = pledge.cycles.get()
+            lapsed_at = _morning(cycle.due_on + datetime.timedelta(days=90))
+            self.remind(cycle=cycle, until=lapsed_at)
+            self.lapse(pledge=pledge, at=lapsed_at)
+        else:
+            self.review_each_year(pledge=pledge)
+        return pledge
+
+    def sign(self, *, kind, sector, area_codes, started_at):
+        """The signing journey, over a few days; a draft stops before its publishing choices."""
+        started_at -= datetime.timedelta(days=2 + self.index % 3)
+        with _at(started_at):
+            pledge = services.start_pledge_for_new_organisation(
+                by=self.leader,
+                name=self.name,
+                kind=kind,
+                sector=sector,
+                areas=list(Area.objects.filter(code__in=area_codes)),
+                website=f"https://www.{self.slug}.org.uk",
+                description=f"{self.name} works with people and communities across Bristol, North Somerset "
+                "and South Gloucestershire.",
+            )
+            services.save_signatory(
                 pledge=pledge,
-                number=1,
-                starts_on=pledge.signed_on,
-                due_on=pledge.signed_on + relativedelta(months=12),
+                by=self.leader,
+                signatory_name=self.leader.name,
+                signatory_job_title="Chief Executive",
+                signatory_role=Pledge.SignatoryRole.LEADER,
             )
-        elif status == ST.CHANGES_REQUESTED:
-            pledge.changes_requested_message = (
-                "Thank you for signing. Could you say a little more about how action 2 will involve "
-                "people with lived experience?"
+            services.agree_to_commitments(pledge=pledge, by=self.leader)
+        with _at(started_at + datetime.timedelta(days=1)):
+            services.save_actions(pledge=pledge, by=self.leader, actions=self.actions(offset=0, span=2))
+            services.save_publishing_choices(
+                pledge=pledge,
+                by=self.leader,
+                publish_actions=self.index % 4 != 0,
+                show_signatory=self.index % 3 == 0,
+                show_logo=True,
             )
-            pledge.changes_requested_at = timezone.now() - datetime.timedelta(days=2)
-            pledge.save()
-        elif status == ST.REJECTED:
-            pledge.rejection_reason = RejectionReason.objects.get(code="outside-bnssg")
-            pledge.rejected_at = submitted_at + datetime.timedelta(days=8)
-            pledge.save()
+        return pledge
 
+    def actions(self, *, offset, span):
+        """Cleaned data for two actions, as the actions step gives it."""
+        commitments = list(PledgeVersion.objects.current().commitments.all())
+        themes = {theme.slug: theme for theme in ActionTheme.objects.all()}
+        data = []
         for number in (1, 2):
-            title, theme, description = ACTIONS[(index + number) % len(ACTIONS)]
-            action = Action.objects.create(
-                pledge=pledge,
+            title, theme, description = ACTIONS[(self.index + number + offset) % len(ACTIONS)]
+            first = (self.index + number) % len(commitments)
+            data.append(
+                {
+                    "theme": themes[theme],
+                    "title": title,
+                    "description": description,
+                    "is_continuing": number == 1,
+                    "commitments": commitments[first : first + span],
+                }
+            )
+        return data
+
+    def review_each_year(self, *, pledge):
+        """Partners review each year that fell due over a month and a half ago; the team thanks most."""
+        cycle = pledge.open_cycle
+        days_late = REVIEW_DAYS_LATE[self.index % len(REVIEW_DAYS_LATE)]
+        while cycle.due_on < self.today - datetime.timedelta(days=45):
+            reviewed_at = _morning(cycle.due_on + datetime.timedelta(days=days_late))
+            self.remind(cycle=cycle, until=reviewed_at)
+            with _at(reviewed_at):
+                next_cycle = self.review(cycle=cycle)
+            if self.index % 3:
+                with _at(reviewed_at + datetime.timedelta(days=3)):
+                    services.acknowledge_review(
+                        cycle=cycle, by=self.reviewer, message="Thank you: good to see the progress."
+                    )
+            cycle = next_cycle
+        self.remind(cycle=cycle, until=self.now)
+
+    def review(self, *, cycle):
+        for action in cycle.actions.all():
+            services.save_action_progress(
                 cycle=cycle,
-                number=number,
-                theme=themes[theme],
-                title=title,
-                description=description,
-                is_continuing=number == 1,
+                number=action.number,
+                by=self.leader,
+                progress=PROGRESS[(self.index + action.number + cycle.number) % len(PROGRESS)],
+                what_happened="We made a start with a small group and shared what we learned across teams.",
+                what_helped="Support from senior leaders helped; "
+                "finding time for reflective practice was hard.",
             )
-            action.commitments.set(commitments[(index + number) % 8 : (index + number) % 8 + 2])
-
-        if status == ST.APPROVED and cycle.due_on < timezone.localdate() - datetime.timedelta(days=30):
-            _add_reviewed_year(cycle=cycle, user=user, themes=themes, commitments=commitments, index=index)
-
-        PledgeEvent.objects.create(
-            pledge=pledge, kind=PledgeEvent.Kind.CREATED, actor=user, to_status=ST.DRAFT
+        new_action, _ = self.actions(offset=cycle.number + 1, span=1)
+        services.save_next_action(cycle=cycle, by=self.leader, number=1, **new_action)
+        services.continue_action(cycle=cycle, number=2, by=self.leader)
+        services.save_review_publishing(
+            cycle=cycle, by=self.leader, publish_progress=bool(cycle.pledge.publish_actions)
         )
-        if submitted_at:
-            PledgeEvent.objects.create(
+        return services.record_review(cycle=cycle, by=self.leader)
+
+    def remind(self, *, cycle, until):
+        """Run the reminder sweep on each day one of the cycle's reminders falls due, as beat would."""
+        for kind in Reminder.Kind.values:
+            day = cycle.due_on + datetime.timedelta(days=settings.REVIEW_REMINDER_OFFSETS[kind])
+            swept_at = _morning(day, hour=7)
+            if swept_at >= until:
+                break
+            with _at(swept_at):
+                services.send_due_reminders(on=day)
+
+    def lapse(self, *, pledge, at):
+        # No service lapses a pledge yet; the shared step records the change and its event.
+        with _at(at), transaction.atomic():
+            pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+            services.change_status(
                 pledge=pledge,
-                kind=PledgeEvent.Kind.SUBMITTED,
-                actor=user,
-                from_status=ST.DRAFT,
-                to_status=ST.SUBMITTED,
+                to=ST.LAPSED,
+                by=None,
+                kind=PledgeEvent.Kind.LAPSED,
+                allowed_from=(ST.APPROVED,),
+                note="Not reviewed for three months after its year fell due.",
             )
-    return created
