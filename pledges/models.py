@@ -562,10 +562,6 @@ class PledgeEventQuerySet(models.QuerySet):
     def status_changes(self):
         return self.exclude(to_status="")
 
-    def notes(self):
-        """Internal notes: for the programme team only, never shown to partners."""
-        return self.filter(kind=PledgeEvent.Kind.NOTE)
-
     def without_notes(self):
         return self.exclude(kind=PledgeEvent.Kind.NOTE)
 
