@@ -122,6 +122,13 @@ class Organisation(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    def signatory_first(self):
+        """The signatory, then the contacts in the order they joined: how every list of people reads."""
+        is_contact = models.Case(models.When(role=Membership.Role.SIGNATORY, then=0), default=1)
+        return self.order_by(is_contact, "created_at", "pk")
+
+
 class Membership(models.Model):
     """A person's role for an organisation: the signatory, or a contact for its actions."""
 
@@ -133,6 +140,8 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTACT)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -143,7 +143,7 @@ class PledgeQuerySet(models.QuerySet):
         people = (
             Membership.objects.select_related("user")
             .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("user__email")))
-            .order_by("role", "created_at")
+            .signatory_first()
         )
         pledges = self.annotate(
             signatory_bounce_reason=BouncedAddress.objects.reason_of(OuterRef("created_by__email"))

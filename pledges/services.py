@@ -572,9 +572,7 @@ def _people_prefetch(path):
     """Prefetch an organisation's active members (signatory first) with their user, in one query."""
     return Prefetch(
         path,
-        queryset=Membership.objects.filter(user__is_active=True)
-        .select_related("user")
-        .order_by("role", "pk"),
+        queryset=Membership.objects.filter(user__is_active=True).select_related("user").signatory_first(),
         to_attr="people",
     )
 
@@ -768,7 +766,7 @@ def record_review(*, cycle, by):
             "team_url": settings.SITE_URL + reverse("team:review_detail", kwargs={"cycle_id": cycle.pk}),
         }
         people = Membership.objects.filter(organisation=pledge.organisation_id, user__is_active=True)
-        for to in _emails_of(people.select_related("user").order_by("role", "pk")):
+        for to in _emails_of(people.select_related("user").signatory_first()):
             queue_templated_email(to=to, template="review_thank_you", context=context, pledge=pledge)
         queue_templated_email(
             to=settings.PROGRAMME_TEAM_EMAIL, template="review_recorded_team", context=context, pledge=pledge
@@ -799,6 +797,6 @@ def acknowledge_review(*, cycle, by, message=""):
         record_event(pledge=pledge, kind=PledgeEvent.Kind.REVIEW_ACKNOWLEDGED, actor=by, note=message)
         context = {"cycle": cycle, "pledge": pledge, "organisation": pledge.organisation, "message": message}
         people = Membership.objects.filter(organisation=pledge.organisation_id, user__is_active=True)
-        for to in _emails_of(people.select_related("user").order_by("role", "pk")):
+        for to in _emails_of(people.select_related("user").signatory_first()):
             queue_templated_email(to=to, template="review_acknowledged", context=context, pledge=pledge)
     return cycle

@@ -342,7 +342,7 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
             people=list(
                 Membership.objects.filter(organisation=cycle.pledge.organisation_id)
                 .select_related("user")
-                .order_by("role", "pk")
+                .signatory_first()
             ),
             **kwargs,
         )
