@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from organisations.models import Organisation
-from tests.factories import OrganisationFactory, PledgeFactory
+from organisations.models import Membership, Organisation
+from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,3 +20,13 @@ def test_the_directory_holds_only_partners_with_an_approved_pledge():
     for status in ("draft", "submitted", "rejected", "withdrawn"):
         PledgeFactory(status=status)
     assert list(Organisation.objects.in_directory()) == [approved]
+
+
+@pytest.mark.django_db
+def test_a_partners_people_list_the_signatory_first_then_contacts_in_the_order_they_joined():
+    organisation = OrganisationFactory()
+    first_contact = MembershipFactory(organisation=organisation, role=Membership.Role.CONTACT)
+    signatory = MembershipFactory(organisation=organisation, role=Membership.Role.SIGNATORY)
+    second_contact = MembershipFactory(organisation=organisation, role=Membership.Role.CONTACT)
+    people = Membership.objects.filter(organisation=organisation).signatory_first()
+    assert list(people) == [signatory, first_contact, second_contact]
