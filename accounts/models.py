@@ -34,12 +34,6 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
 
-    def programme_team(self):
-        return self.filter(
-            models.Q(is_superuser=True) | models.Q(groups__name=PROGRAMME_TEAM_GROUP),
-            is_active=True,
-        ).distinct()
-
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", max_length=254, unique=True)

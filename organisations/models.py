@@ -134,10 +134,14 @@ class Organisation(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def signatory_first(self):
+        """The signatory, then the contacts in the order they joined: how every list of people reads."""
+        is_contact = models.Case(models.When(role=Membership.Role.SIGNATORY, then=0), default=1)
+        return self.order_by(is_contact, "created_at", "pk")
+
     def people(self):
-        """Active people, with their user: the signatory first, then contacts in the order they joined."""
-        signatory_first = models.Case(models.When(role=Membership.Role.SIGNATORY, then=0), default=1)
-        return self.filter(user__is_active=True).select_related("user").order_by(signatory_first, "pk")
+        """Active people, with their user, signatory first: whom a partner's emails go to."""
+        return self.filter(user__is_active=True).select_related("user").signatory_first()
 
 
 def emails_of(people):

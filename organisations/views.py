@@ -72,7 +72,7 @@ class ContactsView(OrganisationMemberMixin, TemplateView):
             people=list(
                 Membership.objects.filter(organisation=self.organisation)
                 .select_related("user")
-                .order_by("role", "pk")
+                .signatory_first()
             ),
             invitations=list(
                 Invitation.objects.pending(now=timezone.now())

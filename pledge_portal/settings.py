@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "pledges",
     "reviews",
     "directory",
+    "demo",
     "django_guid",
     "operations",
 ]

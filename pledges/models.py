@@ -141,7 +141,7 @@ class PledgeQuerySet(models.QuerySet):
         people = (
             Membership.objects.select_related("user")
             .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("user__email")))
-            .order_by("role", "created_at")
+            .signatory_first()
         )
         pledges = self.annotate(
             signatory_bounce_reason=BouncedAddress.objects.reason_of(OuterRef("created_by__email"))
@@ -502,10 +502,6 @@ class Action(models.Model):
 class PledgeEventQuerySet(models.QuerySet):
     def status_changes(self):
         return self.exclude(to_status="")
-
-    def notes(self):
-        """Internal notes: for the programme team only, never shown to partners."""
-        return self.filter(kind=PledgeEvent.Kind.NOTE)
 
     def without_notes(self):
         return self.exclude(kind=PledgeEvent.Kind.NOTE)

@@ -33,7 +33,15 @@ from .forms import (
     SubmitReviewForm,
 )
 
-STEPS = 5
+# The steps of a review, in order: (url name, action number or None). Check your answers follows them.
+STEPS = [
+    ("progress", 1),
+    ("progress", 2),
+    ("message", None),
+    ("next_action", 1),
+    ("next_action", 2),
+    ("publishing", None),
+]
 # Each step the partner has still to answer: what to tell them, and the page that asks it.
 MISSING_STEPS = {
     "progress": ("Say how action {number} went", "progress"),
@@ -57,14 +65,23 @@ class ReviewMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(cycle=self.cycle, pledge=self.pledge, steps=STEPS, **kwargs)
+        return super().get_context_data(cycle=self.cycle, pledge=self.pledge, **kwargs)
 
     def step_url(self, name, **kwargs):
         return reverse(f"reviews:{name}", kwargs={"cycle_id": self.cycle.pk, **kwargs})
 
+    def numbered_step_url(self, name, number):
+        return self.step_url(name, number=number) if number else self.step_url(name)
+
 
 class ReviewStepMixin(ReviewMixin):
-    """A step of an open review; a finished or closed review sends people back to its start page."""
+    """A step of an open review; a finished or closed review sends people back to its start page.
+
+    A view with a `step` (its url name in STEPS) gets its place in STEPS for the
+    step count, the Back link and where to go next.
+    """
+
+    step = None
 
     def get(self, request, *args, **kwargs):
         if not self.is_open():
@@ -86,6 +103,21 @@ class ReviewStepMixin(ReviewMixin):
             messages.error(self.request, str(error))
             return redirect(self.step_url("start"))
         return redirect(self.get_success_url())
+
+    @property
+    def step_index(self):
+        return STEPS.index((self.step, self.kwargs.get("number")))
+
+    def get_context_data(self, **kwargs):
+        if self.step is None:
+            return super().get_context_data(**kwargs)
+        index = self.step_index
+        back = self.numbered_step_url(*STEPS[index - 1]) if index else self.step_url("start")
+        return super().get_context_data(step=index + 1, steps=len(STEPS), back_url=back, **kwargs)
+
+    def get_success_url(self):
+        following = STEPS[self.step_index + 1 :]
+        return self.numbered_step_url(*following[0]) if following else self.step_url("check")
 
 
 class ReviewStartView(ReviewMixin, TemplateView):
@@ -109,6 +141,7 @@ class ReviewStartView(ReviewMixin, TemplateView):
 class ActionProgressView(ReviewStepMixin, FormView):
     template_name = "reviews/progress.html"
     form_class = ActionProgressForm
+    step = "progress"
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["number"] not in (1, 2):
@@ -124,9 +157,7 @@ class ActionProgressView(ReviewStepMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.get_action()}
 
     def get_context_data(self, **kwargs):
-        number = self.kwargs["number"]
-        back = self.step_url("start") if number == 1 else self.step_url("progress", number=1)
-        return super().get_context_data(action=self.get_action(), step=1, back_url=back, **kwargs)
+        return super().get_context_data(action=self.get_action(), **kwargs)
 
     def save(self, form):
         services.save_action_progress(
@@ -138,29 +169,19 @@ class ActionProgressView(ReviewStepMixin, FormView):
             what_helped=form.cleaned_data["what_helped"],
         )
 
-    def get_success_url(self):
-        if self.kwargs["number"] == 1:
-            return self.step_url("progress", number=2)
-        return self.step_url("message")
-
 
 class ReviewMessageView(ReviewStepMixin, FormView):
     template_name = "reviews/message.html"
     form_class = ReviewMessageForm
+    step = "message"
 
     def get_initial(self):
         return {"message": self.cycle.message_to_team}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(step=3, back_url=self.step_url("progress", number=2), **kwargs)
 
     def save(self, form):
         services.save_review_message(
             cycle=self.cycle, by=self.request.user, message=form.cleaned_data["message"]
         )
-
-    def get_success_url(self):
-        return self.step_url("next_action", number=1)
 
 
 class NextActionView(ReviewStepMixin, FormView):
@@ -168,6 +189,7 @@ class NextActionView(ReviewStepMixin, FormView):
 
     template_name = "reviews/next_action.html"
     form_class = ActionForm
+    step = "next_action"
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["number"] not in (1, 2):
@@ -195,13 +217,10 @@ class NextActionView(ReviewStepMixin, FormView):
     def get_context_data(self, **kwargs):
         number = self.kwargs["number"]
         current = self.cycle.actions.select_related("theme").filter(number=number).first()
-        back = self.step_url("message") if number == 1 else self.step_url("next_action", number=1)
         return super().get_context_data(
             current=current,
             continue_form=ContinueActionForm() if current else None,
-            step=4,
             number=number,
-            back_url=back,
             **kwargs,
         )
 
@@ -210,30 +229,20 @@ class NextActionView(ReviewStepMixin, FormView):
             cycle=self.cycle, by=self.request.user, number=self.kwargs["number"], **form.cleaned_data
         )
 
-    def get_success_url(self):
-        if self.kwargs["number"] == 1:
-            return self.step_url("next_action", number=2)
-        return self.step_url("publishing")
-
 
 class ReviewPublishingView(ReviewStepMixin, FormView):
     template_name = "reviews/publishing.html"
     form_class = ReviewPublishingForm
+    step = "publishing"
 
     def get_initial(self):
         chosen = self.cycle.publish_progress
         return {"publish_progress": chosen if chosen is not None else bool(self.pledge.publish_actions)}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(step=5, back_url=self.step_url("next_action", number=2), **kwargs)
-
     def save(self, form):
         services.save_review_publishing(
             cycle=self.cycle, by=self.request.user, publish_progress=form.cleaned_data["publish_progress"]
         )
-
-    def get_success_url(self):
-        return self.step_url("check")
 
 
 class ReviewCheckView(ReviewStepMixin, FormView):
@@ -253,7 +262,7 @@ class ReviewCheckView(ReviewStepMixin, FormView):
         return super().get_context_data(
             publish_progress=publish if publish is not None else bool(self.pledge.publish_actions),
             next_due_on=services.next_due_on(self.cycle),
-            back_url=self.step_url("publishing"),
+            back_url=self.numbered_step_url(*STEPS[-1]),
             **answers,
             **kwargs,
         )
@@ -335,7 +344,7 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
             people=list(
                 Membership.objects.filter(organisation=cycle.pledge.organisation_id)
                 .select_related("user")
-                .order_by("role", "pk")
+                .signatory_first()
             ),
             **kwargs,
         )

@@ -55,7 +55,7 @@ def test_with_two_beats_sweeping_every_second_each_email_reaches_the_smtp_server
     # Both beats really swept, and the worker really was handed the same emails more than once.
     for beat, since in zip(beats, beat_logs, strict=True):
         beat.wait_for_log(SWEEP, since=since, count=2)
-    send_tasks = worker.log(worker_log).count("Task pledges.tasks.send_email[")
+    send_tasks = worker.log(worker_log).count("Task outbox.tasks.send_email[")
     assert send_tasks > 2 * len(emails)  # each task logs "received" and "succeeded"
 
 
@@ -67,7 +67,7 @@ def test_two_directory_renders_at_once_leave_one_complete_current_snapshot(
     bulk_directory_partners(partners)
     since = worker.log_size()
 
-    assert publish("organisations.tasks.render_directory", (), ()) == 2
+    assert publish("directory.tasks.render_directory", (), ()) == 2
     worker.wait_for_log(r"render_directory\[\S+\] succeeded", since=since, count=2, timeout=60)
 
     first, second = DirectorySnapshot.objects.order_by("data_as_of")

@@ -26,7 +26,7 @@ class MyPledgesView(LoginRequiredMixin, ListView):
                 Prefetch("cycles", queryset=ReviewCycle.objects.prefetch_related("actions")),
                 Prefetch(
                     "organisation__memberships",
-                    queryset=Membership.objects.select_related("user").order_by("role", "pk"),
+                    queryset=Membership.objects.select_related("user").signatory_first(),
                 ),
             )
         )

@@ -22,7 +22,7 @@ def test_a_reviewer_sends_an_email_again_once_the_partners_mailbox_is_fixed(
     smtp_server.handler.refuse_recipients[signatory] = "550 5.1.1 No such mailbox"
     # Committed at once (no transaction open), so the eager task tries it and the server refuses it.
     email = outbox.queue_email(
-        to=signatory, subject="Your pledge is approved", body_text="Welcome.", pledge=pledge
+        to=signatory, subject="Your pledge is approved", body_text="Welcome.", about=pledge
     )
     assert OutboxEmail.objects.get(pk=email.pk).status == OutboxEmail.Status.FAILED
 

@@ -3,7 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.factories import OrganisationFactory
+from organisations.models import Membership
+from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,3 +13,13 @@ def test_a_name_differing_only_in_case_is_refused():
     OrganisationFactory(name="Bristol City Council")
     with pytest.raises(IntegrityError), transaction.atomic():
         OrganisationFactory(name="bristol city council", slug="bristol-city-council-2")
+
+
+@pytest.mark.django_db
+def test_a_partners_people_list_the_signatory_first_then_contacts_in_the_order_they_joined():
+    organisation = OrganisationFactory()
+    first_contact = MembershipFactory(organisation=organisation, role=Membership.Role.CONTACT)
+    signatory = MembershipFactory(organisation=organisation, role=Membership.Role.SIGNATORY)
+    second_contact = MembershipFactory(organisation=organisation, role=Membership.Role.CONTACT)
+    people = Membership.objects.filter(organisation=organisation).signatory_first()
+    assert list(people) == [signatory, first_contact, second_contact]

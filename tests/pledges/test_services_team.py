@@ -292,7 +292,7 @@ def test_an_internal_note_is_recorded_without_changing_status_or_emailing(progra
     decisions.add_internal_note(pledge=pledge, by=programme_team_member, note="Called their office to check.")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
-    note = PledgeEvent.objects.notes().get(pledge=pledge)
+    note = pledge.events.get(kind=PledgeEvent.Kind.NOTE)
     assert (note.actor, note.note) == (programme_team_member, "Called their office to check.")
     assert not OutboxEmail.objects.exists()
 

@@ -160,6 +160,22 @@ def test_each_step_saves_a_draft_and_leads_to_the_next(client, cycle, pledge):
     assert cycle.publish_progress is False
 
 
+def test_the_step_captions_count_every_step_in_order_and_each_back_link_goes_one_step_back(
+    client, cycle, pledge
+):
+    client.force_login(pledge.created_by)
+    steps = STEP_URLS[1:-1]  # between the start page and Check your answers
+    previous = url("start", cycle)
+    for position, (name, kwargs) in enumerate(steps, start=1):
+        response = client.get(url(name, cycle, **kwargs))
+        assert response.status_code == 200
+        caption = f"Step {position} of {len(steps)}: {pledge.organisation.name}"
+        assert caption in response.content.decode(), (name, kwargs)
+        assert response.context["back_url"] == previous
+        previous = url(name, cycle, **kwargs)
+    assert client.get(url("check", cycle)).context["back_url"] == previous
+
+
 def test_check_answers_lists_what_is_missing_and_refuses_to_submit_until_done(client, cycle, pledge):
     client.force_login(pledge.created_by)
     response = client.get(url("check", cycle))

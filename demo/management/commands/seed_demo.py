@@ -1,9 +1,11 @@
 """Create realistic demo partners and pledges (idempotent)."""
 
+import logging
+
 from django.core.management.base import BaseCommand
 
+from demo.seed import seed_demo
 from organisations.models import Organisation
-from pledges.demo import seed_demo
 
 
 class Command(BaseCommand):
@@ -18,5 +20,10 @@ class Command(BaseCommand):
         if if_empty and Organisation.objects.exists():
             self.stdout.write("Organisations already exist; demo data not loaded.")
             return
-        created = seed_demo()
+        # The services log each email and task; for a few hundred of them at once that drowns `make run`.
+        logging.disable(logging.INFO)
+        try:
+            created = seed_demo()
+        finally:
+            logging.disable(logging.NOTSET)
         self.stdout.write(self.style.SUCCESS(f"Created {created} demo partners."))

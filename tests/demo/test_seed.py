@@ -5,7 +5,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from organisations.models import Organisation
-from pledges.models import Pledge, ReviewCycle
+from outbox.models import OutboxEmail
+from pledges.dashboard import median_days_to_decision
+from pledges.models import Pledge, PledgeEvent, ReviewCycle
+from reviews.models import Reminder
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +38,23 @@ def test_seed_demo_has_review_history_and_reviews_due_soon_and_overdue():
     assert ReviewCycle.objects.reviewed().exists()
     assert ReviewCycle.objects.overdue(on=today).exists()
     assert ReviewCycle.objects.due_within(on=today, days=30).exists()
+
+
+def test_seed_demo_records_a_decision_event_for_every_decided_pledge():
+    call_command("seed_demo")
+    decided = Pledge.objects.exclude(status__in=[Pledge.Status.DRAFT, Pledge.Status.SUBMITTED])
+    assert decided.count() >= 20
+    for pledge in decided:
+        assert pledge.events.filter(kind__in=PledgeEvent.DECISION_KINDS).exists(), pledge
+
+
+def test_seed_demo_fills_the_dashboards_median_days_to_decision():
+    call_command("seed_demo")
+    assert isinstance(median_days_to_decision(), float)
+
+
+def test_seed_demo_has_reminders_and_leaves_no_email_waiting_to_be_sent():
+    call_command("seed_demo")
+    assert set(Reminder.objects.values_list("kind", flat=True)) == set(Reminder.Kind.values)
+    assert OutboxEmail.objects.exists()
+    assert not OutboxEmail.objects.unsent().exists()

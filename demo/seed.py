@@ -1,0 +1,395 @@
+"""Realistic demo data for trying the portal: about 30 partners, pledges in every status, and their history.
+
+Every change goes through the services, at the moment it would have happened
+(time-machine holds the clock there), so the events, review cycles, reminders
+and emails are the ones real use leaves, and the dashboard's figures follow.
+"""
+
+import datetime
+
+import time_machine
+from allauth.account.models import EmailAddress
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import PROGRAMME_TEAM_GROUP, User
+from organisations.models import Area, Organisation
+from outbox.models import OutboxEmail
+from pledges.models import Action, ActionTheme, Pledge, PledgeEvent, PledgeVersion, RejectionReason
+from pledges.services import decisions, signing, transitions
+from reviews import reminders
+from reviews import services as reviews
+from reviews.models import Reminder
+
+K, S = Organisation.Kind, Organisation.Sector
+ST = Pledge.Status
+
+# name, kind, sector, area codes, status, months since submitted
+PARTNERS = [
+    ("Bristol City Council", K.ORGANISATION, S.LOCAL_AUTHORITY, ["bristol"], ST.APPROVED, 26),
+    ("North Somerset Council", K.ORGANISATION, S.LOCAL_AUTHORITY, ["north-somerset"], ST.APPROVED, 14),
+    (
+        "South Gloucestershire Council",
+        K.ORGANISATION,
+        S.LOCAL_AUTHORITY,
+        ["south-gloucestershire"],
+        ST.APPROVED,
+        11,
+    ),
+    (
+        "North Bristol NHS Trust",
+        K.ORGANISATION,
+        S.NHS_HEALTH,
+        ["bristol", "south-gloucestershire"],
+        ST.APPROVED,
+        13,
+    ),
+    (
+        "University Hospitals Bristol and Weston",
+        K.ORGANISATION,
+        S.NHS_HEALTH,
+        ["bristol", "north-somerset"],
+        ST.APPROVED,
+        9,
+    ),
+    (
+        "Avon and Wiltshire Mental Health Partnership",
+        K.ORGANISATION,
+        S.NHS_HEALTH,
+        ["bristol", "north-somerset", "south-gloucestershire"],
+        ST.APPROVED,
+        8,
+    ),
+    (
+        "Sirona care & health",
+        K.ORGANISATION,
+        S.NHS_HEALTH,
+        ["bristol", "north-somerset", "south-gloucestershire"],
+        ST.APPROVED,
+        7,
+    ),
+    (
+        "Avon and Somerset Police",
+        K.ORGANISATION,
+        S.POLICE_JUSTICE,
+        ["bristol", "north-somerset", "south-gloucestershire"],
+        ST.APPROVED,
+        12,
+    ),
+    ("Bristol Youth Justice Service", K.SERVICE, S.POLICE_JUSTICE, ["bristol"], ST.APPROVED, 6),
+    ("Safer Bristol Partnership Board", K.STRATEGIC_BOARD, S.LOCAL_AUTHORITY, ["bristol"], ST.APPROVED, 5),
+    ("Weston College", K.ORGANISATION, S.EDUCATION, ["north-somerset"], ST.APPROVED, 4),
+    ("Oasis Academy Brightstowe", K.ORGANISATION, S.EDUCATION, ["bristol"], ST.APPROVED, 3),
+    (
+        "University of the West of England",
+        K.ORGANISATION,
+        S.EDUCATION,
+        ["south-gloucestershire", "bristol"],
+        ST.APPROVED,
+        15,
+    ),
+    ("Bristol Mind", K.ORGANISATION, S.VCSE, ["bristol"], ST.APPROVED, 10),
+    (
+        "Second Step",
+        K.ORGANISATION,
+        S.VCSE,
+        ["bristol", "north-somerset", "south-gloucestershire"],
+        ST.APPROVED,
+        2,
+    ),
+    (
+        "Next Link Domestic Abuse Services",
+        K.ORGANISATION,
+        S.VCSE,
+        ["bristol", "south-gloucestershire"],
+        ST.APPROVED,
+        1,
+    ),
+    ("Changing Futures Bristol", K.GROUP, S.VCSE, ["bristol"], ST.APPROVED, 16),
+    ("Curo Housing", K.ORGANISATION, S.HOUSING, ["north-somerset", "south-gloucestershire"], ST.APPROVED, 6),
+    ("Brunel Community Kitchens Ltd", K.ORGANISATION, S.BUSINESS, ["bristol"], ST.APPROVED, 3),
+    ("Weston Families Hub", K.SERVICE, S.VCSE, ["north-somerset"], ST.SUBMITTED, 0),
+    (
+        "Kingswood Primary Care Network",
+        K.ORGANISATION,
+        S.NHS_HEALTH,
+        ["south-gloucestershire"],
+        ST.SUBMITTED,
+        0,
+    ),
+    ("Yate Community Trust", K.ORGANISATION, S.VCSE, ["south-gloucestershire"], ST.SUBMITTED, 0),
+    ("Clevedon Youth Club", K.GROUP, S.VCSE, ["north-somerset"], ST.CHANGES_REQUESTED, 0),
+    ("Avonmouth Logistics Ltd", K.ORGANISATION, S.BUSINESS, ["bristol"], ST.REJECTED, 2),
+    ("St Pauls Learning Centre", K.ORGANISATION, S.EDUCATION, ["bristol"], ST.WITHDRAWN, 14),
+    ("Portishead Men's Shed", K.GROUP, S.VCSE, ["north-somerset"], ST.DRAFT, 0),
+    ("Bristol Housing Association Forum", K.STRATEGIC_BOARD, S.HOUSING, ["bristol"], ST.DRAFT, 0),
+    ("Thornbury Dental Practice", K.ORGANISATION, S.NHS_HEALTH, ["south-gloucestershire"], ST.DRAFT, 0),
+    ("Severn Vale Sports Partnership", K.GROUP, S.OTHER, ["south-gloucestershire", "bristol"], ST.LAPSED, 30),
+    (
+        "BNSSG Integrated Care Board",
+        K.ORGANISATION,
+        S.NHS_HEALTH,
+        ["bristol", "north-somerset", "south-gloucestershire"],
+        ST.APPROVED,
+        24,
+    ),
+]
+
+ACTIONS = [
+    (
+        "Set up a trauma-informed steering group",
+        "steering-group",
+        "Bring together staff from every directorate and people with lived experience "
+        "to guide our trauma-informed work.",
+    ),
+    (
+        "Review our HR policies through a trauma-informed lens",
+        "policy-review",
+        "Start with sickness absence, disciplinary and supervision policies, with staff networks involved.",
+    ),
+    (
+        "Write our trauma-informed practice action plan",
+        "action-plan",
+        "Use the BNSSG Trauma-Informed Practice Framework to agree priorities for the next three years.",
+    ),
+    (
+        "Train line managers in recognising vicarious trauma",
+        "line-manager-training",
+        "Offer every line manager a half-day session and reflective practice groups.",
+    ),
+    (
+        "Appoint trauma-informed champions in every team",
+        "coproduction-champion",
+        "Champions meet monthly, share learning and bring the voice of people who use our services.",
+    ),
+]
+
+
+PROGRESS = [Action.Progress.COMPLETED, Action.Progress.IN_PROGRESS, Action.Progress.ONGOING]
+# Days from submission to the team's decision, varied so the median means something.
+DECISION_DAYS = (6, 3, 9, 5, 12, 4, 8, 2, 7, 10)
+# Days after its due date that a partner reviews (early, on time, late).
+REVIEW_DAYS_LATE = (5, -6, 12, 2)
+REVIEWERS = [("Sam Okafor", "sam.okafor@example.org"), ("Priya Shah", "priya.shah@example.org")]
+
+
+@transaction.atomic
+def seed_demo():
+    """Create the demo partners. Safe to run again: existing partners are left as they are."""
+    now = timezone.now()
+    reviewers = _programme_team()
+    pledges = []
+    for index, (name, kind, sector, area_codes, status, months) in enumerate(PARTNERS):
+        if Organisation.objects.filter(slug=slugify(name)).exists():
+            continue
+        story = _Story(index=index, name=name, now=now, reviewer=reviewers[index % len(reviewers)])
+        pledge = story.tell(kind=kind, sector=sector, area_codes=area_codes, status=status, months=months)
+        pledges.append(pledge)
+    # A demo outbox looks like one whose emails went out; left queued, the sweep would send them all.
+    OutboxEmail.objects.filter(pledge__in=pledges, status=OutboxEmail.Status.QUEUED).update(
+        status=OutboxEmail.Status.SENT, sent_at=F("created_at"), attempts=1
+    )
+    return len(pledges)
+
+
+def _programme_team():
+    team = Group.objects.get(name=PROGRAMME_TEAM_GROUP)
+    reviewers = []
+    for name, email in REVIEWERS:
+        reviewer = _person(name=name, email=email)
+        reviewer.groups.add(team)
+        reviewers.append(reviewer)
+    return reviewers
+
+
+def _person(*, name, email):
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+    if created:
+        user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def _at(moment):
+    return time_machine.travel(moment, tick=False)
+
+
+def _morning(day, hour=10):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+class _Story:
+    """One demo partner's history, told through the services in the order it happened."""
+
+    def __init__(self, *, index, name, now, reviewer):
+        self.index = index
+        self.name = name
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.reviewer = reviewer
+        slug = slugify(name)
+        self.slug = slug
+        self.leader = _person(name=f"Alex Leader {index + 1}", email=f"leader@{slug}.org.uk")
+
+    def tell(self, *, kind, sector, area_codes, status, months):
+        submitted_at = self.now - relativedelta(months=months, days=3 + self.index % 4)
+        pledge = self.sign(kind=kind, sector=sector, area_codes=area_codes, started_at=submitted_at)
+        if status == ST.DRAFT:
+            return pledge
+        with _at(submitted_at):
+            signing.submit_pledge(pledge=pledge, by=self.leader, declaration_name=self.leader.name)
+        decided_at = min(
+            submitted_at + datetime.timedelta(days=DECISION_DAYS[self.index % len(DECISION_DAYS)]),
+            self.now - datetime.timedelta(days=2),
+        )
+        if status == ST.SUBMITTED:
+            return pledge
+        with _at(decided_at):
+            if status == ST.CHANGES_REQUESTED:
+                decisions.request_changes(
+                    pledge=pledge,
+                    by=self.reviewer,
+                    message="Thank you for signing. Could you say a little more about how action 2 will "
+                    "involve people with lived experience?",
+                )
+                return pledge
+            if status == ST.REJECTED:
+                decisions.reject_pledge(
+                    pledge=pledge,
+                    by=self.reviewer,
+                    reason=RejectionReason.objects.get(code="outside-bnssg"),
+                )
+                return pledge
+            decisions.approve_pledge(pledge=pledge, by=self.reviewer)
+        if status == ST.WITHDRAWN:
+            withdrawn_at = self.now - datetime.timedelta(days=20)
+            self.remind(cycle=pledge.cycles.get(), until=withdrawn_at)
+            with _at(withdrawn_at):
+                decisions.withdraw_own_pledge(
+                    pledge=pledge, by=self.leader, reason="Our centre is closing, so we cannot carry on."
+                )
+        elif status == ST.LAPSED:
+            cycle = pledge.cycles.get()
+            lapsed_at = _morning(cycle.due_on + datetime.timedelta(days=90))
+            self.remind(cycle=cycle, until=lapsed_at)
+            self.lapse(pledge=pledge, at=lapsed_at)
+        else:
+            self.review_each_year(pledge=pledge)
+        return pledge
+
+    def sign(self, *, kind, sector, area_codes, started_at):
+        """The signing journey, over a few days; a draft stops before its publishing choices."""
+        started_at -= datetime.timedelta(days=2 + self.index % 3)
+        with _at(started_at):
+            pledge = signing.start_pledge_for_new_organisation(
+                by=self.leader,
+                name=self.name,
+                kind=kind,
+                sector=sector,
+                areas=list(Area.objects.filter(code__in=area_codes)),
+                website=f"https://www.{self.slug}.org.uk",
+                description=f"{self.name} works with people and communities across Bristol, North Somerset "
+                "and South Gloucestershire.",
+            )
+            signing.save_signatory(
+                pledge=pledge,
+                by=self.leader,
+                signatory_name=self.leader.name,
+                signatory_job_title="Chief Executive",
+                signatory_role=Pledge.SignatoryRole.LEADER,
+            )
+            signing.agree_to_commitments(pledge=pledge, by=self.leader)
+        with _at(started_at + datetime.timedelta(days=1)):
+            signing.save_actions(pledge=pledge, by=self.leader, actions=self.actions(offset=0, span=2))
+            signing.save_publishing_choices(
+                pledge=pledge,
+                by=self.leader,
+                publish_actions=self.index % 4 != 0,
+                show_signatory=self.index % 3 == 0,
+                show_logo=True,
+            )
+        return pledge
+
+    def actions(self, *, offset, span):
+        """Cleaned data for two actions, as the actions step gives it."""
+        commitments = list(PledgeVersion.objects.current().commitments.all())
+        themes = {theme.slug: theme for theme in ActionTheme.objects.all()}
+        data = []
+        for number in (1, 2):
+            title, theme, description = ACTIONS[(self.index + number + offset) % len(ACTIONS)]
+            first = (self.index + number) % len(commitments)
+            data.append(
+                {
+                    "theme": themes[theme],
+                    "title": title,
+                    "description": description,
+                    "is_continuing": number == 1,
+                    "commitments": commitments[first : first + span],
+                }
+            )
+        return data
+
+    def review_each_year(self, *, pledge):
+        """Partners review each year that fell due over a month and a half ago; the team thanks most."""
+        cycle = pledge.open_cycle
+        days_late = REVIEW_DAYS_LATE[self.index % len(REVIEW_DAYS_LATE)]
+        while cycle.due_on < self.today - datetime.timedelta(days=45):
+            reviewed_at = _morning(cycle.due_on + datetime.timedelta(days=days_late))
+            self.remind(cycle=cycle, until=reviewed_at)
+            with _at(reviewed_at):
+                next_cycle = self.review(cycle=cycle)
+            if self.index % 3:
+                with _at(reviewed_at + datetime.timedelta(days=3)):
+                    reviews.acknowledge_review(
+                        cycle=cycle, by=self.reviewer, message="Thank you: good to see the progress."
+                    )
+            cycle = next_cycle
+        self.remind(cycle=cycle, until=self.now)
+
+    def review(self, *, cycle):
+        for action in cycle.actions.all():
+            reviews.save_action_progress(
+                cycle=cycle,
+                number=action.number,
+                by=self.leader,
+                progress=PROGRESS[(self.index + action.number + cycle.number) % len(PROGRESS)],
+                what_happened="We made a start with a small group and shared what we learned across teams.",
+                what_helped="Support from senior leaders helped; "
+                "finding time for reflective practice was hard.",
+            )
+        new_action, _ = self.actions(offset=cycle.number + 1, span=1)
+        reviews.save_next_action(cycle=cycle, by=self.leader, number=1, **new_action)
+        reviews.continue_action(cycle=cycle, number=2, by=self.leader)
+        reviews.save_review_publishing(
+            cycle=cycle, by=self.leader, publish_progress=bool(cycle.pledge.publish_actions)
+        )
+        return reviews.record_review(cycle=cycle, by=self.leader)
+
+    def remind(self, *, cycle, until):
+        """Run the reminder sweep on each day one of the cycle's reminders falls due, as beat would."""
+        for kind in Reminder.Kind.values:
+            day = cycle.due_on + datetime.timedelta(days=settings.REVIEW_REMINDER_OFFSETS[kind])
+            swept_at = _morning(day, hour=7)
+            if swept_at >= until:
+                break
+            with _at(swept_at):
+                reminders.send_due_reminders(on=day)
+
+    def lapse(self, *, pledge, at):
+        # No service lapses a pledge yet; the shared step records the change and its event.
+        with _at(at), transaction.atomic():
+            pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+            transitions.change_status(
+                pledge=pledge,
+                to=ST.LAPSED,
+                by=None,
+                kind=PledgeEvent.Kind.LAPSED,
+                allowed_from=(ST.APPROVED,),
+                note="Not reviewed for three months after its year fell due.",
+            )
