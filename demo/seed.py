@@ -191,7 +191,7 @@ def seed_demo():
         pledge = story.tell(kind=kind, sector=sector, area_codes=area_codes, status=status, months=months)
         pledges.append(pledge)
     # A demo outbox looks like one whose emails went out; left queued, the sweep would send them all.
-    OutboxEmail.objects.filter(pledge__in=pledges, status=OutboxEmail.Status.QUEUED).update(
+    OutboxEmail.objects.about(*pledges).filter(status=OutboxEmail.Status.QUEUED).update(
         status=OutboxEmail.Status.SENT, sent_at=F("created_at"), attempts=1
     )
     return len(pledges)

@@ -18,9 +18,12 @@ def new_message_id():
 
 
 class OutboxEmailQuerySet(models.QuerySet):
-    def about(self, obj):
-        """Emails about `obj` (a pledge, say)."""
-        return self.filter(about_type=ContentType.objects.get_for_model(obj), about_id=obj.pk)
+    def about(self, *objs):
+        """Emails about any of `objs`, all of one model (pledges, say)."""
+        if not objs:
+            return self.none()
+        about_type = ContentType.objects.get_for_model(objs[0])
+        return self.filter(about_type=about_type, about_id__in=[obj.pk for obj in objs])
 
     def due(self, *, now):
         """Emails a worker should be given now: queued and due, or claimed by a worker that died."""

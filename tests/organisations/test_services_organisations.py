@@ -5,7 +5,7 @@ import pytest
 
 from organisations import services
 from organisations.models import Area, Organisation
-from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.support.directory import re_renders_directory
 
 pytestmark = pytest.mark.django_db
@@ -78,13 +78,6 @@ def test_different_names_and_shared_hosts_are_not_duplicates():
     assert (
         services.find_possible_duplicates(name="Brizzle Youth", website="https://facebook.com/brizzle") == []
     )
-
-
-def test_possible_duplicates_say_whether_they_already_have_a_live_pledge():
-    pledge = PledgeFactory(submitted=True, organisation__name="Bristol City Council")
-    [found] = services.find_possible_duplicates(name="bristol city council ltd")
-    assert found == pledge.organisation
-    assert found.has_live_pledge is True
 
 
 def test_finding_duplicates_takes_one_query_however_many_organisations_there_are(

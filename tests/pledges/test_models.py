@@ -6,8 +6,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from organisations.models import Organisation
+from organisations.services import find_possible_duplicates
 from outbox.models import BouncedAddress, OutboxEmail
-from pledges.models import Action, Pledge
+from pledges.models import Action, Pledge, with_live_pledge_flag
 from reviews.models import Reminder
 from tests.factories import ActionFactory, OutboxEmailFactory, PledgeFactory, ReviewCycleFactory
 
@@ -74,3 +76,13 @@ def test_failed_emails_for_the_team_are_newest_failure_first_and_know_which_addr
     emails = list(OutboxEmail.objects.failed_for_team())
     assert emails == [newer, older]
     assert [email.bounce_reason for email in emails] == [None, "550 5.1.1 No such mailbox"]
+
+
+def test_organisations_found_when_signing_say_whether_they_already_have_a_live_pledge():
+    pledge = PledgeFactory(submitted=True, organisation__name="Bristol City Council")
+    PledgeFactory(status=Pledge.Status.WITHDRAWN, organisation__name="Bristol Mind")
+    among = with_live_pledge_flag(Organisation.objects.all())
+    [found] = find_possible_duplicates(name="bristol city council ltd", among=among)
+    assert found == pledge.organisation and found.has_live_pledge is True
+    [gone] = find_possible_duplicates(name="Bristol Mind Charity", among=among)
+    assert gone.has_live_pledge is False
