@@ -16,7 +16,7 @@ from django.utils import timezone
 from pledge_portal.celery import app as celery_app
 from pledges import services, tasks
 from pledges.models import OutboxEmail, Pledge, Reminder, ReviewCycle
-from tests.factories import MembershipFactory, PledgeFactory
+from tests.factories import MembershipFactory, PledgeFactory, bulk_pledges
 from tests.support.concurrency import at_once, refusals
 from tests.support.waiting import wait_for
 
@@ -27,6 +27,11 @@ DUE_ON = datetime.date(2027, 6, 15)
 def approved_pledge(due_on=DUE_ON, **kwargs):
     """An approved pledge whose first review is due on `due_on`."""
     return PledgeFactory(approved=True, signed_on=due_on - relativedelta(months=12), **kwargs)
+
+
+def approved_pledges(count):
+    """`count` approved pledges whose first review is due on DUE_ON, written in bulk."""
+    return bulk_pledges(count, approved=True, signed_on=DUE_ON - relativedelta(months=12))
 
 
 def sweep_on(day, **kwargs):
@@ -160,7 +165,7 @@ def test_due_for_reminder_finds_cycles_by_on_or_before_not_by_exact_date():
 @pytest.mark.django_db
 @pytest.mark.parametrize("due_cycles", [10, 300])
 def test_the_sweeps_queries_are_bounded_per_batch_not_per_cycle(due_cycles, django_assert_max_num_queries):
-    pledges = [approved_pledge() for _ in range(due_cycles)]
+    pledges = approved_pledges(due_cycles)
     for pledge in pledges[::3]:
         MembershipFactory(organisation=pledge.organisation, role="contact")
     # Per batch: claim, record, prefetch people, prefetch actions, write the outbox, and
@@ -176,7 +181,7 @@ def test_the_sweeps_queries_are_bounded_per_batch_not_per_cycle(due_cycles, djan
 
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_send_each_reminder_exactly_once():
-    pledges = [approved_pledge() for _ in range(40)]
+    pledges = approved_pledges(40)
     sweep = partial(sweep_on, DUE_ON + timedelta(days=28), batch_size=3)
     assert refusals(at_once(sweep, sweep)) == []
     assert Reminder.objects.filter(kind=OVERDUE).count() == 40

@@ -18,7 +18,7 @@ from pledges.models import (
     RejectionReason,
     working_days_between,
 )
-from tests.factories import MembershipFactory, PledgeFactory, UserFactory
+from tests.factories import MembershipFactory, PledgeFactory, UserFactory, bulk_pledges
 
 pytestmark = pytest.mark.django_db
 
@@ -217,14 +217,14 @@ def test_the_tabs_link_to_the_annual_reviews_page(client, programme_team_member)
 
 
 def test_the_queue_is_paginated(client, programme_team_member):
-    PledgeFactory.create_batch(26, submitted=True, with_actions=False)
+    bulk_pledges(26, submitted=True, with_actions=False)
     client.force_login(programme_team_member)
     first = client.get(reverse("team:queue"))
     second = client.get(reverse("team:queue"), {"status": "waiting", "page": 2})
     assert len(first.context["pledges"]) == 25
     assert len(second.context["pledges"]) == 1
     # The page links keep the tab the reviewer is on.
-    PledgeFactory.create_batch(26, approved=True, with_actions=False)
+    bulk_pledges(26, approved=True, with_actions=False)
     tab = client.get(reverse("team:queue"), {"status": "approved"}).content.decode()
     assert "?status=approved&amp;page=2" in tab
 
@@ -233,7 +233,7 @@ def test_the_queue_is_paginated(client, programme_team_member):
 def test_the_queue_query_count_does_not_grow_with_the_number_of_pledges(
     client, programme_team_member, django_assert_max_num_queries, size
 ):
-    PledgeFactory.create_batch(size, submitted=True, with_actions=False)
+    bulk_pledges(size, submitted=True, with_actions=False)
     client.force_login(programme_team_member)
     with django_assert_max_num_queries(8) as queries:
         response = client.get(reverse("team:queue"))
@@ -322,11 +322,10 @@ def test_the_pledge_page_query_count_is_constant(
         PledgeEvent.objects.create(
             pledge=pledge, kind=PledgeEvent.Kind.NOTE, actor=programme_team_member, note="n"
         )
-    PledgeFactory.create_batch(size, organisation__name=lambda: None, with_actions=False) if False else None
     client.force_login(programme_team_member)
     with django_assert_max_num_queries(20) as queries:
         assert client.get(reverse("team:pledge", args=[pledge.pk])).status_code == 200
-    print(f"pledge page with {size} notes and earlier pledges: {len(queries)} queries")
+    print(f"pledge page with {size} notes: {len(queries)} queries")
 
 
 def test_a_new_programme_team_member_is_added_through_the_group(client, pledge):
