@@ -11,7 +11,7 @@ from django.core.cache import cache
 from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
 from pledge_portal.celery import forget_broker_failures
-from tests.factories import UserFactory
+from tests.factories import PledgeFactory, UserFactory
 from tests.support import processes
 from tests.support.frozen import FrozenServer
 from tests.support.migration_data import reload_migration_data
@@ -60,6 +60,12 @@ def _migration_data(request):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def pledge(db):
+    """An approved pledge: its signatory a member, and cycle 1 with its two actions."""
+    return PledgeFactory(approved=True)
 
 
 @pytest.fixture
