@@ -215,6 +215,23 @@ def portal_processes(tmp_path_factory):
     processes.clear_broker(REDIS_URL)
 
 
+# The slow kinds of test, marked by the fixtures they use (markers in pyproject.toml), so that
+# `-m "not browser"` is the quick loop and no new test has to remember its marker. A test that asks
+# for a broker fixture part-way, with request.getfixturevalue, carries its marker itself.
+MARKED_BY_FIXTURES = {
+    "browser": {"browser"},
+    "broker": {"celery_worker", "broker_up", "broker_down", "frozen_broker", "portal_processes"},
+    "processes": {"portal_processes"},
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for marker, fixtures in MARKED_BY_FIXTURES.items():
+            if fixtures.intersection(getattr(item, "fixturenames", ())):
+                item.add_marker(marker)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """A failing test shows the log of every portal process it ran with."""

@@ -192,6 +192,7 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once():
     assert [m.to for m in mail.outbox].count([pledges[0].created_by.email]) == 1
 
 
+@pytest.mark.broker
 def test_with_the_broker_down_the_sweep_records_reminders_and_the_outbox_sweep_sends_them_once_later(
     transactional_db, request
 ):
