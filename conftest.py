@@ -11,7 +11,7 @@ from django.core.cache import cache
 from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
 from pledge_portal.celery import forget_broker_failures
-from tests.factories import UserFactory
+from tests.factories import PledgeFactory, UserFactory
 from tests.support import processes
 from tests.support.frozen import FrozenServer
 from tests.support.migration_data import reload_migration_data
@@ -60,6 +60,12 @@ def _migration_data(request):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def pledge(db):
+    """An approved pledge: its signatory a member, and cycle 1 with its two actions."""
+    return PledgeFactory(approved=True)
 
 
 @pytest.fixture
@@ -207,6 +213,23 @@ def portal_processes(tmp_path_factory):
     with processes.Processes(tmp_path_factory.mktemp("logs")) as group:
         yield group
     processes.clear_broker(REDIS_URL)
+
+
+# The slow kinds of test, marked by the fixtures they use (markers in pyproject.toml), so that
+# `-m "not browser"` is the quick loop and no new test has to remember its marker. A test that asks
+# for a broker fixture part-way, with request.getfixturevalue, carries its marker itself.
+MARKED_BY_FIXTURES = {
+    "browser": {"browser"},
+    "broker": {"celery_worker", "broker_up", "broker_down", "frozen_broker", "portal_processes"},
+    "processes": {"portal_processes"},
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for marker, fixtures in MARKED_BY_FIXTURES.items():
+            if fixtures.intersection(getattr(item, "fixturenames", ())):
+                item.add_marker(marker)
 
 
 @pytest.hookimpl(wrapper=True)

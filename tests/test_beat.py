@@ -13,8 +13,6 @@ from pledge_portal.celery import publish
 from tests.factories import OutboxEmailFactory, bulk_directory_partners
 from tests.support.waiting import wait_for
 
-pytestmark = pytest.mark.processes
-
 SWEEP = r"Sending due task send-queued-emails"
 
 

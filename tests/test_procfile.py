@@ -9,8 +9,6 @@ import pytest
 from tests.support.processes import ProxiedClient
 from tests.support.requests import heartbeat_queued_by_request
 
-pytestmark = pytest.mark.processes
-
 # Celery prints (does not log) one notice as a worker stops.
 PRINTED_ON_STOP = re.compile(r"^worker: (Warm|Cold) shutdown")
 

@@ -11,8 +11,6 @@ from outbox.models import OutboxEmail
 from tests.support.processes import SITE_URL, ProxiedClient
 from tests.support.waiting import wait_for
 
-pytestmark = pytest.mark.processes
-
 PASSWORD = "a-long-test-password"
 
 

@@ -1,14 +1,11 @@
 """A worker killed between the SMTP server storing an email and answering 250: one duplicate, never more."""
 
-import pytest
 from django.utils import timezone
 
 from outbox import services as outbox
 from outbox.models import OutboxEmail
 from pledge_portal.celery import publish
 from tests.support.waiting import wait_for
-
-pytestmark = pytest.mark.processes
 
 LEASE_SECONDS = 2
 

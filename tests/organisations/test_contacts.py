@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pledge():
-    return PledgeFactory(approved=True)
-
-
-@pytest.fixture
 def signatory(pledge):
     return pledge.created_by
 

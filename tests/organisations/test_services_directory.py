@@ -171,6 +171,7 @@ def test_an_approval_still_stands_when_the_broker_is_down_for_its_render(
     assert listed(client) == ["Patient Partner"]  # no snapshot yet: the first request renders one
 
 
+@pytest.mark.broker
 def test_a_change_whose_render_was_lost_with_the_broker_is_shown_by_the_render_sweep(
     transactional_db, client, programme_team_member, request
 ):

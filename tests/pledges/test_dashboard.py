@@ -16,6 +16,7 @@ from tests.factories import (
     OutboxEmailFactory,
     PledgeFactory,
     ReviewCycleFactory,
+    bulk_pledges,
 )
 
 pytestmark = pytest.mark.django_db
@@ -146,9 +147,9 @@ def test_with_every_email_sent_the_dashboard_says_so_without_a_link(client, prog
 def test_the_dashboard_query_count_does_not_grow_with_the_number_of_pledges(
     client, programme_team_member, django_assert_max_num_queries, size
 ):
-    PledgeFactory.create_batch(size // 2, approved=True)
-    PledgeFactory.create_batch(size // 2, submitted=True)
-    OutboxEmailFactory.create_batch(size // 10, failed=True)
+    bulk_pledges(size // 2, approved=True)
+    bulk_pledges(size // 2, submitted=True)
+    OutboxEmail.objects.bulk_create(OutboxEmailFactory.build_batch(size // 10, failed=True))
     client.force_login(programme_team_member)
     # 15 for the figures, 1 for the count of emails not sent.
     with django_assert_max_num_queries(16) as queries:

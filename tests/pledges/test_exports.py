@@ -10,7 +10,7 @@ from django.urls import reverse
 from pledges.exports import neutralise
 from pledges.models import Commitment
 from pledges.services import decisions
-from tests.factories import OrganisationFactory, PledgeFactory
+from tests.factories import OrganisationFactory, PledgeFactory, bulk_pledges
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_the_decisions_export_lists_events_but_never_internal_notes(client, prog
 def test_exports_keep_a_constant_number_of_queries(
     client, programme_team_member, django_assert_max_num_queries, size
 ):
-    PledgeFactory.create_batch(size, approved=True)
+    bulk_pledges(size, approved=True)
     client.force_login(programme_team_member)
     for name in ("partners", "actions", "decisions"):
         with django_assert_max_num_queries(8) as queries:

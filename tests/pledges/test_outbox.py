@@ -247,6 +247,7 @@ def test_a_real_worker_on_redis_delivers_an_outbox_email_through_smtp(smtp_serve
     assert [m["Subject"] for m in smtp_server.received] == ["Thank you"]
 
 
+@pytest.mark.broker
 def test_an_email_queued_while_the_broker_was_down_is_sent_once_by_the_sweep(
     transactional_db, smtp_server, request
 ):

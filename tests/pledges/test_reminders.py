@@ -19,7 +19,7 @@ from pledge_portal.celery import app as celery_app
 from pledges.models import Pledge, ReviewCycle
 from reviews import reminders
 from reviews.models import Reminder
-from tests.factories import MembershipFactory, PledgeFactory
+from tests.factories import MembershipFactory, PledgeFactory, bulk_pledges
 from tests.support.concurrency import at_once, refusals
 from tests.support.waiting import wait_for
 
@@ -30,6 +30,11 @@ DUE_ON = datetime.date(2027, 6, 15)
 def approved_pledge(due_on=DUE_ON, **kwargs):
     """An approved pledge whose first review is due on `due_on`."""
     return PledgeFactory(approved=True, signed_on=due_on - relativedelta(months=12), **kwargs)
+
+
+def approved_pledges(count):
+    """`count` approved pledges whose first review is due on DUE_ON, written in bulk."""
+    return bulk_pledges(count, approved=True, signed_on=DUE_ON - relativedelta(months=12))
 
 
 def sweep_on(day, **kwargs):
@@ -163,7 +168,7 @@ def test_due_for_reminder_finds_cycles_by_on_or_before_not_by_exact_date():
 @pytest.mark.django_db
 @pytest.mark.parametrize("due_cycles", [10, 300])
 def test_the_sweeps_queries_are_bounded_per_batch_not_per_cycle(due_cycles, django_assert_max_num_queries):
-    pledges = [approved_pledge() for _ in range(due_cycles)]
+    pledges = approved_pledges(due_cycles)
     for pledge in pledges[::3]:
         MembershipFactory(organisation=pledge.organisation, role="contact")
     # Per batch: claim, record, prefetch people, prefetch actions, write the outbox, and
@@ -179,7 +184,7 @@ def test_the_sweeps_queries_are_bounded_per_batch_not_per_cycle(due_cycles, djan
 
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_send_each_reminder_exactly_once():
-    pledges = [approved_pledge() for _ in range(40)]
+    pledges = approved_pledges(40)
     sweep = partial(sweep_on, DUE_ON + timedelta(days=28), batch_size=3)
     assert refusals(at_once(sweep, sweep)) == []
     assert Reminder.objects.filter(kind=OVERDUE).count() == 40
@@ -190,6 +195,7 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once():
     assert [m.to for m in mail.outbox].count([pledges[0].created_by.email]) == 1
 
 
+@pytest.mark.broker
 def test_with_the_broker_down_the_sweep_records_reminders_and_the_outbox_sweep_sends_them_once_later(
     transactional_db, request
 ):
@@ -213,7 +219,7 @@ def test_with_the_broker_down_the_sweep_records_reminders_and_the_outbox_sweep_s
 
 # Its name before the apps split still runs, for a sweep queued before an upgrade.
 @pytest.mark.parametrize(
-    "name", ["reviews.tasks.send_review_reminders", "pledges.tasks.send_review_reminders"]
+    "name", ["reviews.reviews_tasks.send_review_reminders", "pledges.reviews_tasks.send_review_reminders"]
 )
 def test_the_beat_task_invoked_by_name_on_a_real_worker_sends_due_reminders(celery_worker, name):
     pledge = approved_pledge(due_on=timezone.localdate())
@@ -226,31 +232,31 @@ def test_the_beat_task_invoked_by_name_on_a_real_worker_sends_due_reminders(cele
 def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_directory_render():
     tasks_scheduled = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
     assert set(tasks_scheduled) == {
-        "reviews.tasks.send_review_reminders",
-        "outbox.tasks.send_queued_emails",
-        "directory.tasks.render_directory",
-        "directory.tasks.render_requested_directory",
+        "reviews.reviews_tasks.send_review_reminders",
+        "outbox.outbox_tasks.send_queued_emails",
+        "directory.directory_tasks.render_directory",
+        "directory.directory_tasks.render_requested_directory",
         "operations.tasks.record_heartbeat",
     }
-    daily = tasks_scheduled["reviews.tasks.send_review_reminders"]
+    daily = tasks_scheduled["reviews.reviews_tasks.send_review_reminders"]
     assert daily.hour == {7} and daily.minute == {0}
-    assert tasks_scheduled["outbox.tasks.send_queued_emails"] == 60
-    nightly = tasks_scheduled["directory.tasks.render_directory"]
+    assert tasks_scheduled["outbox.outbox_tasks.send_queued_emails"] == 60
+    nightly = tasks_scheduled["directory.directory_tasks.render_directory"]
     assert len(nightly.hour) == 1 and len(nightly.day_of_week) == 7
-    assert tasks_scheduled["directory.tasks.render_requested_directory"] == 5 * 60
-    assert "reviews.tasks.send_review_reminders" in celery_app.tasks
+    assert tasks_scheduled["directory.directory_tasks.render_requested_directory"] == 5 * 60
+    assert "reviews.reviews_tasks.send_review_reminders" in celery_app.tasks
 
 
 def test_the_tasks_old_names_stay_registered_for_tasks_queued_before_the_apps_split():
     old_names = {
-        "pledges.tasks.send_email",
-        "pledges.tasks.send_queued_emails",
-        "pledges.tasks.send_review_reminders",
-        "organisations.tasks.render_directory",
-        "organisations.tasks.render_requested_directory",
+        "pledges.outbox_tasks.send_email",
+        "pledges.outbox_tasks.send_queued_emails",
+        "pledges.reviews_tasks.send_review_reminders",
+        "organisations.directory_tasks.render_directory",
+        "organisations.directory_tasks.render_requested_directory",
     }
     assert old_names <= set(celery_app.tasks)
-    assert celery_app.amqp.router.route({}, "pledges.tasks.send_email")["queue"].name == "email"
+    assert celery_app.amqp.router.route({}, "pledges.outbox_tasks.send_email")["queue"].name == "email"
 
 
 @pytest.mark.django_db

@@ -53,36 +53,41 @@ def write_next_action(cycle, by, number):
 
 
 @pytest.fixture
-def pledge():
+def pledge_signed_10_march_2026():
     return PledgeFactory(approved=True, signed_on=datetime.date(2026, 3, 10))
 
 
 def test_recording_a_review_starts_the_next_cycle_due_twelve_months_after_the_last_due_date(
-    pledge, django_capture_on_commit_callbacks
+    pledge_signed_10_march_2026, django_capture_on_commit_callbacks
 ):
-    cycle = pledge.cycles.get()
+    cycle = pledge_signed_10_march_2026.cycles.get()
     assert cycle.due_on == datetime.date(2027, 3, 10)
-    complete_review(cycle, pledge.created_by)
+    complete_review(cycle, pledge_signed_10_march_2026.created_by)
     with django_capture_on_commit_callbacks(execute=True):
-        next_cycle = reviews.record_review(cycle=cycle, by=pledge.created_by)
+        next_cycle = reviews.record_review(cycle=cycle, by=pledge_signed_10_march_2026.created_by)
 
     cycle.refresh_from_db()
     assert cycle.reviewed_at is not None
-    assert cycle.reviewed_by == pledge.created_by
+    assert cycle.reviewed_by == pledge_signed_10_march_2026.created_by
     assert next_cycle.number == 2
     assert next_cycle.starts_on == datetime.date(2027, 3, 10)
     assert next_cycle.due_on == cycle.due_on + relativedelta(months=12)
-    assert pledge.events.filter(kind=PledgeEvent.Kind.REVIEWED, actor=pledge.created_by).count() == 1
+    assert (
+        pledge_signed_10_march_2026.events.filter(
+            kind=PledgeEvent.Kind.REVIEWED, actor=pledge_signed_10_march_2026.created_by
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize("reviewed_on", [datetime.date(2027, 1, 20), datetime.date(2027, 5, 2)])
 def test_the_next_due_date_counts_from_the_due_date_not_from_the_day_of_an_early_or_late_review(
-    pledge, reviewed_on
+    pledge_signed_10_march_2026, reviewed_on
 ):
-    cycle = pledge.cycles.get()
+    cycle = pledge_signed_10_march_2026.cycles.get()
     with time_machine.travel(datetime.datetime.combine(reviewed_on, datetime.time(12)), tick=False):
-        complete_review(cycle, pledge.created_by)
-        next_cycle = reviews.record_review(cycle=cycle, by=pledge.created_by)
+        complete_review(cycle, pledge_signed_10_march_2026.created_by)
+        next_cycle = reviews.record_review(cycle=cycle, by=pledge_signed_10_march_2026.created_by)
     assert next_cycle.due_on == datetime.date(2028, 3, 10)
 
 
@@ -125,18 +130,22 @@ def test_recording_a_review_stores_progress_and_moves_the_two_new_actions_into_t
     assert cycle.publish_progress is True  # the pledge's own choice, as nothing else was chosen
 
 
-def test_emails_go_out_only_after_the_review_commits(pledge, django_capture_on_commit_callbacks):
-    contact = MembershipFactory(organisation=pledge.organisation, role="contact").user
-    cycle = pledge.cycles.get()
-    complete_review(cycle, pledge.created_by)
+def test_emails_go_out_only_after_the_review_commits(
+    pledge_signed_10_march_2026, django_capture_on_commit_callbacks
+):
+    contact = MembershipFactory(organisation=pledge_signed_10_march_2026.organisation, role="contact").user
+    cycle = pledge_signed_10_march_2026.cycles.get()
+    complete_review(cycle, pledge_signed_10_march_2026.created_by)
     with django_capture_on_commit_callbacks() as callbacks:
-        reviews.record_review(cycle=cycle, by=pledge.created_by)
+        reviews.record_review(cycle=cycle, by=pledge_signed_10_march_2026.created_by)
         assert mail.outbox == []
     assert OutboxEmail.objects.count() == 3
     for callback in callbacks:
         callback()
     recipients = sorted(message.to[0] for message in mail.outbox)
-    assert recipients == sorted([pledge.created_by.email, contact.email, settings.PROGRAMME_TEAM_EMAIL])
+    assert recipients == sorted(
+        [pledge_signed_10_march_2026.created_by.email, contact.email, settings.PROGRAMME_TEAM_EMAIL]
+    )
     thanks = next(m for m in mail.outbox if m.to == [contact.email])
     assert "Thank you" in thanks.subject
     assert "10 March 2028" in thanks.body
@@ -192,11 +201,14 @@ def test_a_review_with_missing_answers_is_refused(pledge):
         reviews.record_review(cycle=cycle, by=pledge.created_by)
 
 
-def test_a_pledge_has_at_most_one_cycle_awaiting_review(pledge):
-    cycle = pledge.cycles.get()
+def test_a_pledge_has_at_most_one_cycle_awaiting_review(pledge_signed_10_march_2026):
+    cycle = pledge_signed_10_march_2026.cycles.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         ReviewCycle.objects.create(
-            pledge=pledge, number=2, starts_on=cycle.due_on, due_on=cycle.due_on.replace(year=2028)
+            pledge=pledge_signed_10_march_2026,
+            number=2,
+            starts_on=cycle.due_on,
+            due_on=cycle.due_on.replace(year=2028),
         )
 
 

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pledge():
-    return PledgeFactory(approved=True)
-
-
-@pytest.fixture
 def cycle(pledge):
     return pledge.cycles.get()
 

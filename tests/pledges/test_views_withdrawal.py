@@ -10,11 +10,6 @@ from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pledge(db):
-    return PledgeFactory(approved=True)
-
-
 def url(pledge):
     return reverse("pledges:withdraw_own_pledge", args=[pledge.pk])
 
