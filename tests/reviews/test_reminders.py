@@ -219,7 +219,7 @@ def test_with_the_broker_down_the_sweep_records_reminders_and_the_outbox_sweep_s
 
 # Its name before the apps split still runs, for a sweep queued before an upgrade.
 @pytest.mark.parametrize(
-    "name", ["reviews.reviews_tasks.send_review_reminders", "pledges.reviews_tasks.send_review_reminders"]
+    "name", ["reviews.tasks.send_review_reminders", "pledges.tasks.send_review_reminders"]
 )
 def test_the_beat_task_invoked_by_name_on_a_real_worker_sends_due_reminders(celery_worker, name):
     pledge = approved_pledge(due_on=timezone.localdate())
@@ -232,31 +232,31 @@ def test_the_beat_task_invoked_by_name_on_a_real_worker_sends_due_reminders(cele
 def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_directory_render():
     tasks_scheduled = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
     assert set(tasks_scheduled) == {
-        "reviews.reviews_tasks.send_review_reminders",
-        "outbox.outbox_tasks.send_queued_emails",
-        "directory.directory_tasks.render_directory",
-        "directory.directory_tasks.render_requested_directory",
+        "reviews.tasks.send_review_reminders",
+        "outbox.tasks.send_queued_emails",
+        "directory.tasks.render_directory",
+        "directory.tasks.render_requested_directory",
         "operations.tasks.record_heartbeat",
     }
-    daily = tasks_scheduled["reviews.reviews_tasks.send_review_reminders"]
+    daily = tasks_scheduled["reviews.tasks.send_review_reminders"]
     assert daily.hour == {7} and daily.minute == {0}
-    assert tasks_scheduled["outbox.outbox_tasks.send_queued_emails"] == 60
-    nightly = tasks_scheduled["directory.directory_tasks.render_directory"]
+    assert tasks_scheduled["outbox.tasks.send_queued_emails"] == 60
+    nightly = tasks_scheduled["directory.tasks.render_directory"]
     assert len(nightly.hour) == 1 and len(nightly.day_of_week) == 7
-    assert tasks_scheduled["directory.directory_tasks.render_requested_directory"] == 5 * 60
-    assert "reviews.reviews_tasks.send_review_reminders" in celery_app.tasks
+    assert tasks_scheduled["directory.tasks.render_requested_directory"] == 5 * 60
+    assert "reviews.tasks.send_review_reminders" in celery_app.tasks
 
 
 def test_the_tasks_old_names_stay_registered_for_tasks_queued_before_the_apps_split():
     old_names = {
-        "pledges.outbox_tasks.send_email",
-        "pledges.outbox_tasks.send_queued_emails",
-        "pledges.reviews_tasks.send_review_reminders",
-        "organisations.directory_tasks.render_directory",
-        "organisations.directory_tasks.render_requested_directory",
+        "pledges.tasks.send_email",
+        "pledges.tasks.send_queued_emails",
+        "pledges.tasks.send_review_reminders",
+        "organisations.tasks.render_directory",
+        "organisations.tasks.render_requested_directory",
     }
     assert old_names <= set(celery_app.tasks)
-    assert celery_app.amqp.router.route({}, "pledges.outbox_tasks.send_email")["queue"].name == "email"
+    assert celery_app.amqp.router.route({}, "pledges.tasks.send_email")["queue"].name == "email"
 
 
 @pytest.mark.django_db
