@@ -1,4 +1,4 @@
-"""The pledge's text, the pledges partners sign, their actions and reviews, and the outbox."""
+"""The pledge's text, the pledges partners sign, their actions, review cycles and audit trail."""
 
 from datetime import timedelta
 
@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from organisations.models import Membership
 from outbox.models import BouncedAddress
 
 
@@ -135,8 +136,6 @@ class PledgeQuerySet(models.QuerySet):
         The pledge carries `signatory_bounce_reason` and each membership
         `bounce_reason`: why that person's address bounced, or None.
         """
-        from organisations.models import Membership  # organisations' models import ours
-
         actions = Action.objects.select_related("theme").prefetch_related("commitments")
         people = (
             Membership.objects.select_related("user")

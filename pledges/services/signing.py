@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Membership
+from organisations.services import create_organisation
 from outbox.services import queue_templated_email
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
 from pledges.services.transitions import PledgeStateError, change_status, record_event
@@ -83,8 +84,6 @@ def discard_draft(*, pledge, by):
 
 def start_pledge_for_new_organisation(*, by, **details):
     """Add the organisation `by` described and start its draft pledge, together or not at all."""
-    from organisations.services import create_organisation
-
     with transaction.atomic():
         organisation = create_organisation(by=by, **details)
         return start_pledge(organisation=organisation, by=by)
