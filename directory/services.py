@@ -14,7 +14,7 @@ SNAPSHOTS_KEPT = 2
 ENTRY_BATCH_SIZE = 1000
 
 
-def schedule_directory_render():
+def schedule_directory_render() -> None:
     """Re-render the public directory once the current transaction commits.
 
     Every service that changes what the directory shows (approval, withdrawal,
@@ -25,7 +25,7 @@ def schedule_directory_render():
     publish_on_commit("directory.tasks.render_requested_directory", ())
 
 
-def render_requested_directory():
+def render_requested_directory() -> DirectorySnapshot | None:
     """Render if any change is still waiting to be shown (after a change, and every few minutes).
 
     Returns the new snapshot, or None when every request was already covered.
@@ -35,7 +35,7 @@ def render_requested_directory():
     return render_directory()
 
 
-def render_directory():
+def render_directory() -> DirectorySnapshot:
     """Build the directory from the database and publish it as a new snapshot, atomically.
 
     Readers see the previous snapshot until this one commits, then this one.
@@ -75,6 +75,6 @@ def render_directory():
     return DirectorySnapshot.objects.current()
 
 
-def current_directory():
+def current_directory() -> DirectorySnapshot:
     """The snapshot the public sees; rendered here and now if there has never been one."""
     return DirectorySnapshot.objects.current() or render_directory()

@@ -12,11 +12,14 @@ fails the email at once for staff to see.
 import logging
 import smtplib
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, close_old_connections, transaction
+from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -31,7 +34,9 @@ SWEEP_BATCH_SIZE = 500
 SEND_EMAIL_TASK = "outbox.tasks.send_email"
 
 
-def queue_email(*, to, subject, body_text, body_html="", about=None):
+def queue_email(
+    *, to: str, subject: str, body_text: str, body_html: str = "", about: Model | None = None
+) -> OutboxEmail:
     """Write an email to the outbox; its sending is published once the transaction commits."""
     (email,) = queue_emails(
         [OutboxEmail(to=to, subject=subject.strip(), body_text=body_text, body_html=body_html, about=about)]
@@ -39,7 +44,7 @@ def queue_email(*, to, subject, body_text, body_html="", about=None):
     return email
 
 
-def queue_emails(emails):
+def queue_emails(emails: Sequence[OutboxEmail]) -> list[OutboxEmail]:
     """Write many outbox emails in one query; one publish after commit hands them all to workers."""
     # The sweep leaves a new email to its own task for a while before deciding the task was lost.
     next_attempt_at = timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
@@ -58,7 +63,7 @@ def queue_emails(emails):
     return emails
 
 
-def render_email(*, template, context):
+def render_email(*, template: str, context: Mapping[str, Any]) -> tuple[str, str]:
     """Render `emails/<template>_subject.txt` and `emails/<template>.txt`: (subject, body)."""
     context = {
         "SITE_URL": settings.SITE_URL,
@@ -70,13 +75,15 @@ def render_email(*, template, context):
     return subject, render_to_string(f"emails/{template}.txt", context)
 
 
-def queue_templated_email(*, to, template, context, about=None):
+def queue_templated_email(
+    *, to: str, template: str, context: Mapping[str, Any], about: Model | None = None
+) -> OutboxEmail:
     """Render the email `template` (see render_email) and queue it."""
     subject, body_text = render_email(template=template, context=context)
     return queue_email(to=to, subject=subject, body_text=body_text, about=about)
 
 
-def send_outbox_email(*, email_id):
+def send_outbox_email(*, email_id: int) -> bool:
     """Send one email if it is waiting and nobody else is sending it. Returns True if this call sent it."""
     email = _claim(email_id=email_id)
     if email is None:
@@ -93,7 +100,7 @@ def send_outbox_email(*, email_id):
     return True
 
 
-def send_due_emails(*, batch_size=SWEEP_BATCH_SIZE):
+def send_due_emails(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     """Hand workers every email due another try, or whose worker died mid-send (the sweep, from beat).
 
     Safe to run twice at once: a worker's claim decides who sends. Returns how
@@ -111,7 +118,7 @@ def send_due_emails(*, batch_size=SWEEP_BATCH_SIZE):
     return published
 
 
-def requeue_emails(*, email_ids):
+def requeue_emails(*, email_ids: Iterable[int]) -> int:
     """Put failed emails back in the queue (staff) and hand them to workers after commit."""
     with transaction.atomic():
         ids = list(OutboxEmail.objects.failed().filter(pk__in=email_ids).values_list("pk", flat=True))
@@ -126,7 +133,7 @@ def requeue_emails(*, email_ids):
     return len(ids)
 
 
-def _claim(*, email_id):
+def _claim(*, email_id: int) -> OutboxEmail | None:
     """Mark the email SENDING for a lease and commit, or return None if it isn't ours to send."""
     now = timezone.now()
     with transaction.atomic():
@@ -143,7 +150,7 @@ def _claim(*, email_id):
     return email
 
 
-def _message(email):
+def _message(email: OutboxEmail) -> EmailMultiAlternatives:
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     message = EmailMultiAlternatives(
         subject=email.subject,
@@ -158,14 +165,14 @@ def _message(email):
     return message
 
 
-def _ours(email):
+def _ours(email: OutboxEmail) -> QuerySet[OutboxEmail]:
     """The row, as long as it is still under this worker's claim."""
     return OutboxEmail.objects.filter(
         pk=email.pk, status=OutboxEmail.Status.SENDING, claimed_until=email.claimed_until
     )
 
 
-def _record_sent(email):
+def _record_sent(email: OutboxEmail) -> None:
     # The server has the email: retry this write rather than let the lease expire and send it again.
     for attempt in range(3):
         try:
@@ -191,7 +198,7 @@ def _record_sent(email):
     )
 
 
-def _record_failure(*, email, error):
+def _record_failure(*, email: OutboxEmail, error: Exception) -> None:
     now = timezone.now()
     reason = _describe(error)
     permanent = _is_permanent(error)
@@ -220,7 +227,7 @@ def _record_failure(*, email, error):
     )
 
 
-def _is_permanent(error):
+def _is_permanent(error: Exception) -> bool:
     """A 5xx answer, or an address no server could accept: trying again would get the same answer."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
@@ -229,11 +236,11 @@ def _is_permanent(error):
     return isinstance(error, ValueError)  # Django's sanitize_address: not an email address at all
 
 
-def _address_refused(error):
+def _address_refused(error: Exception) -> bool:
     return isinstance(error, (smtplib.SMTPRecipientsRefused, ValueError))
 
 
-def _describe(error):
+def _describe(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(error.recipients.values()))
         return f"{code} {_text(reply)}"
@@ -242,5 +249,5 @@ def _describe(error):
     return f"{type(error).__name__}: {error}"
 
 
-def _text(reply):
+def _text(reply: bytes | str) -> str:
     return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
