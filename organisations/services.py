@@ -2,23 +2,30 @@
 
 import datetime
 import secrets
+from collections.abc import Iterable
+from typing import Literal
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from outbox.services import queue_templated_email
 
-from .models import Invitation, Membership, Organisation
+from .models import Area, Invitation, Membership, Organisation
 from .signals import organisation_changed
 
 # Organisations and duplicates --------------------------------------------------
 
 
-def find_possible_duplicates(*, name, website="", limit=10, among=None):
+def find_possible_duplicates(
+    *, name: str, website: str = "", limit: int = 10, among: QuerySet[Organisation] | None = None
+) -> list[Organisation]:
     """Organisations (of `among`, or all) that may be the one described, by `organisations.matching`'s rule.
 
     One query; callers annotate `among` with what they need to show beside each.
@@ -27,7 +34,7 @@ def find_possible_duplicates(*, name, website="", limit=10, among=None):
     return organisations.possibly_same_as(name=name, website=website, limit=limit)
 
 
-def _unique_slug(name):
+def _unique_slug(name: str) -> str:
     base = slugify(name)[:200] or "organisation"
     slug, n = base, 1
     while Organisation.objects.filter(slug=slug).exists():
@@ -36,7 +43,18 @@ def _unique_slug(name):
     return slug
 
 
-def create_organisation(*, by, name, kind, sector, areas, website="", description="", logo=None, parent=None):
+def create_organisation(
+    *,
+    by: AbstractBaseUser,
+    name: str,
+    kind: str,
+    sector: str,
+    areas: Iterable[Area],
+    website: str = "",
+    description: str = "",
+    logo: File | None = None,
+    parent: Organisation | None = None,
+) -> Organisation:
     """Add a new organisation, created by `by`. Its name must not already be taken (ignoring case)."""
     name = " ".join(name.split())
     try:
@@ -60,7 +78,17 @@ def create_organisation(*, by, name, kind, sector, areas, website="", descriptio
     return organisation
 
 
-def update_organisation(*, organisation, by, kind, sector, areas, website="", description="", logo=None):
+def update_organisation(
+    *,
+    organisation: Organisation,
+    by: AbstractBaseUser,
+    kind: str,
+    sector: str,
+    areas: Iterable[Area],
+    website: str = "",
+    description: str = "",
+    logo: File | Literal[False] | None = None,
+) -> Organisation:
     """A member edits their organisation's details. The name is not changed here (see the edit page).
 
     `logo` is a new (already validated and re-encoded) file, False to remove the
@@ -88,7 +116,7 @@ class ContactError(Exception):
     """A change to an organisation's contacts that is not allowed. The message is shown to people."""
 
 
-def _lock_organisation_for(*, organisation, by):
+def _lock_organisation_for(*, organisation: Organisation, by: AbstractBaseUser) -> Organisation:
     """Lock the organisation, serialising changes to its people, and check `by` belongs to it."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not Membership.objects.filter(organisation=organisation, user=by).exists():
@@ -96,7 +124,7 @@ def _lock_organisation_for(*, organisation, by):
     return organisation
 
 
-def invite_contact(*, organisation, email, by):
+def invite_contact(*, organisation: Organisation, email: str, by: AbstractBaseUser) -> tuple[Invitation, str]:
     """Email `email` a link to become a contact for `organisation`; returns (invitation, token).
 
     Inviting the same address again withdraws the earlier invitation, so only
@@ -132,7 +160,7 @@ def invite_contact(*, organisation, email, by):
     return invitation, token
 
 
-def accept_invitation(*, token, user):
+def accept_invitation(*, token: str, user: AbstractBaseUser) -> Membership:
     """Make `user` a contact, if the invitation is still open and was sent to their email address."""
     with transaction.atomic():
         invitation = (
@@ -170,7 +198,7 @@ def accept_invitation(*, token, user):
     return membership
 
 
-def revoke_invitation(*, invitation, by):
+def revoke_invitation(*, invitation: Invitation, by: AbstractBaseUser) -> Invitation:
     with transaction.atomic():
         _lock_organisation_for(organisation=invitation.organisation, by=by)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -182,7 +210,7 @@ def revoke_invitation(*, invitation, by):
     return invitation
 
 
-def remove_contact(*, membership, by):
+def remove_contact(*, membership: Membership, by: AbstractBaseUser) -> None:
     """Remove a person from an organisation; they lose access at once. Never the last person."""
     with transaction.atomic():
         organisation = _lock_organisation_for(organisation=membership.organisation, by=by)
