@@ -1,6 +1,8 @@
 """The reminder sweep: every annual review reminder that is due, sent once per cycle and kind."""
 
+import datetime
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -11,18 +13,19 @@ from django.utils import timezone
 from organisations.models import Membership, emails_of
 from outbox.models import OutboxEmail
 from outbox.services import queue_emails, render_email
+from pledges.models import ReviewCycle
 
 from .models import Reminder
 
 logger = logging.getLogger(__name__)
 
 
-def reminders_due(*, on):
+def reminders_due(*, on: datetime.date) -> dict[str, int]:
     """How many cycles each reminder kind would be sent to by a sweep on `on` (for --dry-run)."""
     return {kind: Reminder.cycles_due(on=on, kind=kind).count() for kind in Reminder.Kind.values}
 
 
-def send_due_reminders(*, on=None, batch_size=None):
+def send_due_reminders(*, on: datetime.date | None = None, batch_size: int | None = None) -> dict[str, int]:
     """Record and email every review reminder due on `on` (today) not sent before; counts by kind.
 
     Safe to run again and at the same time as another sweep: each batch claims
@@ -43,7 +46,7 @@ def send_due_reminders(*, on=None, batch_size=None):
     return sent
 
 
-def _send_reminder_batch(*, kind, on, batch_size):
+def _send_reminder_batch(*, kind: str, on: datetime.date, batch_size: int) -> tuple[int, int]:
     """Claim up to `batch_size` cycles due reminder `kind`, record it and queue the emails."""
     with transaction.atomic():
         claimed = list(
@@ -64,7 +67,7 @@ def _send_reminder_batch(*, kind, on, batch_size):
     return len(claimed), len(cycles)
 
 
-def _record_reminders(*, cycle_ids, kind):
+def _record_reminders(*, cycle_ids: Sequence[int], kind: str) -> set[int]:
     """Insert a Reminder for each cycle; return the ids of cycles whose reminder is new.
 
     ON CONFLICT DO NOTHING ... RETURNING tells us exactly which rows this call
@@ -88,11 +91,11 @@ def _record_reminders(*, cycle_ids, kind):
 _PEOPLE = Prefetch("pledge__organisation__memberships", Membership.objects.people(), to_attr="people")
 
 
-def review_url(cycle):
+def review_url(cycle: ReviewCycle) -> str:
     return settings.SITE_URL + reverse("reviews:start", kwargs={"cycle_id": cycle.pk})
 
 
-def _reminder_emails(*, cycle, kind, on):
+def _reminder_emails(*, cycle: ReviewCycle, kind: str, on: datetime.date) -> list[OutboxEmail]:
     pledge = cycle.pledge
     organisation = pledge.organisation
     people = organisation.people

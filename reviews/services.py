@@ -1,6 +1,9 @@
 """The partner's annual review and the team's acknowledgement of it."""
 
+import datetime
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -9,16 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import User
 from organisations.models import Membership, emails_of
 from outbox.services import queue_templated_email
-from pledges.models import Action, Pledge, PledgeEvent, ReviewCycle
+from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, ReviewCycle
 from pledges.services.transitions import PledgeStateError, record_event
 from pledges.signals import pledge_changed
 
 logger = logging.getLogger(__name__)
 
 
-def _lock_open_cycle(*, cycle, by):
+def _lock_open_cycle(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
     """Lock `cycle` for a partner's change to its review, refusing what the review does not allow."""
     cycle = (
         ReviewCycle.objects.select_for_update(of=("self",))
@@ -37,7 +41,9 @@ def _lock_open_cycle(*, cycle, by):
     return cycle
 
 
-def save_action_progress(*, cycle, number, by, progress, what_happened, what_helped=""):
+def save_action_progress(
+    *, cycle: ReviewCycle, number: int, by: User, progress: str, what_happened: str, what_helped: str = ""
+) -> Action:
     """Save (as a draft) the progress of the cycle's action `number`."""
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
@@ -49,7 +55,7 @@ def save_action_progress(*, cycle, number, by, progress, what_happened, what_hel
     return action
 
 
-def save_review_message(*, cycle, by, message):
+def save_review_message(*, cycle: ReviewCycle, by: User, message: str) -> ReviewCycle:
     """Save (as a draft) what the partner wants to tell the programme team."""
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
@@ -58,7 +64,7 @@ def save_review_message(*, cycle, by, message):
     return cycle
 
 
-def save_review_publishing(*, cycle, by, publish_progress):
+def save_review_publishing(*, cycle: ReviewCycle, by: User, publish_progress: bool) -> ReviewCycle:
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
         cycle.publish_progress = publish_progress
@@ -67,8 +73,17 @@ def save_review_publishing(*, cycle, by, publish_progress):
 
 
 def save_next_action(
-    *, cycle, by, number, theme, title, description, is_continuing, commitments, target_date=None
-):
+    *,
+    cycle: ReviewCycle,
+    by: User,
+    number: int,
+    theme: ActionTheme,
+    title: str,
+    description: str,
+    is_continuing: bool,
+    commitments: Iterable[Commitment],
+    target_date: datetime.date | None = None,
+) -> Action:
     """Save (as a draft, with no cycle yet) the partner's action `number` for the coming year."""
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
@@ -84,7 +99,7 @@ def save_next_action(
         )
 
 
-def continue_action(*, cycle, number, by):
+def continue_action(*, cycle: ReviewCycle, number: int, by: User) -> Action:
     """Carry the cycle's action `number` into the coming year unchanged: the one-click choice."""
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
@@ -101,13 +116,15 @@ def continue_action(*, cycle, number, by):
         )
 
 
-def _write_draft_action(*, pledge, number, commitments, **fields):
+def _write_draft_action(
+    *, pledge: Pledge, number: int, commitments: Iterable[Commitment], **fields: Any
+) -> Action:
     action, _ = Action.objects.update_or_create(pledge=pledge, cycle=None, number=number, defaults=fields)
     action.commitments.set(commitments)
     return action
 
 
-def review_answers(cycle):
+def review_answers(cycle: ReviewCycle) -> dict[str, list[Any]]:
     """The partner's answers so far, and the steps (name, action number) still to answer."""
     current = list(cycle.actions.select_related("theme").prefetch_related("commitments").order_by("number"))
     drafts = {
@@ -122,7 +139,7 @@ def review_answers(cycle):
     return {"current_actions": current, "next_actions": [drafts.get(n) for n in (1, 2)], "missing": missing}
 
 
-def next_due_on(cycle):
+def next_due_on(cycle: ReviewCycle) -> datetime.date:
     """When the cycle after `cycle` is due: a year on, counted from the pledge's signing.
 
     Counting from the due date, never from the day of the review, stops cycles
@@ -135,7 +152,7 @@ def next_due_on(cycle):
     return cycle.due_on + relativedelta(months=12)
 
 
-def record_review(*, cycle, by):
+def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
     """Submit the cycle's review: complete it, start the next cycle with the two new actions.
 
     Early reviews are welcome; the reminders for the cycle stop because it is reviewed.
@@ -184,7 +201,7 @@ def record_review(*, cycle, by):
     return next_cycle
 
 
-def acknowledge_review(*, cycle, by, message=""):
+def acknowledge_review(*, cycle: ReviewCycle, by: User, message: str = "") -> ReviewCycle:
     """The programme team thanks the partner for a submitted review, with an optional message."""
     with transaction.atomic():
         cycle = (

@@ -1,6 +1,8 @@
 """The programme team's decisions on a pledge: approve, ask for changes, reject, withdraw, reinstate."""
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -9,15 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from accounts.models import User
 from outbox.services import queue_templated_email
-from pledges.models import Pledge, PledgeEvent, ReviewCycle
+from pledges.models import Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services.transitions import PledgeStateError, change_status, record_event
 from pledges.signals import pledge_changed
 
 logger = logging.getLogger(__name__)
 
 
-def approve_pledge(*, pledge, by, note=""):
+def approve_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent:
     """Approve a submitted pledge: it is signed today, its first year starts with its two actions,
     it joins the public directory, and the signatory is told."""
     with transaction.atomic():
@@ -47,7 +50,7 @@ def approve_pledge(*, pledge, by, note=""):
     return event
 
 
-def request_changes(*, pledge, by, message):
+def request_changes(*, pledge: Pledge, by: User, message: str) -> PledgeEvent:
     """Send a submitted pledge back to its signatory with a message saying what to change."""
     message = message.strip()
     if not message:
@@ -68,7 +71,7 @@ def request_changes(*, pledge, by, message):
     return event
 
 
-def reject_pledge(*, pledge, by, reason, note=""):
+def reject_pledge(*, pledge: Pledge, by: User, reason: RejectionReason | None, note: str = "") -> PledgeEvent:
     """Turn down a submitted pledge for a coded reason, with an optional note to the signatory."""
     if reason is None or not reason.is_active:
         raise PledgeStateError("Choose a reason for not approving this pledge.")
@@ -89,7 +92,7 @@ def reject_pledge(*, pledge, by, reason, note=""):
     return event
 
 
-def withdraw_pledge(*, pledge, by, reason):
+def withdraw_pledge(*, pledge: Pledge, by: User, reason: str) -> PledgeEvent:
     """The programme team withdraws an approved pledge (for example, at the partner's request)."""
     reason = _required_reason(reason)
     with transaction.atomic():
@@ -97,7 +100,7 @@ def withdraw_pledge(*, pledge, by, reason):
         return _withdraw(pledge=pledge, by=by, reason=reason, by_partner=False)
 
 
-def withdraw_own_pledge(*, pledge, by, reason):
+def withdraw_own_pledge(*, pledge: Pledge, by: User, reason: str) -> PledgeEvent:
     """A member of the partner withdraws its approved pledge from "Your pledge"."""
     reason = _required_reason(reason)
     with transaction.atomic():
@@ -106,7 +109,7 @@ def withdraw_own_pledge(*, pledge, by, reason):
         return _withdraw(pledge=pledge, by=by, reason=reason, by_partner=True)
 
 
-def reinstate_pledge(*, pledge, by, note=""):
+def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent:
     """Return a withdrawn pledge to the directory, unless its organisation has another live pledge."""
     with transaction.atomic():
         pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.WITHDRAWN,))
@@ -133,7 +136,7 @@ def reinstate_pledge(*, pledge, by, note=""):
     return event
 
 
-def add_internal_note(*, pledge, by, note):
+def add_internal_note(*, pledge: Pledge, by: User, note: str) -> PledgeEvent:
     """A note for the programme team only: never shown to the partner or emailed."""
     note = note.strip()
     if not note:
@@ -147,7 +150,7 @@ _ANOTHER_LIVE_PLEDGE = (
 )
 
 
-def _lock_for_decision(*, pledge, by, allowed_from):
+def _lock_for_decision(*, pledge: Pledge, by: User, allowed_from: Sequence[Pledge.Status]) -> Pledge:
     """Lock the pledge; refuse if it has moved on since the reviewer loaded it, or if they signed it."""
     pledge = (
         Pledge.objects.select_for_update(of=("self",))
@@ -162,7 +165,7 @@ def _lock_for_decision(*, pledge, by, allowed_from):
     return pledge
 
 
-def _refuse_unless_in(*, pledge, allowed_from):
+def _refuse_unless_in(*, pledge: Pledge, allowed_from: Sequence[Pledge.Status]) -> None:
     """Say who got there first: two reviewers deciding at once see one decision, not an error."""
     if pledge.status in allowed_from:
         return
@@ -176,14 +179,14 @@ def _refuse_unless_in(*, pledge, allowed_from):
     raise PledgeStateError(f"This pledge was already {latest.get_kind_display().lower()} by {who} at {when}.")
 
 
-def _required_reason(reason):
+def _required_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise PledgeStateError("Say why the pledge is being withdrawn.")
     return reason
 
 
-def _withdraw(*, pledge, by, reason, by_partner):
+def _withdraw(*, pledge: Pledge, by: User, reason: str, by_partner: bool) -> PledgeEvent:
     pledge.withdrawn_at = timezone.now()
     event = change_status(
         pledge=pledge,
@@ -212,7 +215,7 @@ def _withdraw(*, pledge, by, reason, by_partner):
     return event
 
 
-def _email_signatory(*, pledge, template, context):
+def _email_signatory(*, pledge: Pledge, template: str, context: Mapping[str, Any]) -> None:
     queue_templated_email(
         to=pledge.created_by.email,
         template=template,

@@ -6,13 +6,16 @@ the same transaction) whose sending is enqueued only after commit.
 """
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.models import Membership
+from accounts.models import User
+from organisations.models import Membership, Organisation
 from organisations.services import create_organisation
 from outbox.services import queue_templated_email
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
@@ -21,7 +24,7 @@ from pledges.services.transitions import PledgeStateError, change_status, record
 logger = logging.getLogger(__name__)
 
 
-def _lock_editable(pledge):
+def _lock_editable(pledge: Pledge) -> Pledge:
     """Lock the pledge's row and refuse if it can no longer be edited (e.g. it was just submitted)."""
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not locked.is_editable:
@@ -31,7 +34,7 @@ def _lock_editable(pledge):
     return locked
 
 
-def start_pledge(*, organisation, by):
+def start_pledge(*, organisation: Organisation, by: User) -> Pledge:
     """Start a draft pledge for `organisation`; `by` becomes its signatory member.
 
     Refused when the organisation already has a live pledge (a draft, one
@@ -63,7 +66,7 @@ def start_pledge(*, organisation, by):
     return pledge
 
 
-def discard_draft(*, pledge, by):
+def discard_draft(*, pledge: Pledge, by: User) -> Organisation:
     """Delete a draft that was never submitted, for example one started for the wrong organisation.
 
     Nothing of it was ever seen by the programme team or published, so nothing
@@ -82,7 +85,7 @@ def discard_draft(*, pledge, by):
     return organisation
 
 
-def start_pledge_for_new_organisation(*, by, **details):
+def start_pledge_for_new_organisation(*, by: User, **details: Any) -> Pledge:
     """Add the organisation `by` described and start its draft pledge, together or not at all."""
     with transaction.atomic():
         organisation = create_organisation(by=by, **details)
@@ -90,8 +93,15 @@ def start_pledge_for_new_organisation(*, by, **details):
 
 
 def save_signatory(
-    *, pledge, by, signatory_name, signatory_job_title, signatory_role, leader_name="", leader_job_title=""
-):
+    *,
+    pledge: Pledge,
+    by: User,
+    signatory_name: str,
+    signatory_job_title: str,
+    signatory_role: str,
+    leader_name: str = "",
+    leader_job_title: str = "",
+) -> Pledge:
     """Step "About you": who is signing, and for an authorised representative, who their leader is."""
     with transaction.atomic():
         pledge = _lock_editable(pledge)
@@ -105,7 +115,7 @@ def save_signatory(
     return pledge
 
 
-def agree_to_commitments(*, pledge, by):
+def agree_to_commitments(*, pledge: Pledge, by: User) -> Pledge:
     """Step "The eight commitments": the organisation agrees to all eight, as currently worded.
 
     Agreeing moves a draft onto the current wording of the pledge (a new
@@ -131,7 +141,7 @@ def agree_to_commitments(*, pledge, by):
     return pledge
 
 
-def save_actions(*, pledge, by, actions):
+def save_actions(*, pledge: Pledge, by: User, actions: Sequence[Mapping[str, Any]]) -> Pledge:
     """Step "Your two actions": `actions` is the cleaned data of action 1 and action 2, in order."""
     with transaction.atomic():
         pledge = _lock_editable(pledge)
@@ -148,7 +158,9 @@ def save_actions(*, pledge, by, actions):
     return pledge
 
 
-def save_publishing_choices(*, pledge, by, publish_actions, show_signatory, show_logo):
+def save_publishing_choices(
+    *, pledge: Pledge, by: User, publish_actions: bool, show_signatory: bool, show_logo: bool
+) -> Pledge:
     """Step "Publishing choices": what the public directory may show. Nothing is published without them."""
     with transaction.atomic():
         pledge = _lock_editable(pledge)
@@ -159,12 +171,17 @@ def save_publishing_choices(*, pledge, by, publish_actions, show_signatory, show
     return pledge
 
 
-def names_match(typed, given):
+def names_match(typed: str, given: str) -> bool:
     """Whether a typed name is the given one, ignoring case and spacing."""
     return "".join(typed.split()).casefold() == "".join(given.split()).casefold()
 
 
-def missing_answers(pledge, *, draft_actions=None, current_version=None):
+def missing_answers(
+    pledge: Pledge,
+    *,
+    draft_actions: Sequence[Action] | None = None,
+    current_version: PledgeVersion | None = None,
+) -> list[tuple[str, str]]:
     """The steps still to answer before `pledge` can be submitted, as (step, message) pairs.
 
     Pass the pledge's draft actions and the current PledgeVersion when already
@@ -191,7 +208,7 @@ def missing_answers(pledge, *, draft_actions=None, current_version=None):
     return missing
 
 
-def submit_pledge(*, pledge, by, declaration_name):
+def submit_pledge(*, pledge: Pledge, by: User, declaration_name: str) -> Pledge:
     """Sign and submit a draft (or resubmit after changes were asked for) for the programme team's review.
 
     The row is locked first, so a double click or the browser's back button

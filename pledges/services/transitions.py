@@ -1,8 +1,10 @@
 """The building blocks every pledge service shares: refusing a change, moving a status, the audit trail."""
 
 import logging
+from collections.abc import Sequence
 
-from pledges.models import PledgeEvent
+from accounts.models import User
+from pledges.models import Pledge, PledgeEvent
 
 logger = logging.getLogger(__name__)
 
@@ -11,7 +13,15 @@ class PledgeStateError(Exception):
     """A change the pledge's current state does not allow. The message is shown to people."""
 
 
-def record_event(*, pledge, kind, actor=None, from_status="", to_status="", note=""):
+def record_event(
+    *,
+    pledge: Pledge,
+    kind: PledgeEvent.Kind,
+    actor: User | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+) -> PledgeEvent:
     return PledgeEvent.objects.create(
         pledge=pledge,
         kind=kind,
@@ -22,7 +32,16 @@ def record_event(*, pledge, kind, actor=None, from_status="", to_status="", note
     )
 
 
-def change_status(*, pledge, to, by, kind, allowed_from, note="", error=""):
+def change_status(
+    *,
+    pledge: Pledge,
+    to: Pledge.Status,
+    by: User | None,
+    kind: PledgeEvent.Kind,
+    allowed_from: Sequence[Pledge.Status],
+    note: str = "",
+    error: str = "",
+) -> PledgeEvent:
     """Move a locked pledge to `to` and record the event; refuse if it is not in `allowed_from`.
 
     Callers lock the row first (select_for_update) so two people acting at once
