@@ -331,22 +331,31 @@ class ReviewCycleQuerySet(models.QuerySet):
         """Awaiting review and due from `on` up to `days` days later."""
         return self.awaiting_review().filter(due_on__gte=on, due_on__lte=on + timedelta(days=days))
 
+    def due_soon(self, *, on):
+        """Awaiting review and due within `due_soon_days()` of `on`."""
+        return self.due_within(on=on, days=due_soon_days())
+
     def overdue(self, *, on):
         return self.awaiting_review().filter(due_on__lt=on)
 
     def reviewed_since(self, since):
         return self.reviewed().filter(reviewed_at__gte=since)
 
-    def progress(self, *, on, due_soon_days=30):
+    def progress(self, *, on):
         """Annual reviews of approved pledges: done, overdue, due soon and not yet due, on date `on`."""
         awaiting = Q(reviewed_at__isnull=True)
-        soon = on + timedelta(days=due_soon_days)
+        soon = on + timedelta(days=due_soon_days())
         return self.filter(pledge__status=Pledge.Status.APPROVED).aggregate(
             done=Count("pk", filter=Q(reviewed_at__isnull=False)),
             overdue=Count("pk", filter=awaiting & Q(due_on__lt=on)),
             due=Count("pk", filter=awaiting & Q(due_on__gte=on, due_on__lte=soon)),
             upcoming=Count("pk", filter=awaiting & Q(due_on__gt=soon)),
         )
+
+
+def due_soon_days():
+    """Days before its due date that an annual review counts as due soon: from the first reminder."""
+    return -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
 
 
 # The review queue's tabs: the status each lists, and its order (oldest waiting first).

@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from organisations.models import Membership
 from pledges.forms import ActionForm
-from pledges.models import Action, ReviewCycle
+from pledges.models import Action, ReviewCycle, due_soon_days
 from pledges.services.transitions import PledgeStateError
 from pledges.views.team import ProgrammeTeamRequiredMixin
 
@@ -288,7 +288,6 @@ class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        soon_days = -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
         cycles = ReviewCycle.objects.select_related("pledge__organisation")
         overdue = list(
             cycles.overdue(on=today).annotate(reminders_sent=Count("reminders")).order_by("due_on", "pk")
@@ -297,10 +296,10 @@ class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
             cycle.overdue_days = cycle.days_overdue(on=today)
         return super().get_context_data(
             today=today,
-            soon_days=soon_days,
+            soon_days=due_soon_days(),
             escalation_days=settings.REVIEW_REMINDER_OFFSETS["escalation"],
             recent_days=self.RECENT_DAYS,
-            due_soon=list(cycles.due_within(on=today, days=soon_days).order_by("due_on", "pk")),
+            due_soon=list(cycles.due_soon(on=today).order_by("due_on", "pk")),
             overdue=overdue,
             recently_reviewed=list(
                 cycles.reviewed_since(timezone.now() - datetime.timedelta(days=self.RECENT_DAYS))
