@@ -429,6 +429,13 @@ class ReviewCycle(models.Model):
     def is_overdue(self):
         return self.reviewed_at is None and self.due_on < timezone.localdate()
 
+    @property
+    def publishes_progress(self):
+        """The partner's choice to publish this year's progress, or, until they choose, the pledge's own."""
+        if self.publish_progress is None:
+            return bool(self.pledge.publish_actions)
+        return self.publish_progress
+
 
 class ActionQuerySet(models.QuerySet):
     def published(self):

@@ -150,8 +150,7 @@ def record_review(*, cycle, by):
         if "next_action" in missing_steps:
             raise PledgeStateError("Set your two actions for the coming year before you submit the review.")
         next_actions = answers["next_actions"]
-        if cycle.publish_progress is None:
-            cycle.publish_progress = bool(pledge.publish_actions)
+        cycle.publish_progress = cycle.publishes_progress
         cycle.reviewed_at = timezone.now()
         cycle.reviewed_by = by
         cycle.save(update_fields=["reviewed_at", "reviewed_by", "publish_progress"])

@@ -236,8 +236,7 @@ class ReviewPublishingView(ReviewStepMixin, FormView):
     step = "publishing"
 
     def get_initial(self):
-        chosen = self.cycle.publish_progress
-        return {"publish_progress": chosen if chosen is not None else bool(self.pledge.publish_actions)}
+        return {"publish_progress": self.cycle.publishes_progress}
 
     def save(self, form):
         services.save_review_publishing(
@@ -258,9 +257,8 @@ class ReviewCheckView(ReviewStepMixin, FormView):
             )
             for step, number in answers["missing"]
         ]
-        publish = self.cycle.publish_progress
         return super().get_context_data(
-            publish_progress=publish if publish is not None else bool(self.pledge.publish_actions),
+            publish_progress=self.cycle.publishes_progress,
             next_due_on=services.next_due_on(self.cycle),
             back_url=self.numbered_step_url(*STEPS[-1]),
             **answers,
