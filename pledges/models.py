@@ -222,6 +222,16 @@ class Pledge(models.Model):
         Status.APPROVED,
     )
     EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    # The NHS.UK tag colour each status shows in, on the partner's pages and the team's alike.
+    STATUS_TAG_COLOURS = {
+        Status.DRAFT: "white",
+        Status.SUBMITTED: "blue",
+        Status.CHANGES_REQUESTED: "orange",
+        Status.APPROVED: "green",
+        Status.REJECTED: "grey",
+        Status.WITHDRAWN: "grey",
+        Status.LAPSED: "grey",
+    }
 
     class SignatoryRole(models.TextChoices):
         LEADER = "leader", "I am the leader of this organisation"
@@ -294,6 +304,10 @@ class Pledge(models.Model):
     @property
     def reference(self):
         return f"TIP-{self.pk:05d}" if self.pk else "TIP-(unsaved)"
+
+    @property
+    def status_tag_colour(self):
+        return self.STATUS_TAG_COLOURS[self.status]
 
     @property
     def is_editable(self):

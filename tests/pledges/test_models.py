@@ -101,3 +101,7 @@ def test_the_partners_own_choice_to_publish_progress_wins_over_the_pledges(chose
     cycle = PledgeFactory(approved=True, publish_actions=not chosen).cycles.get()
     cycle.publish_progress = chosen
     assert cycle.publishes_progress is chosen
+
+
+def test_every_pledge_status_has_a_tag_colour():
+    assert set(Pledge.STATUS_TAG_COLOURS) == set(Pledge.Status)
