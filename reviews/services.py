@@ -11,8 +11,9 @@ from django.utils.formats import date_format
 
 from organisations.models import Membership, emails_of
 from outbox.services import queue_templated_email
+from pledge_portal.errors import NotAllowed
 from pledges.models import Action, Pledge, PledgeEvent, ReviewCycle
-from pledges.services.transitions import PledgeStateError, record_event
+from pledges.services.transitions import record_event
 from pledges.signals import pledge_changed
 
 logger = logging.getLogger(__name__)
@@ -27,11 +28,11 @@ def _lock_open_cycle(*, cycle, by):
     )
     pledge = cycle.pledge
     if not Membership.objects.filter(user=by, organisation=pledge.organisation_id).exists():
-        raise PledgeStateError(f"Only people at {pledge.organisation} can review its pledge.")
+        raise NotAllowed(f"Only people at {pledge.organisation} can review its pledge.")
     if cycle.reviewed_at is not None:
-        raise PledgeStateError("This review has already been submitted. Thank you.")
+        raise NotAllowed("This review has already been submitted. Thank you.")
     if pledge.status != Pledge.Status.APPROVED:
-        raise PledgeStateError(
+        raise NotAllowed(
             f"This pledge is {pledge.get_status_display().lower()}, so its actions cannot be reviewed."
         )
     return cycle
@@ -146,9 +147,9 @@ def record_review(*, cycle, by):
         answers = review_answers(cycle)
         missing_steps = {step for step, _ in answers["missing"]}
         if "progress" in missing_steps:
-            raise PledgeStateError("Tell us how each action went before you submit the review.")
+            raise NotAllowed("Tell us how each action went before you submit the review.")
         if "next_action" in missing_steps:
-            raise PledgeStateError("Set your two actions for the coming year before you submit the review.")
+            raise NotAllowed("Set your two actions for the coming year before you submit the review.")
         next_actions = answers["next_actions"]
         cycle.publish_progress = cycle.publishes_progress
         cycle.reviewed_at = timezone.now()
@@ -192,11 +193,11 @@ def acknowledge_review(*, cycle, by, message=""):
             .get(pk=cycle.pk)
         )
         if not by.is_programme_team:
-            raise PledgeStateError("Only the programme team can acknowledge a review.")
+            raise NotAllowed("Only the programme team can acknowledge a review.")
         if cycle.reviewed_at is None:
-            raise PledgeStateError("This review has not been submitted yet.")
+            raise NotAllowed("This review has not been submitted yet.")
         if cycle.acknowledged_at is not None:
-            raise PledgeStateError("This review has already been acknowledged.")
+            raise NotAllowed("This review has already been acknowledged.")
         cycle.acknowledged_at = timezone.now()
         cycle.acknowledged_by = by
         cycle.acknowledgement_message = message

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from organisations.models import Membership
+from pledge_portal.errors import NotAllowed
 from pledges.forms import ActionForm
 from pledges.models import Action, ReviewCycle, due_soon_days
-from pledges.services.transitions import PledgeStateError
 from pledges.views.team import ProgrammeTeamRequiredMixin
 
 from . import services
@@ -99,7 +99,7 @@ class ReviewStepMixin(ReviewMixin):
     def form_valid(self, form):
         try:
             self.save(form)
-        except PledgeStateError as error:
+        except NotAllowed as error:
             messages.error(self.request, str(error))
             return redirect(self.step_url("start"))
         return redirect(self.get_success_url())
@@ -208,7 +208,7 @@ class NextActionView(ReviewStepMixin, FormView):
         if "continue" in request.POST and self.is_open():
             try:
                 services.continue_action(cycle=self.cycle, number=kwargs["number"], by=request.user)
-            except PledgeStateError as error:
+            except NotAllowed as error:
                 messages.error(request, str(error))
                 return redirect(self.step_url("start"))
             return redirect(self.get_success_url())
@@ -268,7 +268,7 @@ class ReviewCheckView(ReviewStepMixin, FormView):
     def form_valid(self, form):
         try:
             services.record_review(cycle=self.cycle, by=self.request.user)
-        except PledgeStateError as error:
+        except NotAllowed as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, "Thank you. Your review has been submitted.")
@@ -351,7 +351,7 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
             services.acknowledge_review(
                 cycle=self.cycle, by=self.request.user, message=form.cleaned_data["message"]
             )
-        except PledgeStateError as error:
+        except NotAllowed as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(

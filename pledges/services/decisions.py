@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from outbox.services import queue_templated_email
+from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent, ReviewCycle
-from pledges.services.transitions import PledgeStateError, change_status, record_event
+from pledges.services.transitions import change_status, record_event
 from pledges.signals import pledge_changed
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ def approve_pledge(*, pledge, by, note=""):
         pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
         draft_actions = pledge.actions.filter(cycle__isnull=True)
         if draft_actions.count() != 2:
-            raise PledgeStateError("This pledge does not have its two actions, so it cannot be approved.")
+            raise NotAllowed("This pledge does not have its two actions, so it cannot be approved.")
         pledge.approved_at = timezone.now()
         pledge.signed_on = timezone.localdate(pledge.approved_at)
         event = change_status(
@@ -51,7 +52,7 @@ def request_changes(*, pledge, by, message):
     """Send a submitted pledge back to its signatory with a message saying what to change."""
     message = message.strip()
     if not message:
-        raise PledgeStateError("Write a message to the signatory saying what to change.")
+        raise NotAllowed("Write a message to the signatory saying what to change.")
     with transaction.atomic():
         pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
         pledge.changes_requested_message = message
@@ -71,7 +72,7 @@ def request_changes(*, pledge, by, message):
 def reject_pledge(*, pledge, by, reason, note=""):
     """Turn down a submitted pledge for a coded reason, with an optional note to the signatory."""
     if reason is None or not reason.is_active:
-        raise PledgeStateError("Choose a reason for not approving this pledge.")
+        raise NotAllowed("Choose a reason for not approving this pledge.")
     note = note.strip()
     with transaction.atomic():
         pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
@@ -113,7 +114,7 @@ def reinstate_pledge(*, pledge, by, note=""):
         if Pledge.objects.filter(
             organisation_id=pledge.organisation_id, status__in=Pledge.LIVE_STATUSES
         ).exists():
-            raise PledgeStateError(_ANOTHER_LIVE_PLEDGE)
+            raise NotAllowed(_ANOTHER_LIVE_PLEDGE)
         pledge.withdrawn_at = None
         try:
             # A savepoint: a pledge started at this very moment still trips the constraint.
@@ -127,7 +128,7 @@ def reinstate_pledge(*, pledge, by, note=""):
                     note=note.strip(),
                 )
         except IntegrityError as exc:
-            raise PledgeStateError(_ANOTHER_LIVE_PLEDGE) from exc
+            raise NotAllowed(_ANOTHER_LIVE_PLEDGE) from exc
         _email_signatory(pledge=pledge, template="pledge_reinstated", context={})
         pledge_changed.send(sender=Pledge, pledge=pledge)
     return event
@@ -137,7 +138,7 @@ def add_internal_note(*, pledge, by, note):
     """A note for the programme team only: never shown to the partner or emailed."""
     note = note.strip()
     if not note:
-        raise PledgeStateError("Write the note before saving it.")
+        raise NotAllowed("Write the note before saving it.")
     return record_event(pledge=pledge, kind=PledgeEvent.Kind.NOTE, actor=by, note=note)
 
 
@@ -156,7 +157,7 @@ def _lock_for_decision(*, pledge, by, allowed_from):
     )
     _refuse_unless_in(pledge=pledge, allowed_from=allowed_from)
     if pledge.created_by_id == by.pk:
-        raise PledgeStateError(
+        raise NotAllowed(
             "You signed this pledge yourself, so another member of the programme team needs to decide it."
         )
     return pledge
@@ -168,18 +169,16 @@ def _refuse_unless_in(*, pledge, allowed_from):
         return
     latest = pledge.events.status_changes().select_related("actor").order_by("-created_at", "-pk").first()
     if latest is None or latest.to_status != pledge.status:
-        raise PledgeStateError(
-            f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now."
-        )
+        raise NotAllowed(f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now.")
     who = latest.actor.get_full_name() if latest.actor else "the system"
     when = format_date(timezone.localtime(latest.created_at), r"j F Y \a\t H:i")
-    raise PledgeStateError(f"This pledge was already {latest.get_kind_display().lower()} by {who} at {when}.")
+    raise NotAllowed(f"This pledge was already {latest.get_kind_display().lower()} by {who} at {when}.")
 
 
 def _required_reason(reason):
     reason = reason.strip()
     if not reason:
-        raise PledgeStateError("Say why the pledge is being withdrawn.")
+        raise NotAllowed("Say why the pledge is being withdrawn.")
     return reason
 
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from organisations.models import Membership
 from outbox.services import queue_templated_email
+from pledge_portal.errors import NotAllowed
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
-from pledges.services.transitions import PledgeStateError, change_status, record_event
+from pledges.services.transitions import change_status, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def _lock_editable(pledge):
     """Lock the pledge's row and refuse if it can no longer be edited (e.g. it was just submitted)."""
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not locked.is_editable:
-        raise PledgeStateError(
+        raise NotAllowed(
             f"This pledge is {locked.get_status_display().lower()}, so it cannot be changed now."
         )
     return locked
@@ -49,7 +50,7 @@ def start_pledge(*, organisation, by):
                     signatory_name=by.name,
                 )
         except IntegrityError as error:
-            raise PledgeStateError(
+            raise NotAllowed(
                 f"{organisation.name} already has a pledge, so a second one cannot be started."
             ) from error
         membership, created = Membership.objects.get_or_create(
@@ -73,7 +74,7 @@ def discard_draft(*, pledge, by):
     with transaction.atomic():
         pledge = Pledge.objects.for_member(by).select_for_update(of=("self",)).get(pk=pledge.pk)
         if pledge.status != Pledge.Status.DRAFT:
-            raise PledgeStateError("Only a draft that was never submitted can be deleted.")
+            raise NotAllowed("Only a draft that was never submitted can be deleted.")
         organisation = pledge.organisation
         pledge.delete()
         if not organisation.pledges.filter(created_by=by).exists():
@@ -140,7 +141,7 @@ def save_actions(*, pledge, by, actions):
             data = dict(data)
             commitments = data.pop("commitments")
             if any(c.version_id != pledge.version_id for c in commitments):
-                raise PledgeStateError("The commitments chosen are not from this pledge's wording.")
+                raise NotAllowed("The commitments chosen are not from this pledge's wording.")
             action, _ = Action.objects.update_or_create(
                 pledge=pledge, cycle=None, number=number, defaults=data
             )
@@ -203,16 +204,16 @@ def submit_pledge(*, pledge, by, declaration_name):
         pledge = Pledge.objects.select_for_update().select_related("organisation").get(pk=pledge.pk)
         allowed_from = Pledge.EDITABLE_STATUSES
         if pledge.status not in allowed_from:
-            raise PledgeStateError(
+            raise NotAllowed(
                 f"This pledge is {pledge.get_status_display().lower()}, so it cannot be submitted again."
             )
         missing = missing_answers(pledge)
         if missing:
-            raise PledgeStateError(
+            raise NotAllowed(
                 "Some answers are missing: " + "; ".join(message for _, message in missing) + "."
             )
         if not names_match(declaration_name, pledge.signatory_name):
-            raise PledgeStateError("The name typed in the declaration does not match the signatory's name.")
+            raise NotAllowed("The name typed in the declaration does not match the signatory's name.")
         resubmitting = pledge.status == Pledge.Status.CHANGES_REQUESTED
         pledge.declaration_name = " ".join(declaration_name.split())
         pledge.submitted_at = timezone.now()

@@ -1,14 +1,11 @@
-"""The building blocks every pledge service shares: refusing a change, moving a status, the audit trail."""
+"""The building blocks every pledge service shares: moving a status, refusing a move, the audit trail."""
 
 import logging
 
+from pledge_portal.errors import NotAllowed
 from pledges.models import PledgeEvent
 
 logger = logging.getLogger(__name__)
-
-
-class PledgeStateError(Exception):
-    """A change the pledge's current state does not allow. The message is shown to people."""
 
 
 def record_event(*, pledge, kind, actor=None, from_status="", to_status="", note=""):
@@ -29,7 +26,7 @@ def change_status(*, pledge, to, by, kind, allowed_from, note="", error=""):
     produce one change, and set any timestamps of their own before saving.
     """
     if pledge.status not in allowed_from:
-        raise PledgeStateError(
+        raise NotAllowed(
             error or f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now."
         )
     from_status = pledge.status
