@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Area, Organisation
+from pledge_portal.csv import defuse_formula
 from pledges.models import Action, ActionTheme, Pledge, PledgeVersion
 
 from .models import search_key
@@ -74,9 +75,6 @@ MONTHS = [
     "November",
     "December",
 ]
-
-# Spreadsheet programs run cells that start with these as formulas; names are typed by the public.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -378,14 +376,8 @@ def _csv(header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([_defuse(value) for value in row] for row in rows)
+    writer.writerows([defuse_formula(value) for value in row] for row in rows)
     return buffer.getvalue()
-
-
-def _defuse(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _codes(codes):

@@ -7,7 +7,6 @@ from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from outbox.services import queue_templated_email
+from pledge_portal.errors import NotAllowed
 
 from .models import Area, Invitation, Membership, Organisation
 from .signals import organisation_changed
@@ -71,8 +71,8 @@ def create_organisation(
                 created_by=by,
             )
     except IntegrityError as error:
-        raise ValidationError(
-            {"name": "An organisation with this name is already registered. Search for it and choose it."}
+        raise NotAllowed(
+            "An organisation with this name is already registered. Search for it and choose it."
         ) from error
     organisation.areas.set(areas)
     return organisation
@@ -112,15 +112,11 @@ def update_organisation(
 # Contacts and invitations -------------------------------------------------------
 
 
-class ContactError(Exception):
-    """A change to an organisation's contacts that is not allowed. The message is shown to people."""
-
-
 def _lock_organisation_for(*, organisation: Organisation, by: AbstractBaseUser) -> Organisation:
     """Lock the organisation, serialising changes to its people, and check `by` belongs to it."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not Membership.objects.filter(organisation=organisation, user=by).exists():
-        raise ContactError(f"Only people at {organisation} can change its contacts.")
+        raise NotAllowed(f"Only people at {organisation} can change its contacts.")
     return organisation
 
 
@@ -133,7 +129,7 @@ def invite_contact(*, organisation: Organisation, email: str, by: AbstractBaseUs
     with transaction.atomic():
         organisation = _lock_organisation_for(organisation=organisation, by=by)
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-            raise ContactError(f"{email} is already a contact for {organisation}.")
+            raise NotAllowed(f"{email} is already a contact for {organisation}.")
         now = timezone.now()
         Invitation.objects.pending(now=now).filter(organisation=organisation, email__iexact=email).update(
             revoked_at=now, revoked_by=by
@@ -171,21 +167,19 @@ def accept_invitation(*, token: str, user: AbstractBaseUser) -> Membership:
         )
         now = timezone.now()
         if invitation is None:
-            raise ContactError("This invitation link does not work. Check you copied the whole link.")
+            raise NotAllowed("This invitation link does not work. Check you copied the whole link.")
         if invitation.revoked_at is not None:
-            raise ContactError(
+            raise NotAllowed(
                 "This invitation was withdrawn. Ask the person who invited you to send a new one."
             )
         if invitation.accepted_at is not None:
             if invitation.accepted_by_id == user.pk:
                 return Membership.objects.get(organisation=invitation.organisation, user=user)
-            raise ContactError("This invitation has already been used.")
+            raise NotAllowed("This invitation has already been used.")
         if invitation.expires_at <= now:
-            raise ContactError(
-                "This invitation has expired. Ask the person who invited you to send a new one."
-            )
+            raise NotAllowed("This invitation has expired. Ask the person who invited you to send a new one.")
         if invitation.email.casefold() != user.email.casefold():
-            raise ContactError(
+            raise NotAllowed(
                 f"This invitation was sent to {invitation.email}, but you are signed in as {user.email}. "
                 f"Sign out, then sign in or create an account with {invitation.email} to accept it."
             )
@@ -203,7 +197,7 @@ def revoke_invitation(*, invitation: Invitation, by: AbstractBaseUser) -> Invita
         _lock_organisation_for(organisation=invitation.organisation, by=by)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_pending(now=timezone.now()):
-            raise ContactError("This invitation can no longer be used, so there is nothing to withdraw.")
+            raise NotAllowed("This invitation can no longer be used, so there is nothing to withdraw.")
         invitation.revoked_at = timezone.now()
         invitation.revoked_by = by
         invitation.save(update_fields=["revoked_at", "revoked_by"])
@@ -216,9 +210,9 @@ def remove_contact(*, membership: Membership, by: AbstractBaseUser) -> None:
         organisation = _lock_organisation_for(organisation=membership.organisation, by=by)
         people = list(Membership.objects.filter(organisation=organisation).values_list("pk", flat=True))
         if membership.pk not in people:
-            raise ContactError("This person is no longer a contact.")
+            raise NotAllowed("This person is no longer a contact.")
         if len(people) == 1:
-            raise ContactError(
+            raise NotAllowed(
                 f"You cannot remove the last contact for {organisation}. Invite someone else first."
             )
         Membership.objects.filter(pk=membership.pk).delete()

@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from pledge_portal.errors import NotAllowed
+
 from . import services
 from .contact_forms import InviteContactForm
 from .forms import OrganisationDetailsForm
@@ -91,7 +93,7 @@ class InviteContactView(OrganisationMemberMixin, FormView):
         email = form.cleaned_data["email"]
         try:
             services.invite_contact(organisation=self.organisation, email=email, by=self.request.user)
-        except services.ContactError as error:
+        except NotAllowed as error:
             form.add_error("email", str(error))
             return self.form_invalid(form)
         messages.success(self.request, f"We have emailed an invitation to {email}.")
@@ -117,7 +119,7 @@ class RemoveContactView(OrganisationMemberMixin, TemplateView):
         membership = self.get_membership()
         try:
             services.remove_contact(membership=membership, by=request.user)
-        except services.ContactError as error:
+        except NotAllowed as error:
             messages.error(request, str(error))
             return self.contacts_redirect()
         if membership.user_id == request.user.pk:
@@ -132,7 +134,7 @@ class RevokeInvitationView(OrganisationMemberMixin, View):
         invitation = get_object_or_404(Invitation, pk=kwargs["invitation_id"], organisation=self.organisation)
         try:
             services.revoke_invitation(invitation=invitation, by=request.user)
-        except services.ContactError as error:
+        except NotAllowed as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
@@ -157,7 +159,7 @@ class AcceptInvitationView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         try:
             membership = services.accept_invitation(token=kwargs["token"], user=request.user)
-        except services.ContactError as error:
+        except NotAllowed as error:
             messages.error(request, str(error))
             return redirect(request.path)
         messages.success(request, f"You are now a contact for {membership.organisation}.")

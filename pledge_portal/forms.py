@@ -42,3 +42,15 @@ class PortalForm(PortalFormMixin, forms.Form):
 
 class PortalModelForm(PortalFormMixin, forms.ModelForm):
     """A model form rendered with the NHS.UK crispy template pack."""
+
+
+def yes_no_field(label, *, yes="Yes", no="No", help_text="", required_message):
+    """Radios for a yes-or-no answer, cleaned to True or False (the posted values are "True" and "False")."""
+    return forms.TypedChoiceField(
+        choices=[(True, yes), (False, no)],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        label=label,
+        help_text=help_text,
+        error_messages={"required": required_message},
+    )

@@ -1,6 +1,9 @@
-"""Admin for the pledge text, pledges, their actions and review cycles."""
+"""Admin for the pledge text and reference lists, and a read-only view of pledges and their records."""
 
 from django.contrib import admin
+from django.urls import reverse
+
+from pledge_portal.admin import ViewOnlyAdmin, ViewOnlyMixin
 
 from .models import (
     Action,
@@ -43,58 +46,63 @@ class RejectionReasonAdmin(admin.ModelAdmin):
     list_editable = ("is_active", "position")
 
 
-class ActionInline(admin.StackedInline):
+def pledge_page(pledge_id):
+    return reverse("team:pledge", args=[pledge_id])
+
+
+class ActionInline(ViewOnlyMixin, admin.StackedInline):
     model = Action
     extra = 0
-    filter_horizontal = ("commitments",)
 
 
-class PledgeEventInline(admin.TabularInline):
+class PledgeEventInline(ViewOnlyMixin, admin.TabularInline):
     model = PledgeEvent
     extra = 0
-    can_delete = False
-    readonly_fields = ("created_at", "kind", "actor", "from_status", "to_status", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ("created_at", "kind", "actor", "from_status", "to_status", "note")
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
-    """For data management. Decisions are made in the programme team's pages, which audit them."""
+class PledgeAdmin(ViewOnlyAdmin):
+    """For looking up a pledge. Decisions and edits are made in the portal, which audits them."""
 
     list_display = ("reference", "organisation", "status", "signatory_name", "submitted_at", "signed_on")
     list_filter = ("status", "version", "organisation__sector")
     search_fields = ("organisation__name", "signatory_name", "created_by__email")
-    autocomplete_fields = ["organisation", "created_by"]
-    readonly_fields = ("status", "created_at", "updated_at")
+    readonly_fields = ("portal_page", "created_at", "updated_at")
     inlines = [ActionInline, PledgeEventInline]
+
+    def portal_url(self, obj):
+        return pledge_page(obj.pk)
 
 
 @admin.register(ReviewCycle)
-class ReviewCycleAdmin(admin.ModelAdmin):
+class ReviewCycleAdmin(ViewOnlyAdmin):
     list_display = ("pledge", "number", "starts_on", "due_on", "reviewed_at")
     list_filter = ("number",)
     search_fields = ("pledge__organisation__name",)
     date_hierarchy = "due_on"
-    raw_id_fields = ("pledge",)
+
+    def portal_url(self, obj):
+        return pledge_page(obj.pledge_id)
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ViewOnlyAdmin):
     list_display = ("title", "pledge", "cycle", "number", "theme", "progress")
     list_filter = ("theme", "progress")
     search_fields = ("title", "pledge__organisation__name")
-    raw_id_fields = ("pledge", "cycle")
-    filter_horizontal = ("commitments",)
+
+    def portal_url(self, obj):
+        return pledge_page(obj.pledge_id)
 
 
 @admin.register(PledgeEvent)
-class PledgeEventAdmin(admin.ModelAdmin):
+class PledgeEventAdmin(ViewOnlyAdmin):
+    """The audit trail: never rewritten."""
+
     list_display = ("pledge", "kind", "actor", "from_status", "to_status", "created_at")
     list_filter = ("kind",)
     search_fields = ("pledge__organisation__name", "note")
-    raw_id_fields = ("pledge", "actor")
 
-    def has_change_permission(self, request, obj=None):
-        return False  # the audit trail is never rewritten
+    def portal_url(self, obj):
+        return pledge_page(obj.pledge_id)

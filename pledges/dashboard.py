@@ -9,7 +9,7 @@ from django.utils import timezone
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
 
-from .models import Action, Commitment, Pledge, PledgeVersion, ReviewCycle
+from .models import Action, Commitment, Pledge, PledgeVersion, ReviewCycle, due_soon_days
 
 
 @dataclass
@@ -107,7 +107,7 @@ def build_dashboard(*, today=None):
             "Review",
             [
                 Row("Done", review_progress["done"]),
-                Row("Due in the next 30 days", review_progress["due"]),
+                Row(f"Due in the next {due_soon_days()} days", review_progress["due"]),
                 Row("Overdue", review_progress["overdue"]),
                 Row("Not yet due", review_progress["upcoming"]),
             ],

@@ -5,10 +5,10 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from pledge_portal.csv import defuse_formula
+
 from .models import Action, Pledge, PledgeEvent
 
-# A spreadsheet treats a cell starting with one of these as a formula: a partner could type one.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Rows fetched per query while streaming, so memory stays flat however many rows there are.
 CHUNK_SIZE = 500
 
@@ -20,15 +20,6 @@ class _Echo:
         return value
 
 
-def neutralise(value):
-    """Text cells that would run as a formula get a leading apostrophe; everything else is kept."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return f"'{value}"
-    return value
-
-
 def stream_csv(*, filename, header, rows):
     """A download streamed as it is written. The byte-order mark makes Excel read it as UTF-8."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
@@ -36,7 +27,7 @@ def stream_csv(*, filename, header, rows):
     def lines():
         yield "\ufeff" + writer.writerow(header)
         for row in rows:
-            yield writer.writerow([neutralise(value) for value in row])
+            yield writer.writerow([defuse_formula(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

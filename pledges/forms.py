@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pledge_portal.forms import PortalForm, PortalModelForm
+from pledge_portal.forms import PortalForm, PortalModelForm, yes_no_field
 
 from .models import Action, ActionTheme, Commitment, Pledge
 from .services.signing import names_match
@@ -27,12 +27,11 @@ class ActionForm(PortalModelForm):
         help_text="Choose one of the pledge's example actions, or Other.",
         error_messages={"required": "Choose the kind of action"},
     )
-    is_continuing = forms.TypedChoiceField(
-        choices=[(True, "It continues work already under way"), (False, "It is new work")],
-        coerce=lambda value: value in (True, "True"),
-        widget=forms.RadioSelect,
-        label="Is this new work, or work you are already doing?",
-        error_messages={"required": "Say whether this is new work or continues work already under way"},
+    is_continuing = yes_no_field(
+        "Is this new work, or work you are already doing?",
+        yes="It continues work already under way",
+        no="It is new work",
+        required_message="Say whether this is new work or continues work already under way",
     )
     commitments = forms.ModelMultipleChoiceField(
         queryset=Commitment.objects.none(),
@@ -84,19 +83,6 @@ class ActionForm(PortalModelForm):
 
 
 # Signing: one form per step of the journey ----------------------------------------
-
-YES_NO = [(True, "Yes"), (False, "No")]
-
-
-def yes_no_field(label, *, help_text="", required_message):
-    return forms.TypedChoiceField(
-        choices=YES_NO,
-        coerce=lambda value: value in (True, "True"),
-        widget=forms.RadioSelect,
-        label=label,
-        help_text=help_text,
-        error_messages={"required": required_message},
-    )
 
 
 class SignatoryForm(PortalModelForm):

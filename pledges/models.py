@@ -221,6 +221,16 @@ class Pledge(models.Model):
         Status.APPROVED,
     )
     EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    # The NHS.UK tag colour each status shows in, on the partner's pages and the team's alike.
+    STATUS_TAG_COLOURS = {
+        Status.DRAFT: "white",
+        Status.SUBMITTED: "blue",
+        Status.CHANGES_REQUESTED: "orange",
+        Status.APPROVED: "green",
+        Status.REJECTED: "grey",
+        Status.WITHDRAWN: "grey",
+        Status.LAPSED: "grey",
+    }
 
     class SignatoryRole(models.TextChoices):
         LEADER = "leader", "I am the leader of this organisation"
@@ -295,6 +305,10 @@ class Pledge(models.Model):
         return f"TIP-{self.pk:05d}" if self.pk else "TIP-(unsaved)"
 
     @property
+    def status_tag_colour(self):
+        return self.STATUS_TAG_COLOURS[self.status]
+
+    @property
     def is_editable(self):
         return self.status in self.EDITABLE_STATUSES
 
@@ -330,22 +344,31 @@ class ReviewCycleQuerySet(models.QuerySet):
         """Awaiting review and due from `on` up to `days` days later."""
         return self.awaiting_review().filter(due_on__gte=on, due_on__lte=on + timedelta(days=days))
 
+    def due_soon(self, *, on):
+        """Awaiting review and due within `due_soon_days()` of `on`."""
+        return self.due_within(on=on, days=due_soon_days())
+
     def overdue(self, *, on):
         return self.awaiting_review().filter(due_on__lt=on)
 
     def reviewed_since(self, since):
         return self.reviewed().filter(reviewed_at__gte=since)
 
-    def progress(self, *, on, due_soon_days=30):
+    def progress(self, *, on):
         """Annual reviews of approved pledges: done, overdue, due soon and not yet due, on date `on`."""
         awaiting = Q(reviewed_at__isnull=True)
-        soon = on + timedelta(days=due_soon_days)
+        soon = on + timedelta(days=due_soon_days())
         return self.filter(pledge__status=Pledge.Status.APPROVED).aggregate(
             done=Count("pk", filter=Q(reviewed_at__isnull=False)),
             overdue=Count("pk", filter=awaiting & Q(due_on__lt=on)),
             due=Count("pk", filter=awaiting & Q(due_on__gte=on, due_on__lte=soon)),
             upcoming=Count("pk", filter=awaiting & Q(due_on__gt=soon)),
         )
+
+
+def due_soon_days():
+    """Days before its due date that an annual review counts as due soon: from the first reminder."""
+    return -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
 
 
 # The review queue's tabs: the status each lists, and its order (oldest waiting first).
@@ -418,6 +441,13 @@ class ReviewCycle(models.Model):
     @property
     def is_overdue(self):
         return self.reviewed_at is None and self.due_on < timezone.localdate()
+
+    @property
+    def publishes_progress(self):
+        """The partner's choice to publish this year's progress, or, until they choose, the pledge's own."""
+        if self.publish_progress is None:
+            return bool(self.pledge.publish_actions)
+        return self.publish_progress
 
 
 class ActionQuerySet(models.QuerySet):

@@ -1,12 +1,17 @@
 """Admin for annual review reminders: a read-only record of what was sent."""
 
 from django.contrib import admin
+from django.urls import reverse
+
+from pledge_portal.admin import ViewOnlyAdmin
 
 from .models import Reminder
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ViewOnlyAdmin):
     list_display = ("cycle", "kind", "sent_at")
     list_filter = ("kind",)
-    raw_id_fields = ("cycle",)
+
+    def portal_url(self, obj):
+        return reverse("reviews:team_detail", kwargs={"cycle_id": obj.cycle_id})

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from pledge_portal.forms import PortalForm, PortalModelForm
+from pledge_portal.forms import PortalForm, PortalModelForm, yes_no_field
 from pledges.models import Action
 
 
@@ -56,19 +56,15 @@ class ContinueActionForm(PortalForm):
 
 
 class ReviewPublishingForm(PortalForm):
-    publish_progress = forms.TypedChoiceField(
-        choices=[
-            (True, "Yes, show the progress of our actions on our public partner page"),
-            (False, "No, keep our progress private to the programme team"),
-        ],
-        coerce=lambda value: value in (True, "True"),
-        widget=forms.RadioSelect,
-        label="Can we show the progress of your actions publicly?",
+    publish_progress = yes_no_field(
+        "Can we show the progress of your actions publicly?",
+        yes="Yes, show the progress of our actions on our public partner page",
+        no="No, keep our progress private to the programme team",
         help_text=(
             "Showing it means how far each action got, what happened and what helped. Your message to the "
             "programme team always stays private. To change your choice later, email the programme team."
         ),
-        error_messages={"required": "Choose whether to show your progress publicly"},
+        required_message="Choose whether to show your progress publicly",
     )
 
 

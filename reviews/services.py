@@ -15,8 +15,9 @@ from django.utils.formats import date_format
 from accounts.models import User
 from organisations.models import Membership, emails_of
 from outbox.services import queue_templated_email
+from pledge_portal.errors import NotAllowed
 from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, ReviewCycle
-from pledges.services.transitions import PledgeStateError, record_event
+from pledges.services.transitions import record_event
 from pledges.signals import pledge_changed
 
 logger = logging.getLogger(__name__)
@@ -31,11 +32,11 @@ def _lock_open_cycle(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
     )
     pledge = cycle.pledge
     if not Membership.objects.filter(user=by, organisation=pledge.organisation_id).exists():
-        raise PledgeStateError(f"Only people at {pledge.organisation} can review its pledge.")
+        raise NotAllowed(f"Only people at {pledge.organisation} can review its pledge.")
     if cycle.reviewed_at is not None:
-        raise PledgeStateError("This review has already been submitted. Thank you.")
+        raise NotAllowed("This review has already been submitted. Thank you.")
     if pledge.status != Pledge.Status.APPROVED:
-        raise PledgeStateError(
+        raise NotAllowed(
             f"This pledge is {pledge.get_status_display().lower()}, so its actions cannot be reviewed."
         )
     return cycle
@@ -163,12 +164,11 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
         answers = review_answers(cycle)
         missing_steps = {step for step, _ in answers["missing"]}
         if "progress" in missing_steps:
-            raise PledgeStateError("Tell us how each action went before you submit the review.")
+            raise NotAllowed("Tell us how each action went before you submit the review.")
         if "next_action" in missing_steps:
-            raise PledgeStateError("Set your two actions for the coming year before you submit the review.")
+            raise NotAllowed("Set your two actions for the coming year before you submit the review.")
         next_actions = answers["next_actions"]
-        if cycle.publish_progress is None:
-            cycle.publish_progress = bool(pledge.publish_actions)
+        cycle.publish_progress = cycle.publishes_progress
         cycle.reviewed_at = timezone.now()
         cycle.reviewed_by = by
         cycle.save(update_fields=["reviewed_at", "reviewed_by", "publish_progress"])
@@ -210,11 +210,11 @@ def acknowledge_review(*, cycle: ReviewCycle, by: User, message: str = "") -> Re
             .get(pk=cycle.pk)
         )
         if not by.is_programme_team:
-            raise PledgeStateError("Only the programme team can acknowledge a review.")
+            raise NotAllowed("Only the programme team can acknowledge a review.")
         if cycle.reviewed_at is None:
-            raise PledgeStateError("This review has not been submitted yet.")
+            raise NotAllowed("This review has not been submitted yet.")
         if cycle.acknowledged_at is not None:
-            raise PledgeStateError("This review has already been acknowledged.")
+            raise NotAllowed("This review has already been acknowledged.")
         cycle.acknowledged_at = timezone.now()
         cycle.acknowledged_by = by
         cycle.acknowledgement_message = message

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from organisations.models import Membership
+from pledge_portal.errors import NotAllowed
 from pledges.forms import ActionForm
-from pledges.models import Action, ReviewCycle
-from pledges.services.transitions import PledgeStateError
+from pledges.models import Action, ReviewCycle, due_soon_days
 from pledges.views.team import ProgrammeTeamRequiredMixin
 
 from . import services
@@ -99,7 +99,7 @@ class ReviewStepMixin(ReviewMixin):
     def form_valid(self, form):
         try:
             self.save(form)
-        except PledgeStateError as error:
+        except NotAllowed as error:
             messages.error(self.request, str(error))
             return redirect(self.step_url("start"))
         return redirect(self.get_success_url())
@@ -208,7 +208,7 @@ class NextActionView(ReviewStepMixin, FormView):
         if "continue" in request.POST and self.is_open():
             try:
                 services.continue_action(cycle=self.cycle, number=kwargs["number"], by=request.user)
-            except PledgeStateError as error:
+            except NotAllowed as error:
                 messages.error(request, str(error))
                 return redirect(self.step_url("start"))
             return redirect(self.get_success_url())
@@ -236,8 +236,7 @@ class ReviewPublishingView(ReviewStepMixin, FormView):
     step = "publishing"
 
     def get_initial(self):
-        chosen = self.cycle.publish_progress
-        return {"publish_progress": chosen if chosen is not None else bool(self.pledge.publish_actions)}
+        return {"publish_progress": self.cycle.publishes_progress}
 
     def save(self, form):
         services.save_review_publishing(
@@ -258,9 +257,8 @@ class ReviewCheckView(ReviewStepMixin, FormView):
             )
             for step, number in answers["missing"]
         ]
-        publish = self.cycle.publish_progress
         return super().get_context_data(
-            publish_progress=publish if publish is not None else bool(self.pledge.publish_actions),
+            publish_progress=self.cycle.publishes_progress,
             next_due_on=services.next_due_on(self.cycle),
             back_url=self.numbered_step_url(*STEPS[-1]),
             **answers,
@@ -270,7 +268,7 @@ class ReviewCheckView(ReviewStepMixin, FormView):
     def form_valid(self, form):
         try:
             services.record_review(cycle=self.cycle, by=self.request.user)
-        except PledgeStateError as error:
+        except NotAllowed as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, "Thank you. Your review has been submitted.")
@@ -288,7 +286,6 @@ class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        soon_days = -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
         cycles = ReviewCycle.objects.select_related("pledge__organisation")
         overdue = list(
             cycles.overdue(on=today).annotate(reminders_sent=Count("reminders")).order_by("due_on", "pk")
@@ -297,10 +294,10 @@ class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
             cycle.overdue_days = cycle.days_overdue(on=today)
         return super().get_context_data(
             today=today,
-            soon_days=soon_days,
+            soon_days=due_soon_days(),
             escalation_days=settings.REVIEW_REMINDER_OFFSETS["escalation"],
             recent_days=self.RECENT_DAYS,
-            due_soon=list(cycles.due_within(on=today, days=soon_days).order_by("due_on", "pk")),
+            due_soon=list(cycles.due_soon(on=today).order_by("due_on", "pk")),
             overdue=overdue,
             recently_reviewed=list(
                 cycles.reviewed_since(timezone.now() - datetime.timedelta(days=self.RECENT_DAYS))
@@ -354,7 +351,7 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
             services.acknowledge_review(
                 cycle=self.cycle, by=self.request.user, message=form.cleaned_data["message"]
             )
-        except PledgeStateError as error:
+        except NotAllowed as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(

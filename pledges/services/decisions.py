@@ -13,8 +13,9 @@ from django.utils.dateformat import format as format_date
 
 from accounts.models import User
 from outbox.services import queue_templated_email
+from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent, RejectionReason, ReviewCycle
-from pledges.services.transitions import PledgeStateError, change_status, record_event
+from pledges.services.transitions import change_status, record_event
 from pledges.signals import pledge_changed
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def approve_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent:
         pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
         draft_actions = pledge.actions.filter(cycle__isnull=True)
         if draft_actions.count() != 2:
-            raise PledgeStateError("This pledge does not have its two actions, so it cannot be approved.")
+            raise NotAllowed("This pledge does not have its two actions, so it cannot be approved.")
         pledge.approved_at = timezone.now()
         pledge.signed_on = timezone.localdate(pledge.approved_at)
         event = change_status(
@@ -54,7 +55,7 @@ def request_changes(*, pledge: Pledge, by: User, message: str) -> PledgeEvent:
     """Send a submitted pledge back to its signatory with a message saying what to change."""
     message = message.strip()
     if not message:
-        raise PledgeStateError("Write a message to the signatory saying what to change.")
+        raise NotAllowed("Write a message to the signatory saying what to change.")
     with transaction.atomic():
         pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
         pledge.changes_requested_message = message
@@ -74,7 +75,7 @@ def request_changes(*, pledge: Pledge, by: User, message: str) -> PledgeEvent:
 def reject_pledge(*, pledge: Pledge, by: User, reason: RejectionReason | None, note: str = "") -> PledgeEvent:
     """Turn down a submitted pledge for a coded reason, with an optional note to the signatory."""
     if reason is None or not reason.is_active:
-        raise PledgeStateError("Choose a reason for not approving this pledge.")
+        raise NotAllowed("Choose a reason for not approving this pledge.")
     note = note.strip()
     with transaction.atomic():
         pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
@@ -116,7 +117,7 @@ def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent
         if Pledge.objects.filter(
             organisation_id=pledge.organisation_id, status__in=Pledge.LIVE_STATUSES
         ).exists():
-            raise PledgeStateError(_ANOTHER_LIVE_PLEDGE)
+            raise NotAllowed(_ANOTHER_LIVE_PLEDGE)
         pledge.withdrawn_at = None
         try:
             # A savepoint: a pledge started at this very moment still trips the constraint.
@@ -130,7 +131,7 @@ def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent
                     note=note.strip(),
                 )
         except IntegrityError as exc:
-            raise PledgeStateError(_ANOTHER_LIVE_PLEDGE) from exc
+            raise NotAllowed(_ANOTHER_LIVE_PLEDGE) from exc
         _email_signatory(pledge=pledge, template="pledge_reinstated", context={})
         pledge_changed.send(sender=Pledge, pledge=pledge)
     return event
@@ -140,7 +141,7 @@ def add_internal_note(*, pledge: Pledge, by: User, note: str) -> PledgeEvent:
     """A note for the programme team only: never shown to the partner or emailed."""
     note = note.strip()
     if not note:
-        raise PledgeStateError("Write the note before saving it.")
+        raise NotAllowed("Write the note before saving it.")
     return record_event(pledge=pledge, kind=PledgeEvent.Kind.NOTE, actor=by, note=note)
 
 
@@ -159,7 +160,7 @@ def _lock_for_decision(*, pledge: Pledge, by: User, allowed_from: Sequence[Pledg
     )
     _refuse_unless_in(pledge=pledge, allowed_from=allowed_from)
     if pledge.created_by_id == by.pk:
-        raise PledgeStateError(
+        raise NotAllowed(
             "You signed this pledge yourself, so another member of the programme team needs to decide it."
         )
     return pledge
@@ -171,18 +172,16 @@ def _refuse_unless_in(*, pledge: Pledge, allowed_from: Sequence[Pledge.Status]) 
         return
     latest = pledge.events.status_changes().select_related("actor").order_by("-created_at", "-pk").first()
     if latest is None or latest.to_status != pledge.status:
-        raise PledgeStateError(
-            f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now."
-        )
+        raise NotAllowed(f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now.")
     who = latest.actor.get_full_name() if latest.actor else "the system"
     when = format_date(timezone.localtime(latest.created_at), r"j F Y \a\t H:i")
-    raise PledgeStateError(f"This pledge was already {latest.get_kind_display().lower()} by {who} at {when}.")
+    raise NotAllowed(f"This pledge was already {latest.get_kind_display().lower()} by {who} at {when}.")
 
 
 def _required_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise PledgeStateError("Say why the pledge is being withdrawn.")
+        raise NotAllowed("Say why the pledge is being withdrawn.")
     return reason
 
 

@@ -18,8 +18,9 @@ from accounts.models import User
 from organisations.models import Membership, Organisation
 from organisations.services import create_organisation
 from outbox.services import queue_templated_email
+from pledge_portal.errors import NotAllowed
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
-from pledges.services.transitions import PledgeStateError, change_status, record_event
+from pledges.services.transitions import change_status, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def _lock_editable(pledge: Pledge) -> Pledge:
     """Lock the pledge's row and refuse if it can no longer be edited (e.g. it was just submitted)."""
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not locked.is_editable:
-        raise PledgeStateError(
+        raise NotAllowed(
             f"This pledge is {locked.get_status_display().lower()}, so it cannot be changed now."
         )
     return locked
@@ -53,7 +54,7 @@ def start_pledge(*, organisation: Organisation, by: User) -> Pledge:
                     signatory_name=by.name,
                 )
         except IntegrityError as error:
-            raise PledgeStateError(
+            raise NotAllowed(
                 f"{organisation.name} already has a pledge, so a second one cannot be started."
             ) from error
         membership, created = Membership.objects.get_or_create(
@@ -77,7 +78,7 @@ def discard_draft(*, pledge: Pledge, by: User) -> Organisation:
     with transaction.atomic():
         pledge = Pledge.objects.for_member(by).select_for_update(of=("self",)).get(pk=pledge.pk)
         if pledge.status != Pledge.Status.DRAFT:
-            raise PledgeStateError("Only a draft that was never submitted can be deleted.")
+            raise NotAllowed("Only a draft that was never submitted can be deleted.")
         organisation = pledge.organisation
         pledge.delete()
         if not organisation.pledges.filter(created_by=by).exists():
@@ -149,7 +150,7 @@ def save_actions(*, pledge: Pledge, by: User, actions: Sequence[Mapping[str, Any
             data = dict(data)
             commitments = data.pop("commitments")
             if any(c.version_id != pledge.version_id for c in commitments):
-                raise PledgeStateError("The commitments chosen are not from this pledge's wording.")
+                raise NotAllowed("The commitments chosen are not from this pledge's wording.")
             action, _ = Action.objects.update_or_create(
                 pledge=pledge, cycle=None, number=number, defaults=data
             )
@@ -219,16 +220,16 @@ def submit_pledge(*, pledge: Pledge, by: User, declaration_name: str) -> Pledge:
         pledge = Pledge.objects.select_for_update().select_related("organisation").get(pk=pledge.pk)
         allowed_from = Pledge.EDITABLE_STATUSES
         if pledge.status not in allowed_from:
-            raise PledgeStateError(
+            raise NotAllowed(
                 f"This pledge is {pledge.get_status_display().lower()}, so it cannot be submitted again."
             )
         missing = missing_answers(pledge)
         if missing:
-            raise PledgeStateError(
+            raise NotAllowed(
                 "Some answers are missing: " + "; ".join(message for _, message in missing) + "."
             )
         if not names_match(declaration_name, pledge.signatory_name):
-            raise PledgeStateError("The name typed in the declaration does not match the signatory's name.")
+            raise NotAllowed("The name typed in the declaration does not match the signatory's name.")
         resubmitting = pledge.status == Pledge.Status.CHANGES_REQUESTED
         pledge.declaration_name = " ".join(declaration_name.split())
         pledge.submitted_at = timezone.now()

@@ -1,16 +1,13 @@
-"""The building blocks every pledge service shares: refusing a change, moving a status, the audit trail."""
+"""The building blocks every pledge service shares: moving a status, refusing a move, the audit trail."""
 
 import logging
 from collections.abc import Sequence
 
 from accounts.models import User
+from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent
 
 logger = logging.getLogger(__name__)
-
-
-class PledgeStateError(Exception):
-    """A change the pledge's current state does not allow. The message is shown to people."""
 
 
 def record_event(
@@ -48,7 +45,7 @@ def change_status(
     produce one change, and set any timestamps of their own before saving.
     """
     if pledge.status not in allowed_from:
-        raise PledgeStateError(
+        raise NotAllowed(
             error or f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now."
         )
     from_status = pledge.status

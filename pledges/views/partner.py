@@ -9,9 +9,9 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
 
 from organisations.models import Membership
+from pledge_portal.errors import NotAllowed
 from pledges.models import BouncedAddress, Pledge, ReviewCycle
 from pledges.services import signing
-from pledges.services.transitions import PledgeStateError
 
 
 class MyPledgesView(LoginRequiredMixin, ListView):
@@ -59,7 +59,7 @@ class DiscardDraftView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         try:
             organisation = signing.discard_draft(pledge=self.pledge, by=request.user)
-        except PledgeStateError as exc:
+        except NotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Your draft pledge for {organisation.name} is deleted.")

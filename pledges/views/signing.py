@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -16,10 +15,10 @@ from django.views.generic import FormView, TemplateView
 from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Organisation
 from organisations.services import find_possible_duplicates
+from pledge_portal.errors import NotAllowed
 from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, PublishingForm, SignatoryForm
 from pledges.models import ActionTheme, Pledge, PledgeVersion, with_live_pledge_flag
 from pledges.services import signing
-from pledges.services.transitions import PledgeStateError
 
 # The steps of a started pledge, in order, by url name. The organisation step comes first.
 STEPS = [
@@ -125,7 +124,7 @@ class ChooseOrganisationView(View):
         organisation = form.cleaned_data["organisation"]
         try:
             pledge = signing.start_pledge(organisation=organisation, by=request.user)
-        except PledgeStateError:
+        except NotAllowed:
             own = (
                 Pledge.objects.for_member(request.user)
                 .filter(organisation=organisation, status__in=Pledge.EDITABLE_STATUSES)
@@ -165,8 +164,8 @@ class NewOrganisationView(FormView):
             )
         try:
             pledge = signing.start_pledge_for_new_organisation(by=self.request.user, **data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except NotAllowed as error:
+            form.add_error("name", str(error))
             return self.form_invalid(form)
         return redirect("pledges:sign_about_you", pk=pledge.pk)
 
@@ -228,7 +227,7 @@ class PledgeFormStepView(PledgeStepMixin, FormView):
     def form_valid(self, form):
         try:
             self.save(form)
-        except PledgeStateError as error:
+        except NotAllowed as error:
             messages.error(self.request, str(error))
             return redirect("pledges:my_pledges")
         return redirect(self.next_url())
@@ -305,7 +304,7 @@ class ActionsView(PledgeStepMixin, TemplateView):
             signing.save_actions(
                 pledge=self.pledge, by=request.user, actions=[form.cleaned_data for form in action_forms]
             )
-        except PledgeStateError as error:
+        except NotAllowed as error:
             messages.error(request, str(error))
             return redirect("pledges:my_pledges")
         return redirect(self.next_url())
@@ -368,7 +367,7 @@ class DeclarationView(PledgeFormStepView):
     def form_valid(self, form):
         try:
             signing.submit_pledge(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
-        except PledgeStateError as error:
+        except NotAllowed as error:
             self.pledge.refresh_from_db()
             if self.pledge.status == Pledge.Status.SUBMITTED:
                 # A second click, or a resubmitted page: the first one already submitted it.

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from pledge_portal.errors import NotAllowed
 from pledges import exports, team_forms
 from pledges.checks import checks_for
 from pledges.dashboard import build_dashboard
 from pledges.models import REVIEW_TABS, Pledge
 from pledges.services import decisions
-from pledges.services.transitions import PledgeStateError
 
 # Tab slug (the ?status= value) and its label, in the order the tabs are shown.
 QUEUE_TABS = [
@@ -117,7 +117,7 @@ class DecisionView(ProgrammeTeamRequiredMixin, View):
             return self.show_errors(form)
         try:
             self.service(pledge=pledge, by=request.user, **form.cleaned_data)
-        except PledgeStateError as exc:
+        except NotAllowed as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, self.success_message)

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
+from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge
 from pledges.services import decisions
-from pledges.services.transitions import PledgeStateError
 from pledges.team_forms import PartnerWithdrawForm
 
 
@@ -37,7 +37,7 @@ class WithdrawOwnPledgeView(LoginRequiredMixin, FormView):
             decisions.withdraw_own_pledge(
                 pledge=self.pledge, by=self.request.user, reason=form.cleaned_data["reason"]
             )
-        except PledgeStateError as exc:
+        except NotAllowed as exc:
             messages.error(self.request, str(exc))
         else:
             messages.success(

@@ -37,7 +37,7 @@ def test_seed_demo_has_review_history_and_reviews_due_soon_and_overdue():
     today = timezone.localdate()
     assert ReviewCycle.objects.reviewed().exists()
     assert ReviewCycle.objects.overdue(on=today).exists()
-    assert ReviewCycle.objects.due_within(on=today, days=30).exists()
+    assert ReviewCycle.objects.due_soon(on=today).exists()
 
 
 def test_seed_demo_records_a_decision_event_for_every_decided_pledge():

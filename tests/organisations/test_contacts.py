@@ -13,6 +13,7 @@ from django.utils import timezone
 from organisations import services
 from organisations.models import Invitation, Membership
 from outbox.models import OutboxEmail
+from pledge_portal.errors import NotAllowed
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
 
@@ -51,7 +52,7 @@ def test_the_invited_person_becomes_a_contact_and_can_open_the_review(client, pl
 def test_an_invitation_accepted_by_a_different_email_address_is_refused(pledge):
     _, token = invite(pledge)
     someone_else = UserFactory(email="someone.else@example.org")
-    with pytest.raises(services.ContactError, match=re.escape("sent to colleague@example.org")):
+    with pytest.raises(NotAllowed, match=re.escape("sent to colleague@example.org")):
         services.accept_invitation(token=token, user=someone_else)
     assert not Membership.objects.filter(user=someone_else).exists()
 
@@ -60,7 +61,7 @@ def test_an_expired_invitation_is_refused(pledge, settings):
     _, token = invite(pledge)
     colleague = UserFactory(email="colleague@example.org")
     later = timezone.now() + timedelta(days=settings.CONTACT_INVITATION_VALID_DAYS, minutes=1)
-    with time_machine.travel(later, tick=False), pytest.raises(services.ContactError, match="expired"):
+    with time_machine.travel(later, tick=False), pytest.raises(NotAllowed, match="expired"):
         services.accept_invitation(token=token, user=colleague)
     assert not Membership.objects.filter(user=colleague).exists()
 
@@ -69,7 +70,7 @@ def test_a_revoked_invitation_is_refused(pledge, signatory):
     invitation, token = invite(pledge)
     services.revoke_invitation(invitation=invitation, by=signatory)
     colleague = UserFactory(email="colleague@example.org")
-    with pytest.raises(services.ContactError, match="withdrawn"):
+    with pytest.raises(NotAllowed, match="withdrawn"):
         services.accept_invitation(token=token, user=colleague)
     assert not Membership.objects.filter(user=colleague).exists()
 
@@ -78,20 +79,20 @@ def test_inviting_the_same_address_again_withdraws_the_earlier_link(pledge):
     _, first = invite(pledge)
     _, second = invite(pledge)
     colleague = UserFactory(email="colleague@example.org")
-    with pytest.raises(services.ContactError, match="withdrawn"):
+    with pytest.raises(NotAllowed, match="withdrawn"):
         services.accept_invitation(token=first, user=colleague)
     services.accept_invitation(token=second, user=colleague)
 
 
 def test_a_made_up_token_is_refused(pledge, signatory):
-    with pytest.raises(services.ContactError, match="does not work"):
+    with pytest.raises(NotAllowed, match="does not work"):
         services.accept_invitation(token="not-a-real-token", user=signatory)
 
 
 def test_only_members_can_invite_and_existing_contacts_are_not_invited_again(pledge, signatory):
-    with pytest.raises(services.ContactError, match="Only people at"):
+    with pytest.raises(NotAllowed, match="Only people at"):
         services.invite_contact(organisation=pledge.organisation, email="x@example.org", by=UserFactory())
-    with pytest.raises(services.ContactError, match="already a contact"):
+    with pytest.raises(NotAllowed, match="already a contact"):
         invite(pledge, email=signatory.email.upper())
 
 
@@ -113,7 +114,7 @@ def test_a_removed_contact_loses_access_at_once(client, pledge, signatory):
 
 def test_the_last_member_cannot_be_removed(pledge, signatory):
     membership = Membership.objects.get(user=signatory, organisation=pledge.organisation)
-    with pytest.raises(services.ContactError, match="last contact"):
+    with pytest.raises(NotAllowed, match="last contact"):
         services.remove_contact(membership=membership, by=signatory)
     assert Membership.objects.filter(pk=membership.pk).exists()
 
@@ -226,4 +227,4 @@ def test_two_people_removing_each_other_at_once_leave_one_contact():
         partial(services.remove_contact, membership=second, by=first.user),
     )
     assert Membership.objects.filter(organisation=pledge.organisation).count() == 1
-    assert len(refusals(outcomes, services.ContactError)) == 1
+    assert len(refusals(outcomes, NotAllowed)) == 1

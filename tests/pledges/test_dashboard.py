@@ -102,6 +102,21 @@ def test_annual_review_progress_counts_done_due_overdue_and_not_yet_due(db):
     assert ReviewCycle.objects.progress(on=today) == {"done": 1, "overdue": 1, "due": 1, "upcoming": 1}
 
 
+def test_due_soon_on_the_dashboard_starts_with_the_partners_first_reminder(settings):
+    settings.REVIEW_REMINDER_OFFSETS = {**settings.REVIEW_REMINDER_OFFSETS, "upcoming": -10}
+    today = timezone.localdate()
+    for starts_on in (today - datetime.timedelta(days=360), today - datetime.timedelta(days=350)):
+        pledge = PledgeFactory(approved=True, signed_on=starts_on, with_actions=False)
+        due_on = starts_on + datetime.timedelta(days=365)
+        ReviewCycleFactory(pledge=pledge, starts_on=starts_on, due_on=due_on)
+    assert figure(build_dashboard(today=today), "annual-reviews") == {
+        "Done": 0,
+        "Due in the next 10 days": 1,  # due in 5 days; the other, due in 15, is not yet due
+        "Overdue": 0,
+        "Not yet due": 1,
+    }
+
+
 def test_median_days_to_decision_runs_from_first_submission_to_first_decision(db):
     now = timezone.now()
     for days in (2, 4, 30):

@@ -279,6 +279,20 @@ def test_the_team_sees_cycles_due_soon_overdue_with_reminders_and_recently_revie
     assert later.organisation.name not in response.content.decode()
 
 
+def test_the_teams_due_soon_list_starts_with_the_partners_first_reminder(
+    client, programme_team_member, settings
+):
+    settings.REVIEW_REMINDER_OFFSETS = {**settings.REVIEW_REMINDER_OFFSETS, "upcoming": -10}
+    today = timezone.localdate()
+    a_year_before = today - relativedelta(months=12)
+    in_five_days = PledgeFactory(approved=True, signed_on=a_year_before + relativedelta(days=5))
+    PledgeFactory(approved=True, signed_on=a_year_before + relativedelta(days=15))
+    client.force_login(programme_team_member)
+    response = client.get(reverse("reviews:team_list"))
+    assert [c.pledge for c in response.context["due_soon"]] == [in_five_days]
+    assert "Due in the next 10 days (1)" in response.content.decode()
+
+
 def test_the_team_reviews_page_makes_the_same_number_of_queries_for_few_or_many_cycles(
     client, programme_team_member
 ):

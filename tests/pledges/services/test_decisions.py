@@ -8,9 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from outbox.models import OutboxEmail
+from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services import decisions
-from pledges.services.transitions import PledgeStateError
 from tests.factories import PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
 from tests.support.directory import re_renders_directory
@@ -93,7 +93,7 @@ def test_approval_rerenders_the_public_directory_after_commit(
 def test_approving_twice_records_one_decision_and_names_who_decided(programme_team_member):
     pledge = PledgeFactory(submitted=True)
     decisions.approve_pledge(pledge=pledge, by=programme_team_member)
-    with pytest.raises(PledgeStateError, match=r"already approved by .* at \d"):
+    with pytest.raises(NotAllowed, match=r"already approved by .* at \d"):
         decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     assert events(pledge, PledgeEvent.Kind.APPROVED).count() == 1
     assert OutboxEmail.objects.about(pledge).count() == 1
@@ -107,7 +107,7 @@ def test_approving_twice_records_one_decision_and_names_who_decided(programme_te
 )
 def test_only_a_submitted_pledge_can_be_approved(programme_team_member, status):
     pledge = PledgeFactory(status=status)
-    with pytest.raises(PledgeStateError):
+    with pytest.raises(NotAllowed):
         decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     pledge.refresh_from_db()
     assert pledge.status == status
@@ -123,7 +123,7 @@ def test_a_reviewer_cannot_decide_a_pledge_they_signed(programme_team_member, re
         lambda: decisions.request_changes(pledge=pledge, by=programme_team_member, message="Fix it"),
         lambda: decisions.reject_pledge(pledge=pledge, by=programme_team_member, reason=reason),
     ):
-        with pytest.raises(PledgeStateError, match="signed this pledge yourself"):
+        with pytest.raises(NotAllowed, match="signed this pledge yourself"):
             decide()
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
@@ -154,7 +154,7 @@ def test_asking_for_changes_stores_the_message_and_emails_it(
 @pytest.mark.django_db
 def test_asking_for_changes_needs_a_message(programme_team_member):
     pledge = PledgeFactory(submitted=True)
-    with pytest.raises(PledgeStateError, match="message"):
+    with pytest.raises(NotAllowed, match="message"):
         decisions.request_changes(pledge=pledge, by=programme_team_member, message="   ")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
@@ -189,7 +189,7 @@ def test_rejecting_needs_an_active_reason(programme_team_member, reason):
     RejectionReason.objects.filter(pk=reason.pk).update(is_active=False)
     reason.refresh_from_db()
     for bad_reason in (None, reason):
-        with pytest.raises(PledgeStateError, match="reason"):
+        with pytest.raises(NotAllowed, match="reason"):
             decisions.reject_pledge(pledge=pledge, by=programme_team_member, reason=bad_reason)
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.SUBMITTED
@@ -198,7 +198,7 @@ def test_rejecting_needs_an_active_reason(programme_team_member, reason):
 @pytest.mark.django_db
 def test_an_approved_pledge_cannot_be_rejected(programme_team_member, reason):
     pledge = PledgeFactory(approved=True)
-    with pytest.raises(PledgeStateError):
+    with pytest.raises(NotAllowed):
         decisions.reject_pledge(pledge=pledge, by=programme_team_member, reason=reason)
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
@@ -227,9 +227,9 @@ def test_the_team_withdraws_an_approved_pledge_with_a_reason(
 @pytest.mark.django_db
 def test_withdrawing_needs_a_reason_and_an_approved_pledge(programme_team_member):
     approved, submitted = PledgeFactory(approved=True), PledgeFactory(submitted=True)
-    with pytest.raises(PledgeStateError, match="why"):
+    with pytest.raises(NotAllowed, match="why"):
         decisions.withdraw_pledge(pledge=approved, by=programme_team_member, reason=" ")
-    with pytest.raises(PledgeStateError):
+    with pytest.raises(NotAllowed):
         decisions.withdraw_pledge(pledge=submitted, by=programme_team_member, reason="Asked to")
     assert not PledgeEvent.objects.exists()
 
@@ -276,7 +276,7 @@ def test_reinstating_is_refused_clearly_when_the_organisation_has_another_live_p
     old = PledgeFactory(approved=True)
     decisions.withdraw_pledge(pledge=old, by=programme_team_member, reason="Left")
     PledgeFactory(organisation=old.organisation, submitted=True)
-    with pytest.raises(PledgeStateError, match="another pledge in progress or approved"):
+    with pytest.raises(NotAllowed, match="another pledge in progress or approved"):
         decisions.reinstate_pledge(pledge=old, by=programme_team_member)
     old.refresh_from_db()
     assert old.status == Pledge.Status.WITHDRAWN
@@ -308,7 +308,7 @@ def test_two_reviewers_approving_at_once_make_one_approval_one_event_and_one_ema
         *(partial(decisions.approve_pledge, pledge=pledge, by=reviewer) for reviewer in reviewers)
     )
 
-    [refusal] = refusals(outcomes, PledgeStateError)
+    [refusal] = refusals(outcomes, NotAllowed)
     assert str(refusal).startswith("This pledge was already approved by ")
     assert events(pledge, PledgeEvent.Kind.APPROVED).count() == 1
     assert OutboxEmail.objects.about(pledge).count() == 1

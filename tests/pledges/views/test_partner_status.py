@@ -43,6 +43,16 @@ def test_changes_requested_shows_the_teams_message_escaped_and_a_way_to_edit_and
     assert reverse("pledges:sign_check", kwargs={"pk": pledge.pk}) in page
 
 
+@pytest.mark.parametrize("status", Pledge.Status)
+def test_the_partner_and_the_team_see_a_status_in_the_same_tag_colour(client, programme_team_member, status):
+    pledge = PledgeFactory(submitted=status != Pledge.Status.DRAFT, approved=status != Pledge.Status.DRAFT)
+    Pledge.objects.filter(pk=pledge.pk).update(status=status)
+    tag = f'<strong class="nhsuk-tag nhsuk-tag--{Pledge.STATUS_TAG_COLOURS[status]}">'
+    assert tag in my_page(client, pledge.created_by)
+    client.force_login(programme_team_member)
+    assert tag in client.get(reverse("team:pledge", args=[pledge.pk])).content.decode()
+
+
 def test_your_pledge_uses_the_same_number_of_queries_for_one_pledge_or_many(
     client, django_assert_max_num_queries
 ):
