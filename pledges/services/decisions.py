@@ -153,7 +153,7 @@ _ANOTHER_LIVE_PLEDGE = (
 def _refuse_unless_programme_team(by):
     # The views send anyone else away first; the service refuses them too, whoever calls it.
     if not by.is_programme_team:
-        raise PledgeStateError("Only the programme team can decide on a pledge.")
+        raise PledgeStateError("Only the programme team can decide on pledges and add notes to them.")
 
 
 def _lock_for_decision(*, pledge, by, decision):
