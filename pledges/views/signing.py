@@ -379,7 +379,7 @@ class DeclarationView(PledgeFormStepView):
 
 
 class SubmittedView(LoginRequiredMixin, TemplateView):
-    """The confirmation: the reference, what happens next, and how long review usually takes."""
+    """The confirmation: the reference, what happens next, and how long a decision usually takes."""
 
     template_name = "pledges/signing/submitted.html"
 
