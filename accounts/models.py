@@ -64,7 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def is_programme_team(self):
-        """Whether this person may use the programme team's review tools."""
+        """Whether this person may use the programme team's tools: decisions on pledges, annual reviews."""
         if not self.is_active:
             return False
         return self.is_superuser or self.groups.filter(name=PROGRAMME_TEAM_GROUP).exists()

@@ -287,7 +287,10 @@ REVIEW_REMINDER_BATCH_SIZE = env.int("REVIEW_REMINDER_BATCH_SIZE", default=500)
 # Invitations to become a partner's contact stop working after this many days.
 CONTACT_INVITATION_VALID_DAYS = env.int("CONTACT_INVITATION_VALID_DAYS", default=14)
 # The programme team aims to decide a submitted pledge within this many working days.
-REVIEW_TARGET_WORKING_DAYS = env.int("REVIEW_TARGET_WORKING_DAYS", default=10)
+# Its old name, REVIEW_TARGET_WORKING_DAYS, is still read for one release so deployments can move over.
+DECISION_TARGET_WORKING_DAYS = env.int(
+    "DECISION_TARGET_WORKING_DAYS", default=env.int("REVIEW_TARGET_WORKING_DAYS", default=10)
+)
 
 # Production hardening: on whenever DEBUG is off (python manage.py check --deploy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

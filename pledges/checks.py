@@ -20,7 +20,7 @@ class DomainCheck:
 
 
 @dataclass
-class ReviewerChecks:
+class DecisionChecks:
     domain: DomainCheck
     earlier_pledges: list = field(default_factory=list)
     parent_pledges: list = field(default_factory=list)
@@ -29,7 +29,7 @@ class ReviewerChecks:
 
 def checks_for(pledge):
     organisation = pledge.organisation
-    return ReviewerChecks(
+    return DecisionChecks(
         domain=compare_domains(pledge.created_by.email, organisation.website),
         earlier_pledges=earlier_pledges(pledge),
         parent_pledges=list(

@@ -118,11 +118,11 @@ class PledgeQuerySet(models.QuerySet):
             organisation__pledges__status=Pledge.Status.APPROVED
         )
 
-    # The programme team: review queue, dashboard, exports -----------------------
+    # The programme team: decisions, dashboard, exports -------------------------
 
-    def in_review_tab(self, tab):
-        """The pledges one tab of the review queue lists, in that tab's order (see REVIEW_TABS)."""
-        status, ordering = REVIEW_TABS[tab]
+    def in_decision_tab(self, tab):
+        """The pledges one tab of the team's decisions lists, in that tab's order (see DECISION_TABS)."""
+        status, ordering = DECISION_TABS[tab]
         return self.filter(status=status).order_by(*ordering)
 
     def with_queue_details(self):
@@ -130,7 +130,7 @@ class PledgeQuerySet(models.QuerySet):
         resubmitted = PledgeEvent.objects.filter(pledge=OuterRef("pk"), kind=PledgeEvent.Kind.RESUBMITTED)
         return self.select_related("organisation", "created_by").annotate(is_resubmission=Exists(resubmitted))
 
-    def with_review_details(self):
+    def with_decision_details(self):
         """Everything the team's pledge page shows, in a fixed number of queries.
 
         The pledge carries `signatory_bounce_reason` and each membership
@@ -290,15 +290,20 @@ class Pledge(models.Model):
 
     @property
     def working_days_waiting(self):
-        """Working days (Monday to Friday) since it was submitted, for the review queue."""
+        """Working days (Monday to Friday) since it was submitted, waiting for the team's decision."""
         if self.submitted_at is None:
             return None
         return working_days_between(timezone.localdate(self.submitted_at), timezone.localdate())
 
     @property
-    def is_review_overdue(self):
+    def is_decision_overdue(self):
         waiting = self.working_days_waiting
-        return waiting is not None and waiting > settings.REVIEW_TARGET_WORKING_DAYS
+        return waiting is not None and waiting > settings.DECISION_TARGET_WORKING_DAYS
+
+    @property
+    def decisions_allowed(self):
+        """The decisions its status allows now (see DECISIONS), in the order pages offer them."""
+        return [decision for decision, statuses in DECISIONS.items() if self.status in statuses]
 
     @property
     def reference(self):
@@ -371,8 +376,19 @@ def due_soon_days():
     return -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
 
 
-# The review queue's tabs: the status each lists, and its order (oldest waiting first).
-REVIEW_TABS = {
+# The programme team's decisions on a pledge and the statuses each is allowed from: the one
+# table the services refuse by and the pages offer by. A partner withdrawing its own pledge
+# is the "withdraw" decision too.
+DECISIONS = {
+    "approve": (Pledge.Status.SUBMITTED,),
+    "request_changes": (Pledge.Status.SUBMITTED,),
+    "reject": (Pledge.Status.SUBMITTED,),
+    "withdraw": (Pledge.Status.APPROVED,),
+    "reinstate": (Pledge.Status.WITHDRAWN,),
+}
+
+# The tabs of the team's decisions page: the status each lists, and its order (oldest waiting first).
+DECISION_TABS = {
     "waiting": (Pledge.Status.SUBMITTED, ("submitted_at", "pk")),
     "changes_requested": (Pledge.Status.CHANGES_REQUESTED, ("changes_requested_at", "pk")),
     "approved": (Pledge.Status.APPROVED, ("-approved_at", "-pk")),

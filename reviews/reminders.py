@@ -91,8 +91,14 @@ def _record_reminders(*, cycle_ids: Sequence[int], kind: str) -> set[int]:
 _PEOPLE = Prefetch("pledge__organisation__memberships", Membership.objects.people(), to_attr="people")
 
 
-def review_url(cycle: ReviewCycle) -> str:
+def annual_review_url(cycle: ReviewCycle) -> str:
+    """The partner's annual review of `cycle`, as emailed to its people."""
     return settings.SITE_URL + reverse("reviews:start", kwargs={"cycle_id": cycle.pk})
+
+
+def team_annual_review_url(cycle: ReviewCycle) -> str:
+    """The programme team's page for the annual review of `cycle`."""
+    return settings.SITE_URL + reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk})
 
 
 def _reminder_emails(*, cycle: ReviewCycle, kind: str, on: datetime.date) -> list[OutboxEmail]:
@@ -106,13 +112,13 @@ def _reminder_emails(*, cycle: ReviewCycle, kind: str, on: datetime.date) -> lis
         "organisation": organisation,
         "people": people,
         "days_overdue": cycle.days_overdue(on=on),
-        "review_url": review_url(cycle),
-        "team_url": settings.SITE_URL + reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk}),
     }
     if kind == Reminder.Kind.ESCALATION:
         recipients = [settings.PROGRAMME_TEAM_EMAIL]
+        context["annual_review_url"] = team_annual_review_url(cycle)
         subject, body = render_email(template="review_escalation", context=context)
     else:
         recipients = emails_of(people)
+        context["annual_review_url"] = annual_review_url(cycle)
         subject, body = render_email(template="review_reminder", context=context)
     return [OutboxEmail(to=to, subject=subject, body_text=body, about=pledge) for to in recipients]

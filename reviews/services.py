@@ -190,12 +190,18 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
             "pledge": pledge,
             "organisation": pledge.organisation,
             "reviewed_by": by,
-            "team_url": settings.SITE_URL + reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk}),
         }
         for to in emails_of(Membership.objects.filter(organisation=pledge.organisation_id).people()):
             queue_templated_email(to=to, template="review_thank_you", context=context, about=pledge)
         queue_templated_email(
-            to=settings.PROGRAMME_TEAM_EMAIL, template="review_recorded_team", context=context, about=pledge
+            to=settings.PROGRAMME_TEAM_EMAIL,
+            template="review_recorded_team",
+            context={
+                **context,
+                "annual_review_url": settings.SITE_URL
+                + reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk}),
+            },
+            about=pledge,
         )
         pledge_changed.send(sender=Pledge, pledge=pledge)
     return next_cycle

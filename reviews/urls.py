@@ -1,6 +1,7 @@
 """URLs for annual reviews: the partner's review of its actions, and the team's list and acknowledgement."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -19,6 +20,15 @@ urlpatterns = [
     path("my/reviews/<int:cycle_id>/publishing/", views.ReviewPublishingView.as_view(), name="publishing"),
     path("my/reviews/<int:cycle_id>/check/", views.ReviewCheckView.as_view(), name="check"),
     # The programme team's side, beside its decisions under /review/.
-    path("review/reviews/", views.TeamReviewsView.as_view(), name="team_list"),
-    path("review/reviews/<int:cycle_id>/", views.TeamReviewDetailView.as_view(), name="team_detail"),
+    path("review/annual-reviews/", views.TeamReviewsView.as_view(), name="team_list"),
+    path("review/annual-reviews/<int:cycle_id>/", views.TeamReviewDetailView.as_view(), name="team_detail"),
+    # The team's old paths, emailed before they were renamed: they must keep working.
+    path(
+        "review/reviews/",
+        RedirectView.as_view(pattern_name="reviews:team_list", permanent=True, query_string=True),
+    ),
+    path(
+        "review/reviews/<int:cycle_id>/",
+        RedirectView.as_view(pattern_name="reviews:team_detail", permanent=True, query_string=True),
+    ),
 ]

@@ -6,10 +6,11 @@ import factory
 import faker
 from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import User
+from accounts.models import PROGRAMME_TEAM_GROUP, User
 from organisations.models import Area, Membership, Organisation
 from outbox.models import OutboxEmail
 from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, PledgeVersion, ReviewCycle
@@ -33,6 +34,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(obj, create, extracted, **kwargs):
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def programme_team(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.groups.add(Group.objects.get(name=PROGRAMME_TEAM_GROUP))
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

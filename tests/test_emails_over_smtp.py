@@ -90,14 +90,15 @@ def test_signing_the_pledge_emails_the_signatory_a_confirmation_with_a_link_to_t
     assert site_path(link) == reverse("pledges:my_pledges")
 
 
-def test_signing_the_pledge_emails_the_programme_team_a_link_to_review_it(
+def test_signing_the_pledge_emails_the_programme_team_a_link_to_decide_it(
     draft, smtp_server, send_on_commit, team
 ):
     submit(draft, send_on_commit)
 
     received, _ = delivered_to(smtp_server, TEAM)
-    assert received["Subject"] == f"New pledge to review: {draft.organisation.name} ({draft.reference})"
-    assert f"{draft.organisation.name} has signed the pledge and submitted it for review." in received.text
+    name = draft.organisation.name
+    assert received["Subject"] == f"New pledge to decide: {name} ({draft.reference})"
+    assert f"{name} has signed the pledge and submitted it for a decision." in received.text
     (link,) = assert_links_open(team, received.text)
     assert site_path(link) == reverse("team:pledge", args=[draft.pk])
 

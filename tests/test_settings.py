@@ -116,3 +116,12 @@ def test_a_sentry_dsn_turns_error_reports_on_without_personal_data():
     assert (active, environment, rate) == (True, "staging", 0.25), result.stderr
     assert (pii, bodies, local_variables) == (False, "never", False)
     assert {"DjangoIntegration", "CeleryIntegration"} <= set(integrations)
+
+
+def test_the_decision_target_still_reads_its_old_name_when_the_new_one_is_unset():
+    def target(**env):
+        code = "from django.conf import settings; print(settings.DECISION_TARGET_WORKING_DAYS)"
+        return manage("shell", "-v", "0", "-c", code, env=env).stdout.strip()
+
+    assert target(REVIEW_TARGET_WORKING_DAYS="3") == "3"
+    assert target(REVIEW_TARGET_WORKING_DAYS="3", DECISION_TARGET_WORKING_DAYS="5") == "5"

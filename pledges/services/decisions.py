@@ -1,7 +1,7 @@
 """The programme team's decisions on a pledge: approve, ask for changes, reject, withdraw, reinstate."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -14,7 +14,7 @@ from django.utils.dateformat import format as format_date
 from accounts.models import User
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
-from pledges.models import Pledge, PledgeEvent, RejectionReason, ReviewCycle
+from pledges.models import DECISIONS, Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services.transitions import change_status, record_event
 from pledges.signals import pledge_changed
 
@@ -25,7 +25,7 @@ def approve_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent:
     """Approve a submitted pledge: it is signed today, its first year starts with its two actions,
     it joins the public directory, and the signatory is told."""
     with transaction.atomic():
-        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
+        pledge = _lock_for_decision(pledge=pledge, by=by, decision="approve")
         draft_actions = pledge.actions.filter(cycle__isnull=True)
         if draft_actions.count() != 2:
             raise NotAllowed("This pledge does not have its two actions, so it cannot be approved.")
@@ -36,7 +36,7 @@ def approve_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent:
             to=Pledge.Status.APPROVED,
             by=by,
             kind=PledgeEvent.Kind.APPROVED,
-            allowed_from=(Pledge.Status.SUBMITTED,),
+            allowed_from=DECISIONS["approve"],
             note=note,
         )
         cycle = ReviewCycle.objects.create(
@@ -57,7 +57,7 @@ def request_changes(*, pledge: Pledge, by: User, message: str) -> PledgeEvent:
     if not message:
         raise NotAllowed("Write a message to the signatory saying what to change.")
     with transaction.atomic():
-        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
+        pledge = _lock_for_decision(pledge=pledge, by=by, decision="request_changes")
         pledge.changes_requested_message = message
         pledge.changes_requested_at = timezone.now()
         event = change_status(
@@ -65,7 +65,7 @@ def request_changes(*, pledge: Pledge, by: User, message: str) -> PledgeEvent:
             to=Pledge.Status.CHANGES_REQUESTED,
             by=by,
             kind=PledgeEvent.Kind.CHANGES_REQUESTED,
-            allowed_from=(Pledge.Status.SUBMITTED,),
+            allowed_from=DECISIONS["request_changes"],
             note=message,
         )
         _email_signatory(pledge=pledge, template="pledge_changes_requested", context={"message": message})
@@ -78,7 +78,7 @@ def reject_pledge(*, pledge: Pledge, by: User, reason: RejectionReason | None, n
         raise NotAllowed("Choose a reason for not approving this pledge.")
     note = note.strip()
     with transaction.atomic():
-        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.SUBMITTED,))
+        pledge = _lock_for_decision(pledge=pledge, by=by, decision="reject")
         pledge.rejection_reason = reason
         pledge.rejected_at = timezone.now()
         event = change_status(
@@ -86,7 +86,7 @@ def reject_pledge(*, pledge: Pledge, by: User, reason: RejectionReason | None, n
             to=Pledge.Status.REJECTED,
             by=by,
             kind=PledgeEvent.Kind.REJECTED,
-            allowed_from=(Pledge.Status.SUBMITTED,),
+            allowed_from=DECISIONS["reject"],
             note=f"{reason.label}: {note}" if note else reason.label,
         )
         _email_signatory(pledge=pledge, template="pledge_rejected", context={"reason": reason, "note": note})
@@ -97,7 +97,7 @@ def withdraw_pledge(*, pledge: Pledge, by: User, reason: str) -> PledgeEvent:
     """The programme team withdraws an approved pledge (for example, at the partner's request)."""
     reason = _required_reason(reason)
     with transaction.atomic():
-        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.APPROVED,))
+        pledge = _lock_for_decision(pledge=pledge, by=by, decision="withdraw")
         return _withdraw(pledge=pledge, by=by, reason=reason, by_partner=False)
 
 
@@ -105,15 +105,17 @@ def withdraw_own_pledge(*, pledge: Pledge, by: User, reason: str) -> PledgeEvent
     """A member of the partner withdraws its approved pledge from "Your pledge"."""
     reason = _required_reason(reason)
     with transaction.atomic():
-        pledge = Pledge.objects.for_member(by).select_for_update(of=("self",)).get(pk=pledge.pk)
-        _refuse_unless_in(pledge=pledge, allowed_from=(Pledge.Status.APPROVED,))
-        return _withdraw(pledge=pledge, by=by, reason=reason, by_partner=True)
+        locked = Pledge.objects.for_member(by).select_for_update(of=("self",)).filter(pk=pledge.pk).first()
+        if locked is None:
+            raise NotAllowed(f"Only people at {pledge.organisation} can withdraw its pledge.")
+        _refuse_unless_allowed(pledge=locked, decision="withdraw")
+        return _withdraw(pledge=locked, by=by, reason=reason, by_partner=True)
 
 
 def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent:
     """Return a withdrawn pledge to the directory, unless its organisation has another live pledge."""
     with transaction.atomic():
-        pledge = _lock_for_decision(pledge=pledge, by=by, allowed_from=(Pledge.Status.WITHDRAWN,))
+        pledge = _lock_for_decision(pledge=pledge, by=by, decision="reinstate")
         if Pledge.objects.filter(
             organisation_id=pledge.organisation_id, status__in=Pledge.LIVE_STATUSES
         ).exists():
@@ -127,7 +129,7 @@ def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent
                     to=Pledge.Status.APPROVED,
                     by=by,
                     kind=PledgeEvent.Kind.REINSTATED,
-                    allowed_from=(Pledge.Status.WITHDRAWN,),
+                    allowed_from=DECISIONS["reinstate"],
                     note=note.strip(),
                 )
         except IntegrityError as exc:
@@ -139,6 +141,7 @@ def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent
 
 def add_internal_note(*, pledge: Pledge, by: User, note: str) -> PledgeEvent:
     """A note for the programme team only: never shown to the partner or emailed."""
+    _refuse_unless_programme_team(by)
     note = note.strip()
     if not note:
         raise NotAllowed("Write the note before saving it.")
@@ -151,14 +154,22 @@ _ANOTHER_LIVE_PLEDGE = (
 )
 
 
-def _lock_for_decision(*, pledge: Pledge, by: User, allowed_from: Sequence[Pledge.Status]) -> Pledge:
-    """Lock the pledge; refuse if it has moved on since the reviewer loaded it, or if they signed it."""
+def _refuse_unless_programme_team(by: User) -> None:
+    # The views send anyone else away first; the service refuses them too, whoever calls it.
+    if not by.is_programme_team:
+        raise NotAllowed("Only the programme team can decide on pledges and add notes to them.")
+
+
+def _lock_for_decision(*, pledge: Pledge, by: User, decision: str) -> Pledge:
+    """Lock the pledge for a team decision; refuse anyone outside the programme team, a pledge
+    that has moved on since the team member loaded it, or one they signed themselves."""
+    _refuse_unless_programme_team(by)
     pledge = (
         Pledge.objects.select_for_update(of=("self",))
         .select_related("organisation", "created_by")
         .get(pk=pledge.pk)
     )
-    _refuse_unless_in(pledge=pledge, allowed_from=allowed_from)
+    _refuse_unless_allowed(pledge=pledge, decision=decision)
     if pledge.created_by_id == by.pk:
         raise NotAllowed(
             "You signed this pledge yourself, so another member of the programme team needs to decide it."
@@ -166,9 +177,9 @@ def _lock_for_decision(*, pledge: Pledge, by: User, allowed_from: Sequence[Pledg
     return pledge
 
 
-def _refuse_unless_in(*, pledge: Pledge, allowed_from: Sequence[Pledge.Status]) -> None:
-    """Say who got there first: two reviewers deciding at once see one decision, not an error."""
-    if pledge.status in allowed_from:
+def _refuse_unless_allowed(*, pledge: Pledge, decision: str) -> None:
+    """Say who got there first: two team members deciding at once see one decision, not an error."""
+    if decision in pledge.decisions_allowed:
         return
     latest = pledge.events.status_changes().select_related("actor").order_by("-created_at", "-pk").first()
     if latest is None or latest.to_status != pledge.status:
@@ -192,7 +203,7 @@ def _withdraw(*, pledge: Pledge, by: User, reason: str, by_partner: bool) -> Ple
         to=Pledge.Status.WITHDRAWN,
         by=by,
         kind=PledgeEvent.Kind.WITHDRAWN,
-        allowed_from=(Pledge.Status.APPROVED,),
+        allowed_from=DECISIONS["withdraw"],
         note=reason,
     )
     context = {"reason": reason, "by_partner": by_partner}
@@ -206,7 +217,7 @@ def _withdraw(*, pledge: Pledge, by: User, reason: str, by_partner: bool) -> Ple
                 "organisation": pledge.organisation,
                 "reason": reason,
                 "by": by,
-                "review_url": settings.SITE_URL + reverse("team:pledge", args=[pledge.pk]),
+                "decision_url": settings.SITE_URL + reverse("team:pledge", args=[pledge.pk]),
             },
             about=pledge,
         )

@@ -39,7 +39,7 @@ def start_pledge(*, organisation: Organisation, by: User) -> Pledge:
     """Start a draft pledge for `organisation`; `by` becomes its signatory member.
 
     Refused when the organisation already has a live pledge (a draft, one
-    waiting for review or changes, or an approved one): the database allows
+    waiting for a decision or for changes, or an approved one): the database allows
     only one, and two people racing here get one draft and one clear refusal.
     """
 
@@ -210,7 +210,7 @@ def missing_answers(
 
 
 def submit_pledge(*, pledge: Pledge, by: User, declaration_name: str) -> Pledge:
-    """Sign and submit a draft (or resubmit after changes were asked for) for the programme team's review.
+    """Sign and submit a draft (or resubmit after changes were asked for) for the programme team's decision.
 
     The row is locked first, so a double click or the browser's back button
     gives one submission: the second call finds the pledge already submitted
@@ -249,9 +249,9 @@ def submit_pledge(*, pledge: Pledge, by: User, declaration_name: str) -> Pledge:
             "actions": actions,
             "resubmitted": resubmitting,
             "signatory_email": by.email,
-            "review_url": settings.SITE_URL + reverse("team:pledge", args=[pledge.pk]),
+            "decision_url": settings.SITE_URL + reverse("team:pledge", args=[pledge.pk]),
             "my_pledges_url": settings.SITE_URL + reverse("pledges:my_pledges"),
-            "review_target_working_days": settings.REVIEW_TARGET_WORKING_DAYS,
+            "decision_target_working_days": settings.DECISION_TARGET_WORKING_DAYS,
         }
         queue_templated_email(
             to=by.email, template="pledge_submitted_signatory", context=context, about=pledge

@@ -33,7 +33,7 @@ class MyPledgesView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            review_target_working_days=settings.REVIEW_TARGET_WORKING_DAYS,
+            decision_target_working_days=settings.DECISION_TARGET_WORKING_DAYS,
             email_bounce_reason=BouncedAddress.objects.reason_for(self.request.user.email),
             **kwargs,
         )

@@ -81,7 +81,7 @@ class SignStartView(TemplateView):
             draft=draft,
             start_url=start_url,
             sign_in_url=reverse("account_login") + next_query,
-            review_target_working_days=settings.REVIEW_TARGET_WORKING_DAYS,
+            decision_target_working_days=settings.DECISION_TARGET_WORKING_DAYS,
             **kwargs,
         )
 
@@ -378,7 +378,7 @@ class DeclarationView(PledgeFormStepView):
 
 
 class SubmittedView(LoginRequiredMixin, TemplateView):
-    """The confirmation: the reference, what happens next, and how long review usually takes."""
+    """The confirmation: the reference, what happens next, and how long a decision usually takes."""
 
     template_name = "pledges/signing/submitted.html"
 
@@ -393,6 +393,6 @@ class SubmittedView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             pledge=self.pledge,
-            review_target_working_days=settings.REVIEW_TARGET_WORKING_DAYS,
+            decision_target_working_days=settings.DECISION_TARGET_WORKING_DAYS,
             **kwargs,
         )

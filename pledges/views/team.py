@@ -1,4 +1,4 @@
-"""The programme team's tools: the review queue, a pledge's page and decisions, the dashboard, exports."""
+"""The programme team's tools: its decisions on pledges, a pledge's page, the dashboard, exports."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,12 +12,12 @@ from pledge_portal.errors import NotAllowed
 from pledges import exports, team_forms
 from pledges.checks import checks_for
 from pledges.dashboard import build_dashboard
-from pledges.models import REVIEW_TABS, Pledge
+from pledges.models import DECISION_TABS, Pledge
 from pledges.services import decisions
 
 # Tab slug (the ?status= value) and its label, in the order the tabs are shown.
 QUEUE_TABS = [
-    ("waiting", "Waiting for review"),
+    ("waiting", "Waiting for a decision"),
     ("changes_requested", "Changes requested"),
     ("approved", "Approved"),
     ("rejected", "Not approved"),
@@ -40,8 +40,8 @@ class QueueView(ProgrammeTeamRequiredMixin, ListView):
 
     def get_queryset(self):
         tab = self.request.GET.get("status")
-        self.tab = tab if tab in REVIEW_TABS else "waiting"
-        return Pledge.objects.in_review_tab(self.tab).with_queue_details()
+        self.tab = tab if tab in DECISION_TABS else "waiting"
+        return Pledge.objects.in_decision_tab(self.tab).with_queue_details()
 
     def get_context_data(self, **kwargs):
         counts = Pledge.objects.count_by_status()
@@ -49,7 +49,7 @@ class QueueView(ProgrammeTeamRequiredMixin, ListView):
             {
                 "slug": slug,
                 "label": label,
-                "count": counts.get(REVIEW_TABS[slug][0], 0),
+                "count": counts.get(DECISION_TABS[slug][0], 0),
                 "url": f"{reverse('team:queue')}?status={slug}",
                 "is_current": slug == self.tab,
             }
@@ -60,16 +60,16 @@ class QueueView(ProgrammeTeamRequiredMixin, ListView):
             tab=self.tab,
             tabs=tabs,
             current_tab=current,
-            review_target_days=settings.REVIEW_TARGET_WORKING_DAYS,
+            decision_target_days=settings.DECISION_TARGET_WORKING_DAYS,
             **kwargs,
         )
 
 
 class PledgeDetailView(ProgrammeTeamRequiredMixin, DetailView):
-    """Everything submitted, the reviewer's checks, the history, notes, and the decisions open now."""
+    """Everything submitted, the team's checks, the history, notes, and the decisions open now."""
 
     template_name = "pledges/team/pledge.html"
-    queryset = Pledge.objects.with_review_details()
+    queryset = Pledge.objects.with_decision_details()
     context_object_name = "pledge"
 
     def get_context_data(self, *, failed_form=None, **kwargs):
@@ -90,8 +90,8 @@ class PledgeDetailView(ProgrammeTeamRequiredMixin, DetailView):
         )
 
     def decision_forms(self, pledge):
-        """The forms for what can be done to the pledge in its current status, keyed by prefix."""
-        names = (*DECISIONS_BY_STATUS.get(pledge.status, ()), "add_note")
+        """The forms for the decisions its status allows, and for a note, keyed by prefix."""
+        names = (*pledge.decisions_allowed, "add_note")
         forms = {}
         for name in names:
             view = DECISION_VIEWS[name]
@@ -183,11 +183,6 @@ DECISION_VIEWS = {
     "withdraw": WithdrawView,
     "reinstate": ReinstateView,
     "add_note": AddNoteView,
-}
-DECISIONS_BY_STATUS = {
-    Pledge.Status.SUBMITTED: ("approve", "request_changes", "reject"),
-    Pledge.Status.APPROVED: ("withdraw",),
-    Pledge.Status.WITHDRAWN: ("reinstate",),
 }
 
 

@@ -24,7 +24,7 @@ class WithdrawOwnPledgeView(LoginRequiredMixin, FormView):
         )
 
     def get(self, request, *args, **kwargs):
-        if self.pledge.status != Pledge.Status.APPROVED:
+        if "withdraw" not in self.pledge.decisions_allowed:
             messages.info(request, "Only an approved pledge can be withdrawn.")
             return redirect("pledges:my_pledges")
         return super().get(request, *args, **kwargs)

@@ -1,4 +1,4 @@
-"""In a real browser: a reviewer asks for changes, the signatory resubmits an edit, the reviewer approves."""
+"""In a real browser: the team asks for changes, the signatory resubmits an edit, the team approves it."""
 
 import re
 from datetime import timedelta
@@ -24,7 +24,7 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     sign_in(page, programme_team_member.email)
     page.goto("/review/")
     assert page.get_by_role("heading", level=1).count() == 1
-    expect(page.get_by_role("link", name="Waiting for review")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("link", name="Waiting for a decision")).to_have_attribute("aria-current", "page")
     expect(page.get_by_text("Overdue", exact=True)).to_have_count(1)
     assert_accessible(page)
 

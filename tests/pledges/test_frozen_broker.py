@@ -78,7 +78,7 @@ def test_a_leaders_submit_answers_at_once_with_a_frozen_broker_and_the_sweep_sen
     confirmation, _ = delivered_to(smtp_server, "leader@example.org")
     assert confirmation["Subject"] == f"Thank you for signing the pledge ({pledge.reference})"
     notice, _ = delivered_to(smtp_server, settings.PROGRAMME_TEAM_EMAIL)
-    assert notice["Subject"].startswith("New pledge to review:")
+    assert notice["Subject"].startswith("New pledge to decide:")
     assert outbox.send_due_emails() == 0  # nothing left for a later sweep to send again
     assert len(smtp_server.received) == 2
 

@@ -55,6 +55,22 @@ def test_one_reminder_of_each_kind_per_cycle():
     assert cycle.reminders.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        (Pledge.Status.DRAFT, []),
+        (Pledge.Status.SUBMITTED, ["approve", "request_changes", "reject"]),
+        (Pledge.Status.CHANGES_REQUESTED, []),
+        (Pledge.Status.APPROVED, ["withdraw"]),
+        (Pledge.Status.REJECTED, []),
+        (Pledge.Status.WITHDRAWN, ["reinstate"]),
+        (Pledge.Status.LAPSED, []),
+    ],
+)
+def test_each_status_allows_its_own_decisions(status, allowed):
+    assert Pledge(status=status).decisions_allowed == allowed
+
+
 def test_a_pledge_reference_is_stable_and_readable():
     pledge = PledgeFactory()
     assert pledge.reference == f"TIP-{pledge.pk:05d}"

@@ -344,3 +344,10 @@ def test_the_team_review_page_asks_for_sign_in_before_saying_whether_a_cycle_exi
     response = client.get(reverse("reviews:team_detail", kwargs={"cycle_id": 999999}))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_team_annual_review_paths_emailed_before_the_renaming_redirect_for_good(client, cycle):
+    list_page = client.get("/review/reviews/?due=soon")
+    detail_page = client.get(f"/review/reviews/{cycle.pk}/")
+    assert (list_page.status_code, list_page.url) == (301, "/review/annual-reviews/?due=soon")
+    assert (detail_page.status_code, detail_page.url) == (301, f"/review/annual-reviews/{cycle.pk}/")

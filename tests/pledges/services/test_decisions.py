@@ -254,7 +254,7 @@ def test_a_partner_member_withdraws_their_own_pledge_and_the_team_is_told(
 @pytest.mark.django_db
 def test_someone_outside_the_organisation_cannot_withdraw_its_pledge():
     pledge = PledgeFactory(approved=True)
-    with pytest.raises(Pledge.DoesNotExist):
+    with pytest.raises(NotAllowed, match="Only people at"):
         decisions.withdraw_own_pledge(pledge=pledge, by=UserFactory(), reason="Mischief")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
@@ -283,6 +283,42 @@ def test_reinstating_is_refused_clearly_when_the_organisation_has_another_live_p
     assert not events(old, PledgeEvent.Kind.REINSTATED).exists()
 
 
+# Only the programme team decides -----------------------------------------------------
+
+
+# Each team decision, with a pledge it could be made on; `reason` is the rejection reason fixture.
+TEAM_DECISIONS = {
+    "approve": ({"submitted": True}, lambda reason, **kw: decisions.approve_pledge(**kw)),
+    "request_changes": (
+        {"submitted": True},
+        lambda reason, **kw: decisions.request_changes(message="Fix it", **kw),
+    ),
+    "reject": ({"submitted": True}, lambda reason, **kw: decisions.reject_pledge(reason=reason, **kw)),
+    "withdraw": ({"approved": True}, lambda reason, **kw: decisions.withdraw_pledge(reason="Asked", **kw)),
+    "reinstate": ({"status": Pledge.Status.WITHDRAWN}, lambda reason, **kw: decisions.reinstate_pledge(**kw)),
+    "add_internal_note": (
+        {"submitted": True},
+        lambda reason, **kw: decisions.add_internal_note(note="A note", **kw),
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("decision", TEAM_DECISIONS)
+def test_someone_outside_the_programme_team_is_refused_and_nothing_changes(decision, reason):
+    pledge_kind, decide = TEAM_DECISIONS[decision]
+    pledge = PledgeFactory(**pledge_kind)
+    status = pledge.status
+    # Not even a member of the partner itself may decide on its pledge.
+    for outsider in (UserFactory(), pledge.created_by):
+        with pytest.raises(NotAllowed, match="Only the programme team"):
+            decide(pledge=pledge, by=outsider, reason=reason)
+    pledge.refresh_from_db()
+    assert pledge.status == status
+    assert not PledgeEvent.objects.filter(pledge=pledge).exists()
+    assert not OutboxEmail.objects.exists()
+
+
 # Internal notes -------------------------------------------------------------------
 
 
@@ -302,7 +338,7 @@ def test_an_internal_note_is_recorded_without_changing_status_or_emailing(progra
 
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_approving_at_once_make_one_approval_one_event_and_one_email():
-    reviewers = UserFactory.create_batch(2)
+    reviewers = UserFactory.create_batch(2, programme_team=True)
     pledge = PledgeFactory(submitted=True)
     outcomes = at_once(
         *(partial(decisions.approve_pledge, pledge=pledge, by=reviewer) for reviewer in reviewers)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import PROGRAMME_TEAM_GROUP
 from organisations.models import Membership
 from outbox.models import BouncedAddress, OutboxEmail
-from pledges.models import Pledge, PledgeEvent, RejectionReason, working_days_between
+from pledges.models import DECISIONS, Pledge, PledgeEvent, RejectionReason, working_days_between
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory, bulk_pledges
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_the_queue_lists_waiting_pledges_oldest_first_with_days_waiting(
     response = client.get(reverse("team:queue"))
     assert list(response.context["pledges"]) == [oldest, newest]
     assert [p.working_days_waiting for p in response.context["pledges"]] == [11, 1]
-    assert [p.is_review_overdue for p in response.context["pledges"]] == [True, False]
+    assert [p.is_decision_overdue for p in response.context["pledges"]] == [True, False]
     assert response.content.decode().count("Overdue") == 1
 
 
@@ -169,13 +169,13 @@ def test_working_days_count_monday_to_friday_only(start, end, days):
     assert working_days_between(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)) == days
 
 
-def test_the_review_target_comes_from_settings(settings, time_machine):
-    settings.REVIEW_TARGET_WORKING_DAYS = 2
+def test_the_decision_target_comes_from_settings(settings, time_machine):
+    settings.DECISION_TARGET_WORKING_DAYS = 2
     time_machine.move_to("2026-11-02 10:00 +00:00")
     pledge = PledgeFactory(submitted=True)
     time_machine.move_to("2026-11-05 10:00 +00:00")
     assert pledge.working_days_waiting == 3
-    assert pledge.is_review_overdue
+    assert pledge.is_decision_overdue
 
 
 def test_a_resubmitted_pledge_is_marked_in_the_queue(client, programme_team_member):
@@ -207,7 +207,7 @@ def test_each_tab_lists_its_own_pledges_and_marks_itself_current(client, program
 
 def test_the_tabs_link_to_the_annual_reviews_page(client, programme_team_member):
     client.force_login(programme_team_member)
-    assert 'href="/review/reviews/"' in client.get(reverse("team:queue")).content.decode()
+    assert 'href="/review/annual-reviews/"' in client.get(reverse("team:queue")).content.decode()
 
 
 def test_the_queue_is_paginated(client, programme_team_member):
@@ -232,7 +232,7 @@ def test_the_queue_query_count_does_not_grow_with_the_number_of_pledges(
     with django_assert_max_num_queries(8) as queries:
         response = client.get(reverse("team:queue"))
     assert response.status_code == 200
-    print(f"review queue with {size} pledges: {len(queries)} queries")
+    print(f"decisions page with {size} pledges: {len(queries)} queries")
 
 
 # The pledge's page ----------------------------------------------------------------------
@@ -262,6 +262,20 @@ def test_the_pledge_page_shows_what_was_submitted_the_history_and_the_decisions(
         "Do not approve",
     ]:
         assert expected in page, expected
+
+
+@pytest.mark.parametrize("status", Pledge.Status.values)
+def test_the_pledge_page_offers_exactly_the_decisions_its_status_allows(
+    client, programme_team_member, status
+):
+    pledge = PledgeFactory(approved=True)
+    Pledge.objects.filter(pk=pledge.pk).update(status=status)
+    pledge.refresh_from_db()
+    client.force_login(programme_team_member)
+    page = client.get(reverse("team:pledge", args=[pledge.pk])).content.decode()
+    offered = [name for name in DECISIONS if f'action="{reverse(f"team:{name}", args=[pledge.pk])}"' in page]
+    assert offered == pledge.decisions_allowed
+    assert ("There is nothing to decide" in page) == (not offered)
 
 
 def test_a_reviewer_who_signed_the_pledge_is_not_offered_the_decisions(client, programme_team_member):
