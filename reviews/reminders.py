@@ -1,7 +1,6 @@
 """The reminder sweep: every annual review reminder that is due, sent once per cycle and kind."""
 
 import datetime
-import logging
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -16,8 +15,6 @@ from outbox.services import queue_emails, render_email
 from pledges.models import ReviewCycle
 
 from .models import Reminder
-
-logger = logging.getLogger(__name__)
 
 
 def reminders_due(*, on: datetime.date) -> dict[str, int]:

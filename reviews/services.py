@@ -1,7 +1,6 @@
 """The partner's annual review and the team's acknowledgement of it."""
 
 import datetime
-import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,8 +18,6 @@ from pledge_portal.errors import NotAllowed
 from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, ReviewCycle
 from pledges.services.transitions import record_event
 from pledges.signals import pledge_changed
-
-logger = logging.getLogger(__name__)
 
 
 def _lock_open_cycle(*, cycle: ReviewCycle, by: User) -> ReviewCycle:

@@ -1,6 +1,5 @@
 """The programme team's decisions on a pledge: approve, ask for changes, reject, withdraw, reinstate."""
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,8 +16,6 @@ from pledge_portal.errors import NotAllowed
 from pledges.models import DECISIONS, Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services.transitions import change_status, record_event
 from pledges.signals import pledge_changed
-
-logger = logging.getLogger(__name__)
 
 
 def approve_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent:

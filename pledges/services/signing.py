@@ -5,7 +5,6 @@ change is allowed, records a PledgeEvent and queues emails (in the outbox, in
 the same transaction) whose sending is enqueued only after commit.
 """
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,8 +20,6 @@ from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
 from pledges.services.transitions import change_status, record_event
-
-logger = logging.getLogger(__name__)
 
 
 def _lock_editable(pledge: Pledge) -> Pledge:
@@ -74,9 +71,10 @@ def discard_draft(*, pledge: Pledge, by: User) -> Organisation:
     is kept. The organisation is free for a new pledge, and the person stops
     being its member unless they have other pledges there.
     """
-
     with transaction.atomic():
-        pledge = Pledge.objects.for_member(by).select_for_update(of=("self",)).get(pk=pledge.pk)
+        pledge = Pledge.objects.for_member(by).select_for_update(of=("self",)).filter(pk=pledge.pk).first()
+        if pledge is None:
+            raise NotAllowed("Only people at the organisation can delete its draft.")
         if pledge.status != Pledge.Status.DRAFT:
             raise NotAllowed("Only a draft that was never submitted can be deleted.")
         organisation = pledge.organisation

@@ -1,13 +1,10 @@
 """The building blocks every pledge service shares: moving a status, refusing a move, the audit trail."""
 
-import logging
 from collections.abc import Sequence
 
 from accounts.models import User
 from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent
-
-logger = logging.getLogger(__name__)
 
 
 def record_event(

@@ -275,3 +275,10 @@ def test_two_submissions_at_the_same_moment_give_one_submission():
     assert len(refusals(at_once(submit, submit), NotAllowed)) == 1
     assert pledge.events.filter(kind=PledgeEvent.Kind.SUBMITTED).count() == 1
     assert OutboxEmail.objects.about(pledge).count() == 2
+
+
+def test_someone_outside_the_organisation_cannot_delete_its_draft():
+    draft = PledgeFactory(status=Pledge.Status.DRAFT)
+    with pytest.raises(NotAllowed, match="Only people at the organisation"):
+        signing.discard_draft(pledge=draft, by=UserFactory())
+    assert Pledge.objects.filter(pk=draft.pk).exists()
