@@ -195,7 +195,7 @@ if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
 # A stalled SMTP server must not hold a worker until the task's time limit.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
-# The outbox (pledges/outbox.py). Every email is a row; workers send it, and the
+# The outbox (outbox/services.py). Every email is a row; workers send it, and the
 # sweep alone decides when a row that could not be sent is tried again.
 # A worker claims a row for this long before sending; only an expired claim
 # (its worker died mid-send) is taken over, so a duplicate needs a crash.
