@@ -1,12 +1,10 @@
-"""'Your pledge': each pledge's status in plain words, what to do next, and editing the organisation."""
+"""'Your pledge': each pledge's status in plain words, and what to do next."""
 
 import pytest
 from django.urls import reverse
 
-from organisations.models import Area, Organisation
 from pledges.models import Pledge
-from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
-from tests.support.directory import re_renders_directory
+from tests.factories import PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,62 +63,3 @@ def test_your_pledge_uses_the_same_number_of_queries_for_one_pledge_or_many(
         PledgeFactory(created_by=user, status=status)
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("pledges:my_pledges"))
-
-
-def edit_url(organisation, query=""):
-    return reverse("organisations:edit", kwargs={"pk": organisation.pk}) + query
-
-
-def edit_data(**overrides):
-    return {
-        "kind": Organisation.Kind.SERVICE,
-        "sector": Organisation.Sector.HOUSING,
-        "areas": [area.pk for area in Area.objects.all()],
-        "website": "https://new.example.org",
-        "description": "New description",
-        **overrides,
-    }
-
-
-def test_a_member_edits_their_organisations_details_and_the_directory_is_re_rendered(
-    client, django_capture_on_commit_callbacks
-):
-    membership = MembershipFactory()
-    client.force_login(membership.user)
-    assert (
-        "email the programme team" in client.get(edit_url(membership.organisation)).content.decode().lower()
-    )
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(edit_url(membership.organisation), edit_data(name="A New Name"))
-    assert response.url == "/my/"
-    membership.organisation.refresh_from_db()
-    assert membership.organisation.sector == Organisation.Sector.HOUSING
-    assert membership.organisation.name != "A New Name"  # the name is not changed here
-    assert re_renders_directory(callbacks)
-
-
-def test_editing_organisation_details_returns_to_a_safe_next_page_only(client):
-    pledge = PledgeFactory()
-    client.force_login(pledge.created_by)
-    check = reverse("pledges:sign_check", kwargs={"pk": pledge.pk})
-    assert client.post(edit_url(pledge.organisation, f"?next={check}"), edit_data()).url == check
-    assert client.post(edit_url(pledge.organisation, "?next=https://evil.example"), edit_data()).url == "/my/"
-
-
-def test_editing_organisation_details_keeps_what_was_typed_on_error(client):
-    membership = MembershipFactory()
-    client.force_login(membership.user)
-    page = client.post(
-        edit_url(membership.organisation), edit_data(areas=[], description="Kept text")
-    ).content
-    assert b"Choose at least one area it serves" in page
-    assert b"Kept text" in page
-
-
-def test_only_members_can_edit_an_organisations_details(client):
-    organisation = OrganisationFactory()
-    client.force_login(UserFactory())
-    assert client.get(edit_url(organisation)).status_code == 404
-    assert client.post(edit_url(organisation), edit_data()).status_code == 404
-    client.logout()
-    assert reverse("account_login") in client.get(edit_url(organisation)).url
