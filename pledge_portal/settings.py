@@ -286,6 +286,12 @@ if not (
 REVIEW_REMINDER_BATCH_SIZE = env.int("REVIEW_REMINDER_BATCH_SIZE", default=500)
 # Invitations to become a partner's contact stop working after this many days.
 CONTACT_INVITATION_VALID_DAYS = env.int("CONTACT_INVITATION_VALID_DAYS", default=14)
+# Limits on contact invitations, so the portal cannot be used to send unwanted email.
+CONTACT_INVITATIONS_PER_HOUR_PER_PERSON = env.int("CONTACT_INVITATIONS_PER_HOUR_PER_PERSON", default=10)
+CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION = env.int(
+    "CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION", default=10
+)
+CONTACT_INVITATIONS_PENDING_MAX = env.int("CONTACT_INVITATIONS_PENDING_MAX", default=20)
 # The programme team aims to decide a submitted pledge within this many working days.
 # Its old name, REVIEW_TARGET_WORKING_DAYS, is still read for one release so deployments can move over.
 DECISION_TARGET_WORKING_DAYS = env.int(
