@@ -5,6 +5,7 @@ change is allowed, records a PledgeEvent and queues emails (in the outbox, in
 the same transaction) whose sending is enqueued only after commit.
 """
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -97,6 +98,31 @@ def discard_draft(*, pledge: Pledge, by: User) -> Organisation:
         if not organisation.pledges.filter(created_by=by).exists():
             Membership.objects.filter(user=by, organisation=organisation).delete()
     return organisation
+
+
+def delete_abandoned_drafts(*, untouched_since: datetime.datetime) -> int:
+    """Retention: delete drafts never submitted and not changed since `untouched_since`.
+
+    As when someone deletes their own draft, pending invitations end and the
+    person who started it stops being a member unless they have other pledges there.
+    Returns how many drafts were deleted.
+    """
+    deleted = 0
+    stale = Pledge.objects.filter(
+        status=Pledge.Status.DRAFT, submitted_at__isnull=True, updated_at__lt=untouched_since
+    )
+    for pledge_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            pledge = stale.select_for_update(of=("self",)).filter(pk=pledge_id).first()
+            if pledge is None:  # submitted or changed meanwhile
+                continue
+            organisation, starter = pledge.organisation, pledge.created_by_id
+            pledge.delete()
+            end_pending_invitations(organisation=organisation, by=None)
+            if starter and not organisation.pledges.filter(created_by_id=starter).exists():
+                Membership.objects.filter(user_id=starter, organisation=organisation).delete()
+            deleted += 1
+    return deleted
 
 
 def start_pledge_for_new_organisation(*, by: User, **details: Any) -> Pledge:
