@@ -342,7 +342,8 @@ def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> Join
             + reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk}),
         }
         for address in who_answers(join_request):
-            queue_templated_email(to=address, template="join_request", context=context, about=join_request)
+            # About nothing: the team's failed-emails list links every `about` as a pledge.
+            queue_templated_email(to=address, template="join_request", context=context)
     return join_request
 
 
@@ -391,6 +392,5 @@ def answer_join_request(*, join_request: JoinRequest, by: AbstractBaseUser, appr
                 "organisation": organisation,
                 "sign_url": settings.SITE_URL + reverse("pledges:my_pledges"),
             },
-            about=join_request,
         )
     return join_request

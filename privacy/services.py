@@ -66,7 +66,6 @@ def close_account(*, user: User) -> None:
                     "organisation": organisation,
                     "join_requests_url": settings.SITE_URL + reverse("organisations:team_join_requests"),
                 },
-                about=organisation,
             )
 
 
