@@ -328,6 +328,17 @@ def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> Join
         waiting = JoinRequest.objects.pending().filter(organisation=organisation, user=by).first()
         if waiting:
             return waiting
+        # Each request emails an organisation's people with the asker's name in the subject: limited,
+        # so the portal cannot be used to send unwanted email.
+        day_ago = timezone.now() - datetime.timedelta(days=1)
+        if (
+            JoinRequest.objects.filter(user=by, created_at__gt=day_ago).count()
+            >= settings.JOIN_REQUESTS_PER_DAY_PER_PERSON
+        ):
+            raise NotAllowed(
+                f"You have asked to join {settings.JOIN_REQUESTS_PER_DAY_PER_PERSON} organisations in the "
+                "last day, which is as many as we allow. Try again tomorrow, or email the programme team."
+            )
         join_request = JoinRequest.objects.create(organisation=organisation, user=by)
         OrganisationEvent.objects.create(
             organisation=organisation, kind=OrganisationEvent.Kind.JOIN_REQUESTED, actor=by, person=by

@@ -298,6 +298,8 @@ CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION = env.int(
     "CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION", default=10
 )
 CONTACT_INVITATIONS_PENDING_MAX = env.int("CONTACT_INVITATIONS_PENDING_MAX", default=20)
+# Requests to join an organisation one person may make in any day (each emails its people).
+JOIN_REQUESTS_PER_DAY_PER_PERSON = env.int("JOIN_REQUESTS_PER_DAY_PER_PERSON", default=5)
 # Retention, as the privacy notice states (privacy/services.py, monthly from beat): accounts whose
 # email address was never confirmed, drafts never submitted nor changed, and the text of sent emails.
 RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=30)

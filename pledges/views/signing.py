@@ -136,15 +136,21 @@ class ChooseOrganisationView(View):
             )
             if own:
                 return redirect("pledges:sign_continue", pk=own.pk)
-            if organisation.pledges.filter(status__in=Pledge.LIVE_STATUSES).exists():
+            is_member = organisation.memberships.filter(user=request.user).exists()
+            has_live_pledge = organisation.pledges.filter(status__in=Pledge.LIVE_STATUSES).exists()
+            if has_live_pledge and (is_member or "ask_to_join" not in request.POST):
                 return render(
                     request,
                     "pledges/signing/already_pledged.html",
-                    {"organisation": organisation},
+                    {"organisation": organisation, "is_member": is_member},
                     status=409,
                 )
             # It had people before, or someone else added it: choosing it makes nobody a member.
-            join_request = request_to_join(organisation=organisation, by=request.user)
+            try:
+                join_request = request_to_join(organisation=organisation, by=request.user)
+            except NotAllowed as error:
+                messages.error(request, str(error))
+                return redirect("pledges:sign_organisation")
             return redirect("organisations:join_request", pk=join_request.pk)
         return redirect("pledges:sign_about_you", pk=pledge.pk)
 

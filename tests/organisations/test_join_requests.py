@@ -246,3 +246,34 @@ def test_memberships_are_read_only_in_the_admin(admin_client, former_partner):
     assert Membership.objects.get(pk=membership.pk).user_id == membership.user_id
     assert admin_client.get(reverse("admin:organisations_membership_add")).status_code == 403
     assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_someone_may_ask_to_join_a_partner_with_a_live_pledge_from_the_already_pledged_page(client):
+    live = PledgeFactory(approved=True)
+    stranger = UserFactory()
+    client.force_login(stranger)
+    page = choose(client, live.organisation).content.decode()
+    assert f"Ask to join {live.organisation.name}" in page
+    assert not JoinRequest.objects.exists()
+    response = client.post(
+        reverse("pledges:sign_choose_organisation"),
+        {"organisation": live.organisation.pk, "ask_to_join": "yes"},
+    )
+    assert response.url == reverse("organisations:join_request", kwargs={"pk": JoinRequest.objects.get().pk})
+    assert not Membership.objects.filter(user=stranger).exists()
+
+
+def test_one_person_may_ask_to_join_only_so_many_organisations_a_day(client, settings):
+    settings.JOIN_REQUESTS_PER_DAY_PER_PERSON = 2
+    asker = UserFactory()
+    for _ in range(2):
+        services.request_to_join(
+            organisation=PledgeFactory(status=Pledge.Status.WITHDRAWN).organisation, by=asker
+        )
+    third = PledgeFactory(status=Pledge.Status.WITHDRAWN).organisation
+    client.force_login(asker)
+    response = client.post(
+        reverse("pledges:sign_choose_organisation"), {"organisation": third.pk}, follow=True
+    )
+    assert "You have asked to join 2 organisations in the last day" in response.content.decode()
+    assert JoinRequest.objects.filter(user=asker).count() == 2
