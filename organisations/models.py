@@ -234,8 +234,8 @@ class JoinRequestQuerySet(models.QuerySet):
         return self.filter(status=JoinRequest.Status.PENDING)
 
     def for_team(self):
-        """Requests only the programme team can answer: the organisation has no members to ask."""
-        return self.pending().exclude(organisation__memberships__isnull=False)
+        """Requests only the programme team can answer: the organisation has nobody active to ask."""
+        return self.pending().exclude(organisation__memberships__user__is_active=True)
 
 
 class JoinRequest(models.Model):

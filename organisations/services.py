@@ -343,7 +343,7 @@ def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> Join
         OrganisationEvent.objects.create(
             organisation=organisation, kind=OrganisationEvent.Kind.JOIN_REQUESTED, actor=by, person=by
         )
-        to_team = not Membership.objects.filter(organisation=organisation).exists()
+        to_team = not Membership.objects.filter(organisation=organisation).people().exists()
         context = {
             "join_request": join_request,
             "organisation": organisation,

@@ -181,7 +181,7 @@ class JoinRequestView(LoginRequiredMixin, TemplateView):
             join_request=join_request,
             organisation=join_request.organisation,
             # Whom we asked, not their addresses: this person is not one of the organisation's people yet.
-            asked_the_team=not join_request.organisation.memberships.exists(),
+            asked_the_team=not join_request.organisation.memberships.people().exists(),
             **kwargs,
         )
 
