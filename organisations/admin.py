@@ -2,13 +2,19 @@
 
 from django.contrib import admin
 
-from .models import Area, Invitation, Membership, Organisation
+from pledge_portal.admin import ViewOnlyMixin
+
+from .models import Area, Invitation, JoinRequest, Membership, Organisation, OrganisationEvent
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ViewOnlyMixin, admin.TabularInline):
+    """Who acts for the organisation, read-only: people join by invitation or an approved request,
+    and leave from the contacts page, so each change is checked and audited."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ("user", "role", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(Organisation)
@@ -23,7 +29,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Read-only, like the inline: memberships change only through the portal's audited services."""
+
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__email", "organisation__name")
@@ -53,3 +61,21 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Requests are answered on their portal page (the programme team's list is /review/join-requests/)."""
+
+    list_display = ("user", "organisation", "status", "created_at", "decided_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("user__email", "organisation__name")
+
+
+@admin.register(OrganisationEvent)
+class OrganisationEventAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """The audit trail of organisations' people: never edited."""
+
+    list_display = ("created_at", "organisation", "kind", "actor", "person", "note")
+    list_filter = ("kind",)
+    search_fields = ("organisation__name",)

@@ -227,3 +227,83 @@ class Invitation(models.Model):
 
     def is_pending(self, *, now):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=JoinRequest.Status.PENDING)
+
+    def for_team(self):
+        """Requests only the programme team can answer: the organisation has nobody active to ask."""
+        return self.pending().exclude(organisation__memberships__user__is_active=True)
+
+
+class JoinRequest(models.Model):
+    """Someone asks to act for an organisation they chose while signing, but do not belong to.
+
+    Choosing an organisation never makes anyone a member: one of its members, or
+    the programme team when it has none, decides.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(status="pending"),
+                name="one_pending_join_request_per_user_and_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="join_request_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} asks to join {self.organisation}"
+
+
+class OrganisationEvent(models.Model):
+    """The audit trail of an organisation's people: who joined, was removed, or asked to join."""
+
+    class Kind(models.TextChoices):
+        JOIN_REQUESTED = "join_requested", "Asked to join"
+        JOIN_APPROVED = "join_approved", "Request to join approved"
+        JOIN_DECLINED = "join_declined", "Request to join declined"
+        CONTACT_REMOVED = "contact_removed", "Contact removed"
+        INVITATIONS_ENDED = "invitations_ended", "Pending invitations ended"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Who acted, and whom it was about: kept unlinked (null) if either closes their account.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.organisation}"

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 
-from .models import Area, Invitation, Membership, Organisation
+from .models import Area, Invitation, JoinRequest, Membership, Organisation, OrganisationEvent, emails_of
 from .signals import organisation_changed
 
 # Organisations and duplicates --------------------------------------------------
@@ -131,6 +131,7 @@ def invite_contact(*, organisation: Organisation, email: str, by: AbstractBaseUs
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
             raise NotAllowed(f"{email} is already a contact for {organisation}.")
         now = timezone.now()
+        _refuse_over_invitation_limits(organisation=organisation, by=by, now=now)
         Invitation.objects.pending(now=now).filter(organisation=organisation, email__iexact=email).update(
             revoked_at=now, revoked_by=by
         )
@@ -154,6 +155,35 @@ def invite_contact(*, organisation: Organisation, email: str, by: AbstractBaseUs
             },
         )
     return invitation, token
+
+
+def _refuse_over_invitation_limits(*, organisation: Organisation, by: AbstractBaseUser, now) -> None:
+    """Stop the portal becoming a relay for unwanted email: limits per hour, and on pending invitations.
+
+    Counted from the invitations themselves (withdrawn ones too), under the
+    organisation's lock, so every web process sees the same count.
+    """
+    hour_ago = now - datetime.timedelta(hours=1)
+    recent = Invitation.objects.filter(created_at__gt=hour_ago)
+    if recent.filter(invited_by=by).count() >= settings.CONTACT_INVITATIONS_PER_HOUR_PER_PERSON:
+        raise NotAllowed(
+            f"You have sent {settings.CONTACT_INVITATIONS_PER_HOUR_PER_PERSON} invitations in the last hour, "
+            "which is as many as we allow. Try again in an hour."
+        )
+    if (
+        recent.filter(organisation=organisation).count()
+        >= settings.CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION
+    ):
+        raise NotAllowed(
+            f"{organisation} has sent {settings.CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION} invitations "
+            "in the last hour, which is as many as we allow. Try again in an hour."
+        )
+    pending = Invitation.objects.pending(now=now).filter(organisation=organisation).count()
+    if pending >= settings.CONTACT_INVITATIONS_PENDING_MAX:
+        raise NotAllowed(
+            f"{organisation} already has {pending} invitations waiting to be accepted, which is as many "
+            "as we allow. Withdraw some you no longer need, or wait for them to be accepted."
+        )
 
 
 def accept_invitation(*, token: str, user: AbstractBaseUser) -> Membership:
@@ -216,3 +246,162 @@ def remove_contact(*, membership: Membership, by: AbstractBaseUser) -> None:
                 f"You cannot remove the last contact for {organisation}. Invite someone else first."
             )
         Membership.objects.filter(pk=membership.pk).delete()
+        OrganisationEvent.objects.create(
+            organisation=organisation,
+            kind=OrganisationEvent.Kind.CONTACT_REMOVED,
+            actor=by,
+            person_id=membership.user_id,
+            note=membership.get_role_display(),
+        )
+
+
+def end_pending_invitations(*, organisation: Organisation, by: AbstractBaseUser | None) -> int:
+    """Withdraw every invitation still open: called when the organisation's pledge ends.
+
+    Whoever acts for the organisation's next pledge invites their own people.
+    Returns how many were withdrawn.
+    """
+    now = timezone.now()
+    ended = (
+        Invitation.objects.pending(now=now)
+        .filter(organisation=organisation)
+        .update(revoked_at=now, revoked_by=by)
+    )
+    if ended:
+        OrganisationEvent.objects.create(
+            organisation=organisation,
+            kind=OrganisationEvent.Kind.INVITATIONS_ENDED,
+            actor=by,
+            note=f"{ended} pending invitation{'s' if ended != 1 else ''}",
+        )
+    return ended
+
+
+def visible_invitations(*, organisation: Organisation, user: AbstractBaseUser) -> QuerySet[Invitation]:
+    """The pending invitations `user` may see: none sent before they joined (another period's people)."""
+    joined = Membership.objects.filter(organisation=organisation, user=user).values("created_at")
+    return (
+        Invitation.objects.pending(now=timezone.now())
+        .filter(organisation=organisation, created_at__gte=joined[:1])
+        .select_related("invited_by")
+    )
+
+
+# Requests to join -----------------------------------------------------------------
+
+
+def may_start_without_asking(
+    *, organisation: Organisation, user: AbstractBaseUser, has_pledges: bool
+) -> bool:
+    """Whether `user` may act for `organisation` without anyone's approval.
+
+    Members may. While nobody belongs to it and it has never had a pledge, so has
+    no people to protect, so may the person who added it (they deleted their own
+    draft) or, for one the programme team added, the first person to choose it.
+    Anyone else asks: its members, or the programme team when it has none.
+    """
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        return True
+    return (
+        organisation.created_by_id in (None, user.pk)
+        and not has_pledges
+        and not Membership.objects.filter(organisation=organisation).exists()
+    )
+
+
+def who_answers(join_request: JoinRequest) -> list[str]:
+    """The addresses asked to answer a request: the organisation's people, or else the programme team."""
+    return emails_of(Membership.objects.filter(organisation=join_request.organisation).people()) or [
+        settings.PROGRAMME_TEAM_EMAIL
+    ]
+
+
+def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> JoinRequest:
+    """Ask to become a contact for `organisation`; its people (or the team, if none) are emailed.
+
+    Asking again while a request waits returns that request and emails nobody.
+    """
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if Membership.objects.filter(organisation=organisation, user=by).exists():
+            raise NotAllowed(f"You are already a contact for {organisation}.")
+        waiting = JoinRequest.objects.pending().filter(organisation=organisation, user=by).first()
+        if waiting:
+            return waiting
+        # Each request emails an organisation's people with the asker's name in the subject: limited,
+        # so the portal cannot be used to send unwanted email.
+        day_ago = timezone.now() - datetime.timedelta(days=1)
+        if (
+            JoinRequest.objects.filter(user=by, created_at__gt=day_ago).count()
+            >= settings.JOIN_REQUESTS_PER_DAY_PER_PERSON
+        ):
+            raise NotAllowed(
+                f"You have asked to join {settings.JOIN_REQUESTS_PER_DAY_PER_PERSON} organisations in the "
+                "last day, which is as many as we allow. Try again tomorrow, or email the programme team."
+            )
+        join_request = JoinRequest.objects.create(organisation=organisation, user=by)
+        OrganisationEvent.objects.create(
+            organisation=organisation, kind=OrganisationEvent.Kind.JOIN_REQUESTED, actor=by, person=by
+        )
+        to_team = not Membership.objects.filter(organisation=organisation).people().exists()
+        context = {
+            "join_request": join_request,
+            "organisation": organisation,
+            "requester": by,
+            "to_team": to_team,
+            "answer_url": settings.SITE_URL
+            + reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk}),
+        }
+        for address in who_answers(join_request):
+            # About nothing: the team's failed-emails list links every `about` as a pledge.
+            queue_templated_email(to=address, template="join_request", context=context)
+    return join_request
+
+
+def may_answer(*, join_request: JoinRequest, user: AbstractBaseUser) -> bool:
+    """The organisation's members answer; the programme team may answer any request."""
+    return user.is_programme_team or (
+        Membership.objects.filter(organisation_id=join_request.organisation_id, user=user).exists()
+    )
+
+
+def answer_join_request(*, join_request: JoinRequest, by: AbstractBaseUser, approve: bool) -> JoinRequest:
+    """Approve (the person becomes a contact) or decline a request to join, and tell the person."""
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=join_request.organisation_id)
+        join_request = (
+            JoinRequest.objects.select_for_update(of=("self",))
+            .select_related("organisation", "user")
+            .get(pk=join_request.pk)
+        )
+        if not may_answer(join_request=join_request, user=by):
+            raise NotAllowed(
+                "Only people at the organisation, or the programme team, can answer this request."
+            )
+        if join_request.status != JoinRequest.Status.PENDING:
+            raise NotAllowed(f"This request has already been {join_request.get_status_display().lower()}.")
+        join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+        join_request.decided_at = timezone.now()
+        join_request.decided_by = by
+        join_request.save(update_fields=["status", "decided_at", "decided_by"])
+        organisation = join_request.organisation
+        if approve:
+            Membership.objects.get_or_create(
+                organisation=organisation, user=join_request.user, defaults={"role": Membership.Role.CONTACT}
+            )
+        OrganisationEvent.objects.create(
+            organisation=organisation,
+            kind=OrganisationEvent.Kind.JOIN_APPROVED if approve else OrganisationEvent.Kind.JOIN_DECLINED,
+            actor=by,
+            person=join_request.user,
+        )
+        queue_templated_email(
+            to=join_request.user.email,
+            template="join_request_answered",
+            context={
+                "join_request": join_request,
+                "organisation": organisation,
+                "sign_url": settings.SITE_URL + reverse("pledges:my_pledges"),
+            },
+        )
+    return join_request

@@ -24,6 +24,14 @@ urlpatterns = [
         views.RevokeInvitationView.as_view(),
         name="revoke_invitation",
     ),
+    path("my/join-requests/<int:pk>/", views.JoinRequestView.as_view(), name="join_request"),
+    # Emailed to the organisation's people, or the programme team: this path must keep working.
+    path(
+        "my/join-requests/<int:pk>/answer/",
+        views.AnswerJoinRequestView.as_view(),
+        name="answer_join_request",
+    ),
+    path("review/join-requests/", views.TeamJoinRequestsView.as_view(), name="team_join_requests"),
     # Emailed to the people invited: this path must keep working.
     path("my/invitations/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
 ]

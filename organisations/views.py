@@ -1,19 +1,20 @@
 """An organisation's own pages: its details, and its people (contacts and invitations)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from pledge_portal.errors import NotAllowed
 
 from . import services
 from .contact_forms import InviteContactForm
 from .forms import OrganisationDetailsForm
-from .models import Invitation, Membership, Organisation
+from .models import Invitation, JoinRequest, Membership, Organisation
 
 
 class EditOrganisationView(LoginRequiredMixin, FormView):
@@ -77,9 +78,10 @@ class ContactsView(OrganisationMemberMixin, TemplateView):
                 .signatory_first()
             ),
             invitations=list(
-                Invitation.objects.pending(now=timezone.now())
-                .filter(organisation=self.organisation)
-                .select_related("invited_by")
+                services.visible_invitations(organisation=self.organisation, user=self.request.user)
+            ),
+            join_requests=list(
+                JoinRequest.objects.pending().filter(organisation=self.organisation).select_related("user")
             ),
             **kwargs,
         )
@@ -164,3 +166,74 @@ class AcceptInvitationView(LoginRequiredMixin, TemplateView):
             return redirect(request.path)
         messages.success(request, f"You are now a contact for {membership.organisation}.")
         return redirect("pledges:my_pledges")
+
+
+class JoinRequestView(LoginRequiredMixin, TemplateView):
+    """The person who asked to join sees who was asked, and what happens next (404 for anyone else)."""
+
+    template_name = "organisations/join_request.html"
+
+    def get_context_data(self, **kwargs):
+        join_request = get_object_or_404(
+            JoinRequest.objects.select_related("organisation"), pk=kwargs["pk"], user=self.request.user
+        )
+        return super().get_context_data(
+            join_request=join_request,
+            organisation=join_request.organisation,
+            # Whom we asked, not their addresses: this person is not one of the organisation's people yet.
+            asked_the_team=not join_request.organisation.memberships.people().exists(),
+            **kwargs,
+        )
+
+
+class AnswerJoinRequestView(LoginRequiredMixin, TemplateView):
+    """An organisation's people, or the programme team, approve or decline a request (404 for anyone else)."""
+
+    template_name = "organisations/answer_join_request.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.join_request = get_object_or_404(
+            JoinRequest.objects.select_related("organisation", "user"), pk=kwargs["pk"]
+        )
+        if not services.may_answer(join_request=self.join_request, user=request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            join_request=self.join_request, organisation=self.join_request.organisation, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "decline"):
+            messages.error(request, "Choose whether to approve or decline the request.")
+            return redirect(request.path)
+        try:
+            join_request = services.answer_join_request(
+                join_request=self.join_request, by=request.user, approve=decision == "approve"
+            )
+        except NotAllowed as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+        who = join_request.user.get_full_name()
+        if join_request.status == JoinRequest.Status.APPROVED:
+            messages.success(request, f"{who} is now a contact for {join_request.organisation}.")
+        else:
+            messages.success(request, f"You declined {who}'s request. We have told them.")
+        return redirect(request.path)
+
+
+class TeamJoinRequestsView(LoginRequiredMixin, UserPassesTestMixin, ListView):
+    """The programme team's list of requests to join organisations that have nobody to answer them."""
+
+    template_name = "organisations/team_join_requests.html"
+    context_object_name = "join_requests"
+
+    def test_func(self):
+        return self.request.user.is_programme_team
+
+    def get_queryset(self):
+        return JoinRequest.objects.for_team().select_related("organisation", "user").order_by("created_at")

@@ -9,6 +9,7 @@ whose worker died is taken back when its lease expires, and a 5xx answer
 fails the email at once for staff to see.
 """
 
+import datetime
 import logging
 import smtplib
 import time
@@ -19,7 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, close_old_connections, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet, Value
+from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -251,3 +253,36 @@ def _describe(error: Exception) -> str:
 
 def _text(reply: bytes | str) -> str:
     return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
+def clear_sent_bodies(*, sent_before: datetime.datetime) -> int:
+    """Blank the text of emails sent before `sent_before`, keeping who, what subject and when.
+
+    Retention: the bodies repeat what the portal holds elsewhere, and need not be kept.
+    Returns how many emails were cleared.
+    """
+    return (
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT, sent_at__lt=sent_before)
+        .exclude(body_text="", body_html="")
+        .update(body_text="", body_html="")
+    )
+
+
+def forget_address(*, email: str, replacement: str, words: Iterable[str] = ()) -> None:
+    """Remove `email` from the outbox when its owner closes their account.
+
+    Emails still to send to it are dropped; those sent or failed keep their
+    metadata with `replacement` as the address and no body. `email` and each of
+    `words` (the person's name) are replaced by `replacement` in every other email.
+    """
+    mine = OutboxEmail.objects.filter(to__iexact=email)
+    mine.filter(status__in=[OutboxEmail.Status.QUEUED, OutboxEmail.Status.SENDING]).delete()
+    mine.update(to=replacement, subject="(closed account)", body_text="", body_html="", last_error="")
+    BouncedAddress.objects.filter(email__iexact=email).delete()
+    for text in [email, *words]:
+        if not text:
+            continue
+        for field in ("subject", "body_text", "body_html"):
+            OutboxEmail.objects.filter(**{f"{field}__contains": text}).update(
+                **{field: Replace(F(field), Value(text), Value(replacement))}
+            )

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "pledges",
     "reviews",
     "directory",
+    "privacy",
     "demo",
     "django_guid",
     "operations",
@@ -257,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directory.tasks.render_requested_directory",
         "schedule": 5 * 60,
     },
+    # Monthly: delete what the privacy notice says is not kept (privacy/services.py).
+    "apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(day_of_month=1, hour=3, minute=15),
+    },
     "render-directory": {
         "task": "directory.tasks.render_directory",
         "schedule": crontab(hour=2, minute=30),
@@ -286,6 +292,19 @@ if not (
 REVIEW_REMINDER_BATCH_SIZE = env.int("REVIEW_REMINDER_BATCH_SIZE", default=500)
 # Invitations to become a partner's contact stop working after this many days.
 CONTACT_INVITATION_VALID_DAYS = env.int("CONTACT_INVITATION_VALID_DAYS", default=14)
+# Limits on contact invitations, so the portal cannot be used to send unwanted email.
+CONTACT_INVITATIONS_PER_HOUR_PER_PERSON = env.int("CONTACT_INVITATIONS_PER_HOUR_PER_PERSON", default=10)
+CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION = env.int(
+    "CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION", default=10
+)
+CONTACT_INVITATIONS_PENDING_MAX = env.int("CONTACT_INVITATIONS_PENDING_MAX", default=20)
+# Requests to join an organisation one person may make in any day (each emails its people).
+JOIN_REQUESTS_PER_DAY_PER_PERSON = env.int("JOIN_REQUESTS_PER_DAY_PER_PERSON", default=5)
+# Retention, as the privacy notice states (privacy/services.py, monthly from beat): accounts whose
+# email address was never confirmed, drafts never submitted nor changed, and the text of sent emails.
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=30)
+RETENTION_DRAFT_MONTHS = env.int("RETENTION_DRAFT_MONTHS", default=12)
+RETENTION_SENT_EMAIL_BODY_DAYS = env.int("RETENTION_SENT_EMAIL_BODY_DAYS", default=90)
 # The programme team aims to decide a submitted pledge within this many working days.
 # Its old name, REVIEW_TARGET_WORKING_DAYS, is still read for one release so deployments can move over.
 DECISION_TARGET_WORKING_DAYS = env.int(

@@ -6,13 +6,15 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from privacy.views import PrivacyNoticeView
+
 from . import views
 
 pages = (
     [
         path("", views.HomeView.as_view(), name="home"),
         path("pledge/", views.PledgeView.as_view(), name="pledge"),
-        path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+        path("privacy/", PrivacyNoticeView.as_view(), name="privacy"),
         path(
             "accessibility/",
             TemplateView.as_view(template_name="pages/accessibility.html"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("organisations.urls")),
     path("", include("directory.urls")),
+    path("", include("privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", include("operations.urls")),

@@ -30,7 +30,7 @@ class DecisionChecks:
 def checks_for(pledge):
     organisation = pledge.organisation
     return DecisionChecks(
-        domain=compare_domains(pledge.created_by.email, organisation.website),
+        domain=compare_domains(pledge.created_by.email if pledge.created_by else "", organisation.website),
         earlier_pledges=earlier_pledges(pledge),
         parent_pledges=list(
             Pledge.objects.filter(organisation_id=organisation.parent_id)
@@ -41,7 +41,9 @@ def checks_for(pledge):
         else [],
         pledges_submitted_by_signatory=Pledge.objects.filter(
             created_by_id=pledge.created_by_id, submitted_at__isnull=False
-        ).count(),
+        ).count()
+        if pledge.created_by_id
+        else 0,
     )
 
 

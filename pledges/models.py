@@ -240,8 +240,14 @@ class Pledge(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="pledges"
     )
     version = models.ForeignKey(PledgeVersion, on_delete=models.PROTECT, related_name="pledges")
+    # Who started it. Unlinked (null) when they close their account: the pledge keeps the
+    # signatory's name as signed, and the partner's record stays whole.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledges_started"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pledges_started",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
 

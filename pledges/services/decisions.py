@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from accounts.models import User
+from organisations.models import Membership, emails_of
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import DECISIONS, Pledge, PledgeEvent, RejectionReason, ReviewCycle
@@ -223,9 +224,15 @@ def _withdraw(*, pledge: Pledge, by: User, reason: str, by_partner: bool) -> Ple
 
 
 def _email_signatory(*, pledge: Pledge, template: str, context: Mapping[str, Any]) -> None:
-    queue_templated_email(
-        to=pledge.created_by.email,
-        template=template,
-        context={"pledge": pledge, "organisation": pledge.organisation, **context},
-        about=pledge,
-    )
+    """Email whoever signed; if they have closed their account, the organisation's people instead."""
+    if pledge.created_by is not None:
+        addresses = [pledge.created_by.email]
+    else:
+        addresses = emails_of(Membership.objects.filter(organisation=pledge.organisation).people())
+    for address in addresses:
+        queue_templated_email(
+            to=address,
+            template=template,
+            context={"pledge": pledge, "organisation": pledge.organisation, **context},
+            about=pledge,
+        )

@@ -5,6 +5,7 @@ change is allowed, records a PledgeEvent and queues emails (in the outbox, in
 the same transaction) whose sending is enqueued only after commit.
 """
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Membership, Organisation
-from organisations.services import create_organisation
+from organisations.services import create_organisation, end_pending_invitations, may_start_without_asking
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
@@ -34,6 +35,9 @@ def _lock_editable(pledge: Pledge) -> Pledge:
 
 def start_pledge(*, organisation: Organisation, by: User) -> Pledge:
     """Start a draft pledge for `organisation`; `by` becomes its signatory member.
+
+    Only its members may, or whoever added it while it is new (see
+    `may_start_without_asking`); anyone else asks to join first.
 
     Refused when the organisation already has a live pledge (a draft, one
     waiting for a decision or for changes, or an approved one): the database allows
@@ -54,6 +58,17 @@ def start_pledge(*, organisation: Organisation, by: User) -> Pledge:
             raise NotAllowed(
                 f"{organisation.name} already has a pledge, so a second one cannot be started."
             ) from error
+        # Checked once this draft holds the organisation's one live place, so nobody joins meanwhile;
+        # refusing rolls the draft back with everything else.
+        if not may_start_without_asking(
+            organisation=organisation,
+            user=by,
+            has_pledges=organisation.pledges.exclude(pk=pledge.pk).exists(),
+        ):
+            raise NotAllowed(
+                f"You are not a contact for {organisation.name}. Ask to join it: its people, "
+                "or the programme team, decide."
+            )
         membership, created = Membership.objects.get_or_create(
             user=by, organisation=organisation, defaults={"role": Membership.Role.SIGNATORY}
         )
@@ -79,9 +94,35 @@ def discard_draft(*, pledge: Pledge, by: User) -> Organisation:
             raise NotAllowed("Only a draft that was never submitted can be deleted.")
         organisation = pledge.organisation
         pledge.delete()
+        end_pending_invitations(organisation=organisation, by=by)
         if not organisation.pledges.filter(created_by=by).exists():
             Membership.objects.filter(user=by, organisation=organisation).delete()
     return organisation
+
+
+def delete_abandoned_drafts(*, untouched_since: datetime.datetime) -> int:
+    """Retention: delete drafts never submitted and not changed since `untouched_since`.
+
+    As when someone deletes their own draft, pending invitations end and the
+    person who started it stops being a member unless they have other pledges there.
+    Returns how many drafts were deleted.
+    """
+    deleted = 0
+    stale = Pledge.objects.filter(
+        status=Pledge.Status.DRAFT, submitted_at__isnull=True, updated_at__lt=untouched_since
+    )
+    for pledge_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            pledge = stale.select_for_update(of=("self",)).filter(pk=pledge_id).first()
+            if pledge is None:  # submitted or changed meanwhile
+                continue
+            organisation, starter = pledge.organisation, pledge.created_by_id
+            pledge.delete()
+            end_pending_invitations(organisation=organisation, by=None)
+            if starter and not organisation.pledges.filter(created_by_id=starter).exists():
+                Membership.objects.filter(user_id=starter, organisation=organisation).delete()
+            deleted += 1
+    return deleted
 
 
 def start_pledge_for_new_organisation(*, by: User, **details: Any) -> Pledge:

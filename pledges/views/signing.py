@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Organisation
-from organisations.services import find_possible_duplicates
+from organisations.services import find_possible_duplicates, request_to_join
 from pledge_portal.errors import NotAllowed
 from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, PublishingForm, SignatoryForm
 from pledges.models import ActionTheme, Pledge, PledgeVersion, with_live_pledge_flag
@@ -114,7 +114,11 @@ class ChooseOrganisationForm(forms.Form):
 
 @method_decorator(verified_email_required, name="dispatch")
 class ChooseOrganisationView(View):
-    """Step 1, an existing organisation chosen: start its draft, unless it already has a live pledge."""
+    """Step 1, an existing organisation chosen: start its draft, or ask to join it.
+
+    Members start at once. Anyone else choosing an organisation that had people, or
+    that someone else added, asks to join: its people, or the programme team, decide.
+    """
 
     def post(self, request):
         form = ChooseOrganisationForm(request.POST)
@@ -132,9 +136,22 @@ class ChooseOrganisationView(View):
             )
             if own:
                 return redirect("pledges:sign_continue", pk=own.pk)
-            return render(
-                request, "pledges/signing/already_pledged.html", {"organisation": organisation}, status=409
-            )
+            is_member = organisation.memberships.filter(user=request.user).exists()
+            has_live_pledge = organisation.pledges.filter(status__in=Pledge.LIVE_STATUSES).exists()
+            if has_live_pledge and (is_member or "ask_to_join" not in request.POST):
+                return render(
+                    request,
+                    "pledges/signing/already_pledged.html",
+                    {"organisation": organisation, "is_member": is_member},
+                    status=409,
+                )
+            # It had people before, or someone else added it: choosing it makes nobody a member.
+            try:
+                join_request = request_to_join(organisation=organisation, by=request.user)
+            except NotAllowed as error:
+                messages.error(request, str(error))
+                return redirect("pledges:sign_organisation")
+            return redirect("organisations:join_request", pk=join_request.pk)
         return redirect("pledges:sign_about_you", pk=pledge.pk)
 
 

@@ -62,10 +62,33 @@ def test_a_second_pledge_for_an_organisation_with_a_live_one_is_refused(user, st
     assert not Membership.objects.filter(user=user).exists()
 
 
-def test_an_organisation_whose_pledge_was_withdrawn_can_start_again(user):
+def test_an_organisation_whose_pledge_was_withdrawn_can_start_again_by_its_people(user):
     old = PledgeFactory(status=Pledge.Status.WITHDRAWN)
-    pledge = signing.start_pledge(organisation=old.organisation, by=user)
+    pledge = signing.start_pledge(organisation=old.organisation, by=old.created_by)
     assert pledge.status == Pledge.Status.DRAFT
+
+
+@pytest.mark.parametrize("status", [Pledge.Status.WITHDRAWN, Pledge.Status.REJECTED, Pledge.Status.LAPSED])
+def test_a_stranger_cannot_start_a_pledge_for_an_organisation_that_had_people(user, status):
+    old = PledgeFactory(status=status)
+    with pytest.raises(NotAllowed, match="Ask to join"):
+        signing.start_pledge(organisation=old.organisation, by=user)
+    assert not Membership.objects.filter(user=user).exists()
+    assert Pledge.objects.filter(organisation=old.organisation).count() == 1
+
+
+def test_a_stranger_cannot_start_a_pledge_for_an_organisation_someone_else_added(user):
+    organisation = OrganisationFactory(created_by=UserFactory())
+    with pytest.raises(NotAllowed, match="Ask to join"):
+        signing.start_pledge(organisation=organisation, by=user)
+    assert not Pledge.objects.exists()
+
+
+def test_whoever_added_an_organisation_can_start_again_after_deleting_their_draft(user):
+    organisation = OrganisationFactory(created_by=user)
+    draft = signing.start_pledge(organisation=organisation, by=user)
+    signing.discard_draft(pledge=draft, by=user)
+    assert signing.start_pledge(organisation=organisation, by=user).status == Pledge.Status.DRAFT
 
 
 def test_starting_with_a_new_organisation_creates_both_or_neither(user):

@@ -32,6 +32,7 @@ def page_urls(pledge):
         reverse("team:export_partners"),
         reverse("team:export_actions"),
         reverse("team:export_decisions"),
+        reverse("organisations:team_join_requests"),
     ]
 
 
