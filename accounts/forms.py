@@ -1,7 +1,10 @@
 """Forms for accounts: admin forms for the email-login user, and allauth's forms in plain words."""
 
 from allauth.account import forms as allauth_forms
+from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from pledge_portal.forms import PortalForm
 
 from .models import User
 
@@ -30,10 +33,31 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 class SignupForm(allauth_forms.SignupForm):
-    """allauth's create-account form, in the portal's plain words."""
+    """allauth's create-account form, in the portal's plain words, asking for the person's name first."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["name"] = name_field()
+        self.order_fields(["name", "email", "password1", "password2"])
         self.fields["email"].label = "Email address"
         self.fields["email"].help_text = "Use your work email address. We will send you a link to confirm it."
         self.fields["password2"].label = "Confirm password"
+
+
+NAME_HELP = "The programme team and the other people at your organisation see it beside your email address."
+
+
+def name_field():
+    return forms.CharField(
+        label="Full name",
+        max_length=200,
+        help_text=NAME_HELP,
+        error_messages={"required": "Enter your full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+
+
+class NameForm(PortalForm):
+    """Asks, once, the name of someone whose account was made before the portal asked for it."""
+
+    name = name_field()

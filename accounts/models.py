@@ -62,6 +62,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.name or self.email
 
+    @property
+    def name_and_email(self):
+        """How the team and emails name someone: "Priya Shah (head2@example.org)", the address only once."""
+        return f"{self.name} ({self.email})" if self.name else self.email
+
     @cached_property
     def is_programme_team(self):
         """Whether this person may use the programme team's tools: decisions on pledges, annual reviews."""

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("organisations.urls")),
     path("", include("directory.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", include("operations.urls")),

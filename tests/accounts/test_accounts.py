@@ -18,7 +18,8 @@ PASSWORD = "a-long-test-password"
 
 def sign_up(client, email="new.leader@example.org"):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"),
+        {"name": "Priya Shah", "email": email, "password1": PASSWORD, "password2": PASSWORD},
     )
 
 

@@ -40,6 +40,7 @@ def continue_(page):
 def sign_up_and_verify(page, email):
     activate(page, page.get_by_role("link", name="Start now"))
     assert "/accounts/signup/" in page.url
+    type_into(page, "input[name=name]", "Priya Shah")
     type_into(page, "input[name=email]", email)
     type_into(page, "input[name=password1]", PASSWORD)
     type_into(page, "input[name=password2]", PASSWORD)
