@@ -3,6 +3,7 @@
 from urllib.parse import quote, urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import unstash_login
 from allauth.account.utils import get_login_redirect_url, get_next_redirect_url
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -65,20 +66,16 @@ class AccountAdapter(DefaultAccountAdapter):
             kwargs["redirect_url"] = with_next(reverse("accounts:name"), destination)
         return super().post_login(request, user, **kwargs)
 
-    def get_email_verification_redirect_url(self, email_address):
-        # The link may be opened on another device, with none of the sign-up's session: the page
-        # the person was going to travels in the link itself (see get_email_confirmation_url).
-        next_url = safe_next(self.request)
-        if self.request.user.is_authenticated:
-            return next_url or super().get_email_verification_redirect_url(email_address)
-        return with_next(reverse("account_login"), next_url)
-
     # allauth builds its links from the request's Host header. The portal's emails link to
     # SITE_URL alone, so a forged Host can never put another site's address in a reset link.
     # (The fixed pages, such as sign-up, are linked in templates/account/email/ the same way.)
+    # The link may be opened on another device, with none of the sign-up's session, so the page the
+    # person was going to travels in the link itself; the confirmation page sends them on to it.
     def get_email_confirmation_url(self, request, emailconfirmation):
         url = settings.SITE_URL + reverse("account_confirm_email", args=[emailconfirmation.key])
-        return with_next(url, safe_next(request))
+        # Sign-up posts ?next=; a link sent again comes from the sign-in still waiting in the session.
+        waiting = unstash_login(request, peek=True) if request is not None else None
+        return with_next(url, safe_next(request) or (waiting and waiting.redirect_url))
 
     def get_reset_password_from_key_url(self, key):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})

@@ -8,4 +8,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("name/", views.NameView.as_view(), name="name"),
+    path("send-link-again/", views.SendConfirmationAgainView.as_view(), name="send_confirmation_again"),
 ]

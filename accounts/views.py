@@ -1,8 +1,20 @@
 """The account pages the portal adds to allauth's: the person's name, and sending the link again."""
 
+import datetime
+import time
+
+from allauth.account.internal.flows.email_verification import (
+    get_address_for_user,
+    send_verification_email_to_address,
+)
+from allauth.account.internal.stagekit import unstash_login
+from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.views import View
 from django.views.generic import FormView
 
 from .adapter import AccountAdapter, safe_next
@@ -28,3 +40,42 @@ class NameView(LoginRequiredMixin, FormView):
         self.request.user.save(update_fields=["name"])
         messages.success(self.request, "Thank you. Your name is saved.")
         return redirect(self.destination())
+
+
+def confirmation_link_allowed_at(request, email):
+    """When allauth's rate limit (ACCOUNT_RATE_LIMITS["confirm_email"]) next lets `email` have a link."""
+    now = time.time()
+    allowed_at = now
+    for rate in ratelimit.get_rates(app="allauth.account", action="confirm_email"):
+        key = ratelimit.get_cache_key(
+            request, app="allauth.account", action="confirm_email", rate=rate, key=email.lower()
+        )
+        # Newest first, as allauth keeps them: the rate frees up when the amount-th newest expires.
+        recent = [sent for sent in cache.get(key, []) if sent > now - rate.duration]
+        if len(recent) >= rate.amount:
+            allowed_at = max(allowed_at, recent[rate.amount - 1] + rate.duration)
+    return datetime.datetime.fromtimestamp(allowed_at, tz=datetime.UTC)
+
+
+class SendConfirmationAgainView(View):
+    """ "Check your email": send the link to confirm the address again, or say plainly when it can be."""
+
+    def post(self, request):
+        # Sign-up, or signing in unconfirmed, leaves the sign-in waiting in the session for the address.
+        login = unstash_login(request, peek=True)
+        address = get_address_for_user(login.user) if login and login.user else None
+        if address is None or address.verified:
+            messages.info(request, "Sign in with your email address and password to carry on.")
+            return redirect("account_login")
+        if send_verification_email_to_address(request, address):
+            messages.success(request, f"We have sent a new link to {address.email}.")
+        else:
+            allowed_at = confirmation_link_allowed_at(request, address.email)
+            minutes = max(1, round((allowed_at - timezone.now()).total_seconds() / 60))
+            messages.error(
+                request,
+                f"We have not sent another link yet: we sent one to {address.email} a moment ago, and "
+                f"it still works. You can ask for a new one from "
+                f"{timezone.localtime(allowed_at):%H:%M} (in {minutes} minute{'s' if minutes != 1 else ''}).",
+            )
+        return redirect("account_email_verification_sent")
