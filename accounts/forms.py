@@ -57,6 +57,7 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
+        self.fields["email"].widget.attrs.pop("placeholder", None)
 
 
 class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
@@ -66,6 +67,8 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = "New password"
         self.fields["password2"].label = "Confirm your new password"
+        for field in self.fields.values():  # a label says it; allauth's placeholders repeat it in title case
+            field.widget.attrs.pop("placeholder", None)
 
 
 NAME_HELP = "The programme team and the other people at your organisation see it beside your email address."

@@ -8,11 +8,13 @@ from allauth.account.internal.flows.email_verification import (
     send_verification_email_to_address,
 )
 from allauth.account.internal.stagekit import unstash_login
+from allauth.account.views import PasswordResetView as AllauthPasswordResetView
 from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
@@ -79,3 +81,11 @@ class SendConfirmationAgainView(View):
                 f"{timezone.localtime(allowed_at):%H:%M} (in {minutes} minute{'s' if minutes != 1 else ''}).",
             )
         return redirect("account_email_verification_sent")
+
+
+class PasswordResetView(AllauthPasswordResetView):
+    """allauth's "reset your password", but it always says "Check your email" next: allauth would go
+    straight on to ?next=, which only leads back to sign-in. The emailed link carries ?next= instead."""
+
+    def get_success_url(self):
+        return reverse("account_reset_password_done")

@@ -202,3 +202,9 @@ def test_the_password_reset_pages_use_plain_words(client):
     assert "Email address" in page.text
     broken = client.get(reverse("account_reset_password_from_key", args=["1", "not-a-key"]))
     assert "This link no longer works" in broken.text
+
+
+def test_asking_for_a_reset_link_says_check_your_email_even_on_the_way_somewhere(client):
+    UserFactory(email="chair@example.org")
+    response = client.post(reverse("account_reset_password"), {"email": "chair@example.org", "next": "/my/"})
+    assert response.url == reverse("account_reset_password_done")
