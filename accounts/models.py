@@ -27,9 +27,15 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
+        # Whoever runs createsuperuser owns the address they typed: it is verified, so they can sign
+        # in at once (sign-in otherwise waits for a confirmation email).
+        from allauth.account.models import EmailAddress
+
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
@@ -61,6 +67,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.name or self.email
+
+    @property
+    def name_and_email(self):
+        """How the team and emails name someone: "Priya Shah (head2@example.org)", the address only once."""
+        return f"{self.name} ({self.email})" if self.name else self.email
 
     @cached_property
     def is_programme_team(self):

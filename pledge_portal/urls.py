@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("directory.urls")),
     path("", include("privacy.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", include("operations.urls")),

@@ -358,7 +358,7 @@ def test_the_reminder_sweep_emails_the_programme_team_an_escalation_with_a_link_
     name = pledge.organisation.name
     assert received["Subject"] == f"Review {days} days overdue: {name} ({pledge.reference})"
     assert f"The annual review for a partner is {days} days overdue." in received.text
-    assert f"<{pledge.created_by.email}> (signatory)" in received.text
+    assert f"{pledge.created_by.name} ({pledge.created_by.email}), signatory" in received.text
     (link,) = assert_links_open(team, received.text)
     assert site_path(link) == reverse("reviews:team_detail", kwargs={"cycle_id": pledge.cycles.get().pk})
 

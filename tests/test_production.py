@@ -71,6 +71,7 @@ def test_signing_up_sends_a_verification_email_through_the_worker_whose_link_ver
         "/accounts/signup/",
         {
             "csrfmiddlewaretoken": csrf_token(form),
+            "name": "Priya Shah",
             "email": address,
             "password1": PASSWORD,
             "password2": PASSWORD,

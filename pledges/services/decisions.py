@@ -182,7 +182,7 @@ def _refuse_unless_allowed(*, pledge: Pledge, decision: str) -> None:
     latest = pledge.events.status_changes().select_related("actor").order_by("-created_at", "-pk").first()
     if latest is None or latest.to_status != pledge.status:
         raise NotAllowed(f"This pledge is {pledge.get_status_display().lower()}, so that cannot be done now.")
-    who = latest.actor.get_full_name() if latest.actor else "the system"
+    who = latest.actor.name_and_email if latest.actor else "the system"
     when = format_date(timezone.localtime(latest.created_at), r"j F Y \a\t H:i")
     raise NotAllowed(f"This pledge was already {latest.get_kind_display().lower()} by {who} at {when}.")
 

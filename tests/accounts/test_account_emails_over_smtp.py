@@ -17,7 +17,8 @@ NEW_PASSWORD = "a-brand-new-test-password"
 
 def sign_up(client, email):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"),
+        {"name": "Priya Shah", "email": email, "password1": PASSWORD, "password2": PASSWORD},
     )
 
 
@@ -35,7 +36,7 @@ def test_signing_up_emails_a_link_that_confirms_the_address_and_signs_the_person
 
     received, _ = delivered_to(smtp_server, "new.leader@example.org")
     assert received["Subject"] == "Confirm your email address"
-    assert "Please confirm that new.leader@example.org is your email address" in received.text
+    assert "created an account with new.leader@example.org on the Trauma-Informed Pledge" in received.text
     (link,) = assert_links_open(client, received.text)
     assert "/accounts/confirm-email/" in link
     client.post(site_path(link))
@@ -55,7 +56,7 @@ def test_signing_in_before_confirming_emails_a_fresh_link_that_confirms_the_addr
 
     received, _ = delivered_to(smtp_server, "late.confirmer@example.org")
     assert received["Subject"] == "Confirm your email address"
-    assert "Please confirm that late.confirmer@example.org is your email address" in received.text
+    assert "asked to confirm late.confirmer@example.org as the email address of an account" in received.text
     (link,) = assert_links_open(client, received.text)
     client.post(site_path(link))
     assert EmailAddress.objects.get(email=user.email).verified
@@ -71,7 +72,7 @@ def test_adding_an_email_address_emails_it_a_link_that_confirms_it(client, smtp_
 
     received, _ = delivered_to(smtp_server, "second.address@example.org")
     assert received["Subject"] == "Confirm your email address"
-    assert "Please confirm that second.address@example.org is your email address" in received.text
+    assert "asked to confirm second.address@example.org as the email address of an account" in received.text
     (link,) = assert_links_open(client, received.text)
     client.post(site_path(link))
     assert EmailAddress.objects.get(email="second.address@example.org", user=user).verified
@@ -101,8 +102,8 @@ def test_asking_for_a_new_password_emails_a_link_that_sets_one(client, smtp_serv
         client.post(reverse("account_reset_password"), {"email": "chair@example.org"})
 
     received, _ = delivered_to(smtp_server, "chair@example.org")
-    assert received["Subject"] == "Set a new password"
-    assert "Open this link to choose a new password" in received.text
+    assert received["Subject"] == "Reset your password"
+    assert "Open this link to set a new password" in received.text
     (link,) = assert_links_open(client, received.text)
     # The link keeps its key in the session and moves on to the new-password form.
     form_url = client.get(site_path(link), follow=True).redirect_chain[-1][0]
@@ -119,6 +120,6 @@ def test_asking_for_a_new_password_for_an_unknown_address_emails_a_link_to_creat
 
     received, _ = delivered_to(smtp_server, "nobody@example.org")
     assert received["Subject"] == "There is no account with this email address"
-    assert "there is no account with this email address" in received.text
+    assert "There is no account with this email address" in received.text
     (link,) = assert_links_open(client, received.text)
     assert site_path(link) == reverse("account_signup")

@@ -5,6 +5,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
@@ -18,7 +19,8 @@ PASSWORD = "a-long-test-password"
 
 def sign_up(client, email="new.leader@example.org"):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"),
+        {"name": "Priya Shah", "email": email, "password1": PASSWORD, "password2": PASSWORD},
     )
 
 
@@ -88,3 +90,13 @@ def test_only_the_programme_team_and_superusers_are_programme_team(programme_tea
     assert programme_team_member.is_programme_team
     assert not UserFactory().is_programme_team
     assert User.objects.create_superuser(email="admin@example.org", password=PASSWORD).is_programme_team
+
+
+def test_a_superuser_made_with_createsuperuser_can_sign_in_at_once(client):
+    call_command("createsuperuser", email="admin@example.org", interactive=False, verbosity=0)
+    admin = User.objects.get(email="admin@example.org")
+    admin.set_password(PASSWORD)
+    admin.save()
+    response = client.post(reverse("account_login"), {"login": "admin@example.org", "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(admin.pk)
+    assert response.url == reverse("accounts:name") + "?next=%2Freview%2F"  # asked their name, then the queue

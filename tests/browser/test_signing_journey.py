@@ -40,6 +40,7 @@ def continue_(page):
 def sign_up_and_verify(page, email):
     activate(page, page.get_by_role("link", name="Start now"))
     assert "/accounts/signup/" in page.url
+    type_into(page, "input[name=name]", "Priya Shah")
     type_into(page, "input[name=email]", email)
     type_into(page, "input[name=password1]", PASSWORD)
     type_into(page, "input[name=password2]", PASSWORD)
@@ -154,6 +155,9 @@ def test_a_leader_who_leaves_halfway_finds_their_draft_intact_after_signing_in_a
     user = UserFactory(email="chair@filwood-forum.example.org", name="")
     page.goto("/accounts/login/?next=/pledge/sign/organisation/")
     sign_in(page, user.email)
+    # An account made before sign-up asked for names is asked once, then goes on where it was going.
+    type_into(page, "input[name=name]", "Dee Barnes")
+    continue_(page)
     add_organisation(page, lambda page: None, "Filwood Forum")
     fill_about_you(page, "Dee Barnes")
     assert page.url.endswith("/commitments/")
