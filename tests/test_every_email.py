@@ -19,11 +19,12 @@ from django.test.signals import template_rendered
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from organisations.services import invite_contact
+from organisations.services import answer_join_request, invite_contact, request_to_join
 from outbox.models import OutboxEmail
 from pledges.models import Pledge
 from pledges.services import decisions
-from tests.factories import MembershipFactory, UserFactory
+from privacy.services import close_account
+from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.links import links_in
 
 pytestmark = pytest.mark.django_db
@@ -92,11 +93,15 @@ def test_every_portal_email_reads_whole_and_links_to_the_portal(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo")
-        # The two the demo's story does not tell: an invitation, and a withdrawn pledge reinstated.
+        # Those the demo's story does not tell: an invitation, a withdrawn pledge reinstated, a request to
+        # join a partner and its answer, and the last person at an approved partner closing their account.
         membership = MembershipFactory()
         invite_contact(organisation=membership.organisation, email="new@example.org", by=membership.user)
         withdrawn = Pledge.objects.filter(status=Pledge.Status.WITHDRAWN).first()
         decisions.reinstate_pledge(pledge=withdrawn, by=UserFactory(is_superuser=True))
+        join_request = request_to_join(organisation=membership.organisation, by=UserFactory(name="Sam Lee"))
+        answer_join_request(join_request=join_request, by=membership.user, approve=True)
+        close_account(user=PledgeFactory(approved=True).created_by)
 
     assert email_templates("emails") <= rendered_templates, "some emails were never sent"
     emails = OutboxEmail.objects.all()
