@@ -1,4 +1,4 @@
-"""The policy headers: Content-Security-Policy and Permissions-Policy everywhere, no-store on signed-in pages."""
+"""The policy headers: CSP and Permissions-Policy on every response, no-store on signed-in pages."""
 
 import pytest
 from django.urls import reverse
