@@ -33,6 +33,12 @@ class WithdrawOwnPledgeView(LoginRequiredMixin, FormView):
             return redirect("pledges:my_pledges")
         return super().get(request, *args, **kwargs)
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # After the password check, allauth shows this form at its own address: post it back here.
+        form.helper.form_action = self.request.path
+        return form
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(pledge=self.pledge, **kwargs)
 

@@ -109,3 +109,11 @@ def test_a_wrong_password_withdraws_nothing(client, pledge):
     assert refused.status_code == 200
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
+
+
+def test_a_form_sent_back_after_the_password_check_posts_to_the_withdrawal_page_again(client, pledge):
+    client.force_login(pledge.created_by)
+    asked = client.post(url(pledge), {"reason": ""})
+    page = client.post(asked.url, {"password": PASSWORD}).content.decode()
+    assert "Say why the pledge is being withdrawn" in page
+    assert f'action="{url(pledge)}"' in page
