@@ -10,7 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.receivers import email_fingerprint
+from outbox.models import OutboxEmail
 from tests.factories import UserFactory
+from tests.support.signing_in import sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,29 @@ def test_setting_up_an_authenticator_app_shows_its_qr_code_after_the_password(cl
     client.post(asked.url, {"password": PASSWORD})
     page = client.get(reverse("mfa_activate_totp")).content.decode()
     assert 'src="data:image/svg+xml;base64,' in page  # the QR code, allowed by img-src data:
+
+
+# Re-authentication and notices -------------------------------------------------------------
+
+
+def test_adding_an_email_address_asks_for_the_password_first(client):
+    person = UserFactory()
+    client.force_login(person)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "second@example.org"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert not person.emailaddress_set.filter(email="second@example.org").exists()
+
+
+def test_changing_the_password_tells_the_owner_through_the_outbox(client, django_capture_on_commit_callbacks):
+    person = UserFactory()
+    sign_in_recently(client, person)
+    new_password = "copper-kettle-87-violet"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
+        )
+    assert response.status_code == 302
+    notice = OutboxEmail.objects.get(to=person.email)
+    assert "password" in notice.subject.lower()
