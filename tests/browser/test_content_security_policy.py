@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import PROGRAMME_TEAM_GROUP
 from directory.services import render_directory
 from tests.factories import UserFactory, directory_partner
-from tests.support.browser import sign_in
+from tests.support.browser import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,6 +45,20 @@ def test_the_main_pages_run_their_scripts_with_no_policy_violations(page, csp_vi
     for path in signed_in:
         page.goto(path)
     assert csp_violations == []
+
+
+def test_two_factor_set_up_shows_its_qr_code_under_the_policy_and_is_accessible(page, assert_accessible):
+    member = UserFactory(is_staff=True)
+    sign_in(page, member.email)
+    page.get_by_role("link", name="Two-factor sign-in").click()
+    assert_accessible(page)
+    page.goto(reverse("mfa_activate_totp"))
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(f"**{reverse('mfa_activate_totp')}")
+    qr_code = page.locator("img[src^='data:image/svg+xml']")
+    assert qr_code.evaluate("image => image.naturalWidth") > 0  # drawn: img-src allows it
+    assert_accessible(page)
 
 
 def test_an_inline_script_would_be_reported(page, csp_violations, live_server):
