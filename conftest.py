@@ -259,13 +259,40 @@ def browser():
         chromium.close()
 
 
+# Added to every page before its own scripts: each Content-Security-Policy violation is logged to the console.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const blocked = event.blockedURI || "inline";
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${blocked} on ${location.pathname}`);
+});
+"""
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What the Content-Security-Policy blocked on the pages a test visited; none is allowed."""
+    violations = []
+    yield violations
+    assert violations == [], "The Content-Security-Policy blocked:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    page.on("console", lambda message: record_csp_violation(message, csp_violations))
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def record_csp_violation(message, violations):
+    # Chromium also logs its own line for each violation ("Refused to ... Content Security Policy").
+    if message.type == "error" and (
+        "CSP violation" in message.text or "Content Security Policy" in message.text
+    ):
+        violations.append(message.text)
 
 
 @pytest.fixture

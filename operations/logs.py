@@ -10,7 +10,7 @@ from celery import current_task
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
-from .middleware import HEALTH_PATH
+from .middleware import HEALTH_PATH, loggable_path
 
 
 class JsonFormatter(BaseJsonFormatter):
@@ -54,3 +54,17 @@ class SkipHealthProbes(logging.Filter):
     def filter(self, record):
         request = getattr(record, "request", None)
         return not (request is not None and request.path.startswith(HEALTH_PATH))
+
+
+class HideSecretsInPaths(logging.Filter):
+    """django.request's lines ("Not Found: /my/invitations/<token>/") name the path as the access log does.
+
+    A token or key in a path is replaced by "hidden", so no live secret reaches the logs.
+    """
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        if request is not None and isinstance(record.args, tuple) and request.path in record.args:
+            path = loggable_path(request)
+            record.args = tuple(path if arg == request.path else arg for arg in record.args)
+        return True

@@ -1,8 +1,9 @@
-"""The access log: one line per request, written through the portal's logging so it carries the request id."""
+"""The access log (one line per request, carrying the request id), and the headers every response carries."""
 
 import logging
 import time
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 logger = logging.getLogger("operations.access")
@@ -51,3 +52,28 @@ def loggable_path(request):
         return reverse(match.view_name, args=match.args, kwargs=match.kwargs | hidden)
     except NoReverseMatch:
         return match.view_name
+
+
+# Signed-in people's own pages, the team's pages and their exports: never kept by a browser or a cache.
+PRIVATE_PATHS = ("/my/", "/review/")
+
+
+def policy_headers_middleware(get_response):
+    """Permissions-Policy on every response, and Cache-Control: no-store, private on signed-in pages."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if is_private(request):
+            response.headers["Cache-Control"] = "no-store, private"
+        return response
+
+    return middleware
+
+
+def is_private(request):
+    if request.path.startswith(PRIVATE_PATHS):
+        return True
+    # Read after the response, so it adds no Vary: Cookie; static files never had a user.
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)

@@ -127,6 +127,12 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="unique_organisation_name_ignoring_case"),
+            # A control character in the name breaks the XML of its badge and the open data.
+            models.CheckConstraint(
+                condition=~Q(name__regex=r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"),
+                name="organisation_name_has_no_control_characters",
+                violation_error_message="Remove the hidden control characters from the name.",
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,12 @@
 """An organisation's own pages: its details, and its people (contacts and invitations)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -102,8 +104,9 @@ class InviteContactView(OrganisationMemberMixin, FormView):
         return self.contacts_redirect()
 
 
+@method_decorator(reauthentication_required(allow_get=True), name="post")
 class RemoveContactView(OrganisationMemberMixin, TemplateView):
-    """GET asks to confirm; POST removes the person."""
+    """GET asks to confirm; POST, once the person has confirmed their password, removes the contact."""
 
     template_name = "organisations/contacts/remove.html"
 

@@ -3,6 +3,17 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.validators import RegexValidator
+
+# Control characters nobody types (tab and line breaks are allowed): pasted in, they break the
+# XML of badges and open data, and the CSV exports, and show as nothing on the page.
+refuse_control_characters = RegexValidator(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]",
+    inverse_match=True,
+    message="Remove the hidden control characters from this answer. "
+    "They may have come with text you pasted in.",
+    code="control_characters",
+)
 
 
 class PortalFormMixin:
@@ -22,6 +33,9 @@ class PortalFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = self.build_helper()
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(refuse_control_characters)
 
     def build_helper(self) -> FormHelper:
         helper = FormHelper()

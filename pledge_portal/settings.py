@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.message import sanitize_address
 from django_guid.integrations import CeleryIntegration
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # trigram search in the directory (lookups only; SQLite still works)
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "crispy_forms",
     "accounts",
     "outbox",
@@ -86,6 +89,9 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "operations.middleware.access_log_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the policy headers too.
+    "csp.middleware.CSPMiddleware",
+    "operations.middleware.policy_headers_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.session_timeout_middleware",
+    "accounts.middleware.superuser_two_factor_middleware",
 ]
 
 ROOT_URLCONF = "pledge_portal.urls"
@@ -133,6 +141,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The words anyone would guess first here: the programme's own, and the user's organisation.
+    {"NAME": "organisations.passwords.ProgrammeWordsValidator"},
+    # Offline: a bundled list of passwords seen in breaches; sign-up makes no network call.
+    {"NAME": "accounts.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/my/"
@@ -160,9 +172,32 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
-# Long sessions: nothing a partner typed is held in the session, and a
-# session that ends mid-journey must never feel like lost work.
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# The client's address, for the rate limits above. Behind the README's proxy it is the last
+# address the proxy appended to X-Forwarded-For (1 proxy); with none, REMOTE_ADDR, so that an
+# X-Forwarded-For a client made up is ignored. A proxy that sets a header of its own instead
+# (such as X-Real-IP) names it in ALLAUTH_TRUSTED_CLIENT_IP_HEADER.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default=None)
+# Adding or changing an email address, or the password, asks for the password again;
+# so do withdrawing a pledge and removing a contact (allauth's reauthentication_required).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# The owner is told (through the outbox, by the adapter) when an address or the password changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Two-factor sign-in with an authenticator app (TOTP), offered to staff and the programme team.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Trauma-Informed Pledge Portal")
+# Superusers must set up two-factor sign-in before they can use the portal.
+MFA_REQUIRED_FOR_SUPERUSERS = env.bool("MFA_REQUIRED_FOR_SUPERUSERS", default=not DEBUG)
+# The admin's path, so it is not where every scanner looks (no slashes at either end).
+ADMIN_PATH = env("ADMIN_PATH", default="admin").strip("/")
+
+# Sessions end after this long without a request (shorter for the programme team and staff,
+# whose sessions can change everyone's pledges), and at the latest this long after signing in.
+# A partner's journey saves as it goes, so a session that ends loses nothing typed.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=8 * 60)
+SESSION_TEAM_IDLE_MINUTES = env.int("SESSION_TEAM_IDLE_MINUTES", default=2 * 60)
+SESSION_MAX_AGE_HOURS = env.int("SESSION_MAX_AGE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 60 * 60
 
 # Django 6's behaviour now: a website typed as "example.org" means https://example.org.
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -321,12 +356,57 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A __Host- cookie is Secure, host-only and for the whole site: a browser refuses it otherwise,
+# so no subdomain or plain-http page can set or overwrite it.
+SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-sessionid"
+CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the portal's own scripts, styles and images only, and no
+# inline script. CSP_REPORT_ONLY=True sends it as Content-Security-Policy-Report-Only instead,
+# so a new policy can be tried on a live site; CSP_REPORT_URI names where browsers report.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the QR code on the two-factor set-up page.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **({"report-uri": [env("CSP_REPORT_URI")]} if env("CSP_REPORT_URI", default="") else {}),
+    }
+}
+# (Not a setting of its own: django-csp refuses its old CSP_* setting names.)
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+# Features no page uses, denied to every page and anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "browsing-topics",
+    )
+)
 
 # Logging: one console handler for web, worker and beat (pledge_portal/celery.py hands
 # Celery this same configuration). LOG_FORMAT=json writes one JSON object per line.
@@ -341,6 +421,7 @@ LOGGING = {
         "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
         "task_id": {"()": "operations.logs.CeleryTaskId"},
         "skip_health_probes": {"()": "operations.logs.SkipHealthProbes"},
+        "hide_secrets_in_paths": {"()": "operations.logs.HideSecretsInPaths"},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -359,7 +440,7 @@ LOGGING = {
         "django": {"handlers": [], "level": LOG_LEVEL},
         # runserver's own request lines: the access log (operations.middleware) already has them.
         "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
-        "django.request": {"filters": ["skip_health_probes"]},
+        "django.request": {"filters": ["skip_health_probes", "hide_secrets_in_paths"]},
         "django_guid": {"level": "WARNING"},
         # A failing check is expected news, logged once per probe by operations.views without a traceback.
         "health_check": {"level": "ERROR"},

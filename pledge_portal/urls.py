@@ -1,5 +1,6 @@
 """The portal's URLs: public pages, accounts, and each app's journeys."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -9,6 +10,9 @@ from django.views.static import serve
 from privacy.views import PrivacyNoticeView
 
 from . import views
+
+# The admin signs in through allauth's sign-in page, so its rate limits (and two-factor) apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 pages = (
     [
@@ -35,7 +39,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("health/", include("operations.urls")),
 ]
 

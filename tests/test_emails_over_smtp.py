@@ -26,6 +26,7 @@ from reviews.models import Reminder
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.delivery import delivered_to
 from tests.support.links import assert_links_open, links_in, site_path
+from tests.support.signing_in import sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ TEAM = settings.PROGRAMME_TEAM_EMAIL
 def signed_in(user):
     """A browser of its own, signed in as `user`: the reader who opens an email's links."""
     client = Client()
-    client.force_login(user)
+    sign_in_recently(client, user)  # as if they had just confirmed their password, for the pages that ask
     return client
 
 

@@ -1,7 +1,10 @@
-"""The portal's shared form pieces: a yes-or-no question cleans to True or False, whatever its wording."""
+"""The portal's shared form pieces: a yes-or-no question cleans to True or False, whatever its wording;
+text fields refuse control characters."""
 
 import pytest
+from django import forms
 
+from organisations.forms import OrganisationForm
 from pledge_portal.forms import PortalForm, yes_no_field
 from pledges.forms import ActionForm, PublishingForm
 from reviews.forms import ReviewPublishingForm
@@ -52,3 +55,30 @@ def test_every_yes_or_no_question_in_the_portal_uses_the_one_field(form, name):
     assert [value for value, _label in field.choices] == [True, False]
     assert field.clean("True") is True
     assert field.clean("False") is False
+
+
+class NoteForm(PortalForm):
+    title = forms.CharField()
+    note = forms.CharField(widget=forms.Textarea)
+    email = forms.EmailField(required=False)
+
+
+@pytest.mark.parametrize("character", ["\x01", "\x08", "\x1b", "\x7f", "\x85"])
+def test_every_text_field_refuses_control_characters_with_a_message_beside_it(character):
+    form = NoteForm({"title": f"Acme{character} Ltd", "note": "Fine", "email": ""})
+    assert not form.is_valid()
+    assert form.errors["title"] == [
+        "Remove the hidden control characters from this answer. They may have come with text you pasted in."
+    ]
+
+
+def test_tabs_and_line_breaks_are_not_control_characters_to_refuse():
+    form = NoteForm({"title": "Acme Ltd", "note": "First line\r\nSecond\tline", "email": ""})
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+def test_an_organisation_name_with_a_control_character_is_refused_so_its_badge_stays_valid_xml():
+    form = OrganisationForm({"name": "Riverside\x01 Housing"})
+    assert not form.is_valid()
+    assert "control characters" in form.errors["name"][0]

@@ -4,10 +4,13 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.urls import reverse
 
 from directory.services import render_directory
 from operations.tasks import record_heartbeat
 from outbox.models import OutboxEmail
+from tests.factories import directory_partner
 from tests.support.processes import SITE_URL, ProxiedClient
 from tests.support.waiting import wait_for
 
@@ -31,6 +34,16 @@ def client(portal):
 
 def csrf_token(response):
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1]
+
+
+def sign_in(client, user):
+    form = client.get("/accounts/login/")
+    signed_in = client.post(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": csrf_token(form), "login": user.email, "password": PASSWORD},
+    )
+    assert signed_in.status == 302, signed_in.text
+    return client
 
 
 def cookie(response, name):
@@ -65,7 +78,7 @@ def test_signing_up_sends_a_verification_email_through_the_worker_whose_link_ver
     address = "new.partner@example.org"
     form = client.get("/accounts/signup/")
     assert form.status == 200
-    assert "Secure" in cookie(form, "csrftoken")  # a browser sends it back only over https
+    assert "Secure" in cookie(form, "__Host-csrftoken")  # a browser sends it back only over https
 
     signed_up = client.post(
         "/accounts/signup/",
@@ -94,7 +107,7 @@ def test_signing_up_sends_a_verification_email_through_the_worker_whose_link_ver
     confirmed = client.post(path, {"csrfmiddlewaretoken": csrf_token(confirm)})
     assert confirmed.status == 302, confirmed.text
     assert confirmed.location_path == "/my/"
-    assert "Secure" in cookie(confirmed, "sessionid")
+    assert "Secure" in cookie(confirmed, "__Host-sessionid")
     assert EmailAddress.objects.get(email=address).verified
     assert client.get("/my/").status == 200  # signed in by the Secure session cookie
     assert all(process.running for process in portal_processes.processes)
@@ -123,3 +136,94 @@ def test_a_plain_http_request_is_redirected_to_https(transactional_db, client):
     response = client.get("/partners/", forwarded_proto=None)
     assert response.status == 301
     assert response.headers["Location"] == f"{SITE_URL}/partners/"
+
+
+def test_cookies_have_host_prefixed_names_secure_host_only_and_for_the_whole_site(transactional_db, client):
+    header = cookie(client.get("/accounts/login/"), "__Host-csrftoken")
+    assert "Secure" in header
+    assert "Path=/" in header
+    assert "Domain" not in header
+
+
+# The headers on each kind of response, through gunicorn behind the proxy ---------------------------------
+
+POLICY_DIRECTIVES = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+]
+
+
+@pytest.fixture
+def listed_partner(transactional_db):
+    partner = directory_partner("Riverside Housing")
+    render_directory()
+    return partner
+
+
+@pytest.fixture
+def team_member(transactional_db, programme_team_member):
+    # Hashed as gunicorn checks it: the tests' own hasher is a faster one the portal does not know.
+    programme_team_member.password = PBKDF2PasswordHasher().encode(PASSWORD, "headers-test-salt")
+    programme_team_member.save(update_fields=["password"])
+    return programme_team_member
+
+
+def assert_policy_headers(response, url):
+    policy = response.headers["Content-Security-Policy"]
+    assert all(directive in policy for directive in POLICY_DIRECTIVES), (url, policy)
+    assert "unsafe-inline" not in policy, url
+    assert "camera=()" in response.headers["Permissions-Policy"], url
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000"), url
+    assert response.headers["X-Content-Type-Options"] == "nosniff", url
+
+
+def test_every_kind_of_response_carries_the_security_headers(transactional_db, client, listed_partner):
+    slug = listed_partner.organisation.slug
+    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', client.get("/").text)[1]
+    responses = {
+        "/": ("text/html", 200),
+        "/partners.json": ("application/json", 200),
+        "/partners.csv": ("text/csv", 200),
+        f"/partners/{slug}/badge.svg": ("image/svg+xml", 200),
+        f"/partners/{slug}/certificate.pdf": ("application/pdf", 200),
+        "/no-such-page/": ("text/html", 404),
+        stylesheet: ("text/css", 200),
+    }
+    for url, (content_type, status) in responses.items():
+        response = client.get(url)
+        assert response.status == status, url
+        assert response.headers["Content-Type"].startswith(content_type), url
+        assert_policy_headers(response, url)
+        assert "no-store" not in response.headers.get("Cache-Control", ""), url
+
+
+def test_signed_in_pages_and_exports_are_never_stored(transactional_db, client, listed_partner, team_member):
+    sign_in(client, team_member)
+    for url in ["/my/", "/review/", "/review/exports/partners.csv", "/"]:
+        response = client.get(url)
+        assert response.status == 200, url
+        assert_policy_headers(response, url)
+        assert response.headers["Cache-Control"] == "no-store, private", url
+
+
+def test_the_login_limit_counts_each_client_behind_the_proxy_apart(transactional_db, portal, team_member):
+    attacker = ProxiedClient(portal.port, client_address="198.51.100.66")
+    form = attacker.get("/accounts/login/")
+    for n in range(11):
+        refused = attacker.post(
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": csrf_token(form), "login": f"guess{n}@example.org", "password": "wrong"},
+        )
+    assert refused.status == 429 or "Too many failed login attempts" in refused.text
+    # Everyone else arrives from the same proxy, and still signs in.
+    sign_in(ProxiedClient(portal.port, client_address="203.0.113.20"), team_member)
+
+
+def test_the_admin_signs_in_through_the_portals_sign_in_page(transactional_db, client):
+    response = client.get(reverse("admin:login"))
+    assert response.status == 302
+    assert response.location_path.startswith("/accounts/login/?next=")

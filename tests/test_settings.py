@@ -125,3 +125,36 @@ def test_the_decision_target_still_reads_its_old_name_when_the_new_one_is_unset(
 
     assert target(REVIEW_TARGET_WORKING_DAYS="3") == "3"
     assert target(REVIEW_TARGET_WORKING_DAYS="3", DECISION_TARGET_WORKING_DAYS="5") == "5"
+
+
+def setting_values(*names, env):
+    values = f"[getattr(settings, name, None) for name in {names!r}]"
+    code = f"from django.conf import settings; import json; print(json.dumps({values}))"
+    result = manage("shell", "-v", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_cookies_have_host_prefixed_names_and_development_plain_ones():
+    assert setting_values("SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", env=PRODUCTION) == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+    ]
+    assert setting_values("SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", env={}) == ["sessionid", "csrftoken"]
+
+
+def test_the_content_security_policy_is_enforced_unless_report_only_is_asked_for():
+    names = ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    enforced, report_only = setting_values(*names, env=PRODUCTION)
+    assert enforced["DIRECTIVES"]["default-src"] == ["'self'"]
+    assert report_only is None
+    env = {**PRODUCTION, "CSP_REPORT_ONLY": "True", "CSP_REPORT_URI": "https://reports.example.org/csp"}
+    enforced, report_only = setting_values(*names, env=env)
+    assert enforced is None
+    assert report_only["DIRECTIVES"]["report-uri"] == ["https://reports.example.org/csp"]
+
+
+def test_superusers_need_two_factor_sign_in_in_production_unless_turned_off():
+    assert setting_values("MFA_REQUIRED_FOR_SUPERUSERS", env=PRODUCTION) == [True]
+    off = {**PRODUCTION, "MFA_REQUIRED_FOR_SUPERUSERS": "False"}
+    assert setting_values("MFA_REQUIRED_FOR_SUPERUSERS", env=off) == [False]

@@ -1,8 +1,10 @@
 """A partner withdrawing its own approved pledge from "Your pledge"."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
@@ -12,6 +14,8 @@ from pledges.services import decisions
 from pledges.team_forms import PartnerWithdrawForm
 
 
+# The page shows freely; sending it asks for the password first (allauth keeps the form meanwhile).
+@method_decorator(reauthentication_required(allow_get=True), name="post")
 class WithdrawOwnPledgeView(LoginRequiredMixin, FormView):
     template_name = "pledges/partner/withdraw.html"
     form_class = PartnerWithdrawForm
@@ -28,6 +32,12 @@ class WithdrawOwnPledgeView(LoginRequiredMixin, FormView):
             messages.info(request, "Only an approved pledge can be withdrawn.")
             return redirect("pledges:my_pledges")
         return super().get(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # After the password check, allauth shows this form at its own address: post it back here.
+        form.helper.form_action = self.request.path
+        return form
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(pledge=self.pledge, **kwargs)

@@ -8,6 +8,7 @@ from accounts.models import User
 from tests.factories import UserFactory
 from tests.support.delivery import delivered_to
 from tests.support.links import assert_links_open, site_path
+from tests.support.signing_in import sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_signing_in_before_confirming_emails_a_fresh_link_that_confirms_the_addr
 
 def test_adding_an_email_address_emails_it_a_link_that_confirms_it(client, smtp_server, send_on_commit):
     user = UserFactory(email="first.address@example.org")
-    client.force_login(user)
+    sign_in_recently(client, user)  # adding an address asks for the password first
 
     with send_on_commit():
         client.post(reverse("account_email"), {"email": "second.address@example.org", "action_add": ""})

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from pledges.models import Pledge
 from tests.factories import PledgeFactory
-from tests.support.browser import sign_in
+from tests.support.browser import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,6 +100,11 @@ def test_a_partner_withdraws_its_approved_pledge_from_your_pledge(page, assert_a
     assert_accessible(page)
 
     page.get_by_role("button", name="Withdraw our pledge").click()
+    # Withdrawing asks for the password first, then carries on with what was sent.
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    assert_accessible(page)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Say why the pledge is being withdrawn").first).to_be_visible()
     assert_accessible(page)
 

@@ -129,3 +129,13 @@ def test_the_tasks_a_request_queues_log_that_requests_id(
     assert all(finished_tasks().values())
     assert not OutboxEmail.objects.exclude(status=OutboxEmail.Status.SENT).exists()
     assert lines_from(json_lines(), "operations.access")[0]["request_id"] == request_id
+
+
+def test_djangos_request_warnings_hide_a_token_in_the_path(client, user, caplog):
+    client.force_login(user)
+    caplog.set_level(logging.WARNING, logger="django.request")
+    client.put("/my/invitations/live-secret-token/")  # 405: Django logs the path
+    lines = [record.getMessage() for record in caplog.records if record.name == "django.request"]
+    assert lines
+    assert all("live-secret-token" not in line for line in lines)
+    assert any("/my/invitations/hidden/" in line for line in lines)

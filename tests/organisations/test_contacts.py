@@ -16,6 +16,7 @@ from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
+from tests.support.signing_in import sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +194,7 @@ def test_the_invitation_page_tells_someone_signed_in_with_another_address(client
 
 def test_removing_a_contact_from_the_page_asks_first_then_removes(client, pledge, signatory):
     contact = MembershipFactory(organisation=pledge.organisation, role="contact")
-    client.force_login(signatory)
+    sign_in_recently(client, signatory)
     remove = reverse(
         "organisations:remove_contact",
         kwargs={"organisation_id": pledge.organisation_id, "membership_id": contact.pk},
@@ -201,6 +202,25 @@ def test_removing_a_contact_from_the_page_asks_first_then_removes(client, pledge
     assert "Remove" in client.get(remove).content.decode()
     assert Membership.objects.filter(pk=contact.pk).exists()
     client.post(remove)
+    assert not Membership.objects.filter(pk=contact.pk).exists()
+
+
+def test_removing_a_contact_asks_for_the_password_first_then_removes_them(client, pledge, signatory):
+    contact = MembershipFactory(organisation=pledge.organisation, role="contact")
+    client.force_login(signatory)  # signed in, but not just now
+    remove = reverse(
+        "organisations:remove_contact",
+        kwargs={"organisation_id": pledge.organisation_id, "membership_id": contact.pk},
+    )
+    asked = client.post(remove)
+    assert asked.status_code == 302
+    assert asked.url.startswith(reverse("account_reauthenticate"))
+    assert Membership.objects.filter(pk=contact.pk).exists()
+
+    assert client.post(asked.url, {"password": "not-the-password"}).status_code == 200
+    assert Membership.objects.filter(pk=contact.pk).exists()
+    confirmed = client.post(asked.url, {"password": "a-long-test-password"})
+    assert confirmed.status_code == 302
     assert not Membership.objects.filter(pk=contact.pk).exists()
 
 

@@ -23,3 +23,9 @@ def test_a_partners_people_list_the_signatory_first_then_contacts_in_the_order_t
     second_contact = MembershipFactory(organisation=organisation, role=Membership.Role.CONTACT)
     people = Membership.objects.filter(organisation=organisation).signatory_first()
     assert list(people) == [signatory, first_contact, second_contact]
+
+
+def test_the_database_refuses_an_organisation_name_with_a_control_character():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrganisationFactory(name="Riverside\x01 Housing")
+    OrganisationFactory(name="Riverside Housing")

@@ -93,6 +93,8 @@ def production_environment(
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(media_root),
         "LOG_LEVEL": log_level,
+        # One proxy in front, appending the client's address to X-Forwarded-For (README: Deploying).
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
         **overrides,
     }
 
@@ -432,7 +434,8 @@ class Response:
 class ProxiedClient:
     """Plain HTTP to gunicorn, as the TLS-terminating proxy forwards a browser's https requests.
 
-    Each request carries X-Forwarded-Proto: https and the public Host. The
+    Each request carries X-Forwarded-Proto: https, the public Host and the
+    client's address in X-Forwarded-For, as the proxy sends them. The
     client keeps cookies itself: with DEBUG=False Django marks the session and
     CSRF cookies Secure, which a browser sends because its side is https (an
     ordinary cookie jar would keep them back from an http:// URL). Forms are
@@ -440,8 +443,9 @@ class ProxiedClient:
     Django's CSRF check compares with the https origin.
     """
 
-    def __init__(self, port, *, site_url=SITE_URL, timeout=10):
+    def __init__(self, port, *, site_url=SITE_URL, timeout=10, client_address="203.0.113.10"):
         self.port = port
+        self.client_address = client_address
         self.site_url = site_url
         self.host = urlsplit(site_url).netloc
         self.timeout = timeout
@@ -461,7 +465,7 @@ class ProxiedClient:
 
     def request(self, method, path, *, body=None, headers=None, forwarded_proto="https"):
         """One request (redirects are not followed). `forwarded_proto=None` sends it as plain HTTP."""
-        headers = {"Host": self.host, **(headers or {})}
+        headers = {"Host": self.host, "X-Forwarded-For": self.client_address, **(headers or {})}
         if forwarded_proto:
             headers["X-Forwarded-Proto"] = forwarded_proto
         if self.cookies:
