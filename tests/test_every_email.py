@@ -26,6 +26,7 @@ from pledges.services import decisions
 from privacy.services import close_account
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.links import links_in
+from tests.support.signing_in import sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,7 @@ def account_emails_sent_by_allauths_pages(client):
     client.logout()
     sign_up(client, "has.account@example.org")  # account_already_exists
     client.logout()
-    client.force_login(UserFactory())
+    sign_in_recently(client, UserFactory())  # adding an address asks for the password first
     # email_confirmation: an address added to an account
     client.post(reverse("account_email"), {"email": "second@example.org", "action_add": ""})
     client.logout()
