@@ -57,7 +57,10 @@ class LibraryFilterForm(PortalForm):
     commitment = forms.TypedChoiceField(
         label="Commitment it serves", coerce=int, empty_value=None, required=False
     )
-    sector = forms.ChoiceField(label="Partner's sector", required=False)
+    # Every sector, so a link from the signing journey never meets an unknown one.
+    sector = forms.ChoiceField(
+        label="Partner's sector", choices=ANY + Organisation.Sector.choices, required=False
+    )
     area = forms.ChoiceField(label="Area served", required=False)
     year = forms.TypedChoiceField(label="Year", coerce=int, empty_value=None, required=False)
     progress = forms.ChoiceField(label="Progress", required=False)
@@ -70,7 +73,6 @@ class LibraryFilterForm(PortalForm):
         # The choices come from the snapshot, so the form needs no query of its own.
         self.fields["theme"].choices = ANY + [(t["slug"], t["name"]) for t in summary.get("themes", [])]
         self.fields["commitment"].choices = ANY + [tuple(c) for c in summary.get("commitments", [])]
-        self.fields["sector"].choices = ANY + [tuple(s) for s in summary.get("sectors", [])]
         self.fields["area"].choices = ANY + [tuple(a) for a in summary.get("areas", [])]
         self.fields["year"].choices = ANY + [(year, str(year)) for year in summary.get("years", [])]
         self.fields["progress"].choices = ANY + [tuple(p) for p in summary.get("progress", [])]

@@ -180,7 +180,7 @@ def write_library_files(*, snapshot):
     action_path = reverse("directory:action", kwargs={"pk": ID_PLACEHOLDER})
     partner_path = reverse("directory:partner", kwargs={"slug": SLUG_PLACEHOLDER})
     records, csv_rows = [], []
-    years, themes, sectors, areas, commitments, progress = set(), {}, set(), set(), {}, set()
+    years, themes, areas, commitments, progress = set(), {}, set(), {}, set()
     for row in snapshot.library.order_by("-starts_on", "action_id").values():
         url = site + action_path.replace(str(ID_PLACEHOLDER), str(row["action_id"]))
         partner_url = site + partner_path.replace(SLUG_PLACEHOLDER, row["partner_slug"])
@@ -231,7 +231,6 @@ def write_library_files(*, snapshot):
         )
         years.add(row["year"])
         themes[row["theme_slug"]] = row["theme_name"]
-        sectors.add(row["sector"])
         areas.update(row["area_codes"].split())
         # Labels are "7. Share best practice": the number is the filter's value.
         commitments.update((label.split(".")[0], label) for label in row["commitments"])
@@ -255,7 +254,6 @@ def write_library_files(*, snapshot):
                 {"slug": slug, "name": themes[slug]}
                 for slug in sorted(themes, key=lambda slug: theme_order.get(slug, (0, slug)))
             ],
-            "sectors": [[code, label] for code, label in Organisation.Sector.choices if code in sectors],
             "areas": [[area.code, area.name] for area in Area.objects.all() if area.code in areas],
             "commitments": [[number, commitments[number]] for number in sorted(commitments, key=int)],
             "progress": [[code, label] for code, label in STATUS_LABELS.items() if code in progress],

@@ -118,13 +118,7 @@ def build_report(*, year, public=True):
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     signed = _signed().filter(signed__lte=end)
     new = signed.filter(signed__gte=start)
-    totals = signed.aggregate(total=Count("pk"), new=Count("pk", filter=Q(signed__gte=start)))
-
-    reviews = ReviewCycle.objects.filter(due_on__range=(start, end)).aggregate(
-        due=Count("pk"),
-        done=Count("pk", filter=Q(reviewed_at__isnull=False)),
-        on_time=Count("pk", filter=Q(reviewed_at__date__lte=F("due_on"))),
-    )
+    reviews = _reviews(start, end)
     actions = (Action.objects.published() if public else Action.objects.in_cycles()).filter(
         cycle__starts_on__range=(start, end)
     )
@@ -204,16 +198,37 @@ def build_report(*, year, public=True):
     ]
     for chart in charts:
         chart.suppress = public
-    report = Report(year=year, suppress=public, charts=charts)
-    report.totals = [
+    report = Report(year=year, suppress=public, charts=charts, totals=report_totals(year=year, public=public))
+    narrative = ReportNarrative.objects.filter(year=year).first()
+    report.narrative = narrative.text if narrative else ""
+    return report
+
+
+def report_totals(*, year, public=True):
+    """The year's headline figures, as (label, value shown): two queries."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    totals = (
+        _signed()
+        .filter(signed__lte=end)
+        .aggregate(total=Count("pk"), new=Count("pk", filter=Q(signed__gte=start)))
+    )
+    reviews = _reviews(start, end)
+    return [
         ("Partners signed by the end of the year", _shown(totals["total"], public)),
         (f"New partners in {year}", _shown(totals["new"], public)),
         (f"Annual reviews due in {year}", _shown(reviews["due"], public)),
         ("Share of those completed on time", _share(reviews["on_time"], reviews["due"], public)),
     ]
-    narrative = ReportNarrative.objects.filter(year=year).first()
-    report.narrative = narrative.text if narrative else ""
-    return report
+
+
+def compare_totals(*, year):
+    """The team's headline figures for `year` beside the year before's, unsuppressed: for the dashboard."""
+    return [
+        (label, value, before)
+        for (label, value), (_, before) in zip(
+            report_totals(year=year, public=False), report_totals(year=year - 1, public=False), strict=True
+        )
+    ]
 
 
 def compare(report, previous):
@@ -235,6 +250,14 @@ def _signed():
     """Pledges ever approved, with `signed`: the day they were signed."""
     return Pledge.objects.filter(approved_at__isnull=False).annotate(
         signed=Coalesce("signed_on", TruncDate("approved_at"))
+    )
+
+
+def _reviews(start, end):
+    return ReviewCycle.objects.filter(due_on__range=(start, end)).aggregate(
+        due=Count("pk"),
+        done=Count("pk", filter=Q(reviewed_at__isnull=False)),
+        on_time=Count("pk", filter=Q(reviewed_at__date__lte=F("due_on"))),
     )
 
 
