@@ -162,8 +162,13 @@ def build_library_rows(*, organisation_ids=None):
 
 def write_library(*, snapshot):
     """Build every listed partner's library rows into `snapshot`, then its open data and filters."""
-    _create(snapshot, build_library_rows())
-    write_library_files(snapshot=snapshot)
+    rows = build_library_rows()
+    _create(snapshot, rows)
+    # The rows are in hand: no need to read them back for the files.
+    write_library_files(
+        snapshot=snapshot,
+        rows=sorted(rows, key=lambda row: (-row["starts_on"].toordinal(), row["action_id"])),
+    )
 
 
 def rebuild_partner_library(*, snapshot, organisation_id):
@@ -173,15 +178,20 @@ def rebuild_partner_library(*, snapshot, organisation_id):
     write_library_files(snapshot=snapshot)
 
 
-def write_library_files(*, snapshot):
-    """Write the library's open data (JSON, CSV) and its filters' choices from the snapshot's rows."""
+def write_library_files(*, snapshot, rows=None):
+    """Write the library's open data (JSON, CSV) and its filters' choices from the snapshot's rows.
+
+    `rows`, when given, are those rows (as dicts), newest first; otherwise they are read.
+    """
     site = settings.SITE_URL
     # One reverse() for each kind of URL: at tens of thousands of rows, resolving each costs seconds.
     action_path = reverse("directory:action", kwargs={"pk": ID_PLACEHOLDER})
     partner_path = reverse("directory:partner", kwargs={"slug": SLUG_PLACEHOLDER})
     records, csv_rows = [], []
     years, themes, areas, commitments, progress = set(), {}, set(), {}, set()
-    for row in snapshot.library.order_by("-starts_on", "action_id").values():
+    if rows is None:
+        rows = snapshot.library.order_by("-starts_on", "action_id").values()
+    for row in rows:
         url = site + action_path.replace(str(ID_PLACEHOLDER), str(row["action_id"]))
         partner_url = site + partner_path.replace(SLUG_PLACEHOLDER, row["partner_slug"])
         record = {

@@ -23,7 +23,7 @@ SUPPRESSED = "fewer than 5"
 # The chart's drawing area, in SVG user units.
 CHART_WIDTH = 640
 BAR_AREA = 440
-ROW_HEIGHT = 48
+ROW_HEIGHT = 54
 
 
 @dataclass
