@@ -168,7 +168,10 @@ def search_key(text):
 
 class LibraryActionQuerySet(models.QuerySet):
     def search(self, text):
-        """Actions whose title, words, partner or theme contain `text`, ignoring case and accents."""
+        """Actions whose title, words, partner or theme contain `text`, ignoring case and accents.
+
+        On PostgreSQL the trigram index on search_key serves the LIKE.
+        """
         key = search_key(text)
         return self.filter(search_key__contains=key) if key else self
 

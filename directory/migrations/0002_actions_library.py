@@ -3,6 +3,21 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Searching the library's text uses pg_trgm (LIKE '%words%') on PostgreSQL; SQLite scans.
+TRIGRAM_INDEX = "library_search_trigram"
+
+
+def add_trigram_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX {TRIGRAM_INDEX} ON directory_libraryaction USING gin (search_key gin_trgm_ops)"
+        )
+
+
+def remove_trigram_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -102,4 +117,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(add_trigram_index, remove_trigram_index),
     ]
