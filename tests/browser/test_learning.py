@@ -18,6 +18,7 @@ from tests.factories import (
     ReviewCycleFactory,
     directory_partner,
 )
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,3 +109,20 @@ def test_a_leader_on_the_actions_step_sees_what_similar_organisations_do_and_los
     assert page.url.endswith(f"/pledge/{pledge.pk}/actions/")
     assert page.locator("#id_action-1-title").input_value() == "Listen to tenants first"
     assert "before we change anything" in page.locator("#id_action-1-description").input_value()
+
+
+def test_the_team_writes_the_years_narrative_on_its_unsuppressed_report(
+    page, assert_accessible, programme_team_member, library
+):
+    sign_in(page, programme_team_member.email)
+    page.goto("/review/dashboard/")
+    page.get_by_role("link", name=re.compile("See every chart of the report")).click()
+    page.wait_for_url(re.compile(r"/review/report/$"))
+    assert "fewer than 5" not in page.inner_text("main table")
+    assert_accessible(page)
+    page.get_by_label("The year in a few paragraphs").fill("Partners kept going, and shared what helped.")
+    page.get_by_role("button", name="Save the narrative").click()
+    page.wait_for_url(re.compile(r"/review/report/\d{4}/$"))
+    assert_accessible(page)
+    page.goto("/report/")
+    assert page.get_by_text("Partners kept going, and shared what helped.").is_visible()
