@@ -366,7 +366,9 @@ class _Story:
         new_action, _ = self.actions(offset=cycle.number + 1, span=1)
         reviews.save_next_action(cycle=cycle, by=self.leader, number=1, **new_action)
         reviews.continue_action(cycle=cycle, number=2, by=self.leader)
-        reviews.save_review_publishing(cycle=cycle, by=self.leader, publish_progress=cycle.publishes_progress)
+        # Most partners that publish their actions publish their progress too, so the library shows it.
+        publish_progress = Pledge.objects.get(pk=cycle.pledge_id).publish_actions and self.index % 5 != 2
+        reviews.save_review_publishing(cycle=cycle, by=self.leader, publish_progress=publish_progress)
         return reviews.record_review(cycle=cycle, by=self.leader)
 
     def remind(self, *, cycle, until):

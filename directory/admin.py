@@ -2,7 +2,13 @@
 
 from django.contrib import admin
 
-from .models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
+from .models import (
+    DirectoryDeparture,
+    DirectoryEntry,
+    DirectoryRenderRequest,
+    DirectorySnapshot,
+    LibraryAction,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,3 +44,10 @@ class DirectoryEntryAdmin(ReadOnlyAdmin):
 class DirectoryDepartureAdmin(ReadOnlyAdmin):
     list_display = ("name", "slug", "status", "left_on", "snapshot")
     list_select_related = ("snapshot",)
+
+
+@admin.register(LibraryAction)
+class LibraryActionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "partner_name", "year", "progress", "snapshot")
+    list_select_related = ("snapshot",)
+    search_fields = ("title", "partner_name")

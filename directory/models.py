@@ -26,7 +26,7 @@ class DirectorySnapshotQuerySet(models.QuerySet):
 class DirectorySnapshot(models.Model):
     """One complete rendering of the public directory, written by the render_directory task."""
 
-    OPEN_DATA_FIELDS = ("partners_json", "partners_csv", "actions_csv")
+    OPEN_DATA_FIELDS = ("partners_json", "partners_csv", "actions_csv", "library_json", "library_csv")
 
     # When the render began reading: every change committed before this is in the snapshot.
     data_as_of = models.DateTimeField(db_index=True)
@@ -39,6 +39,9 @@ class DirectorySnapshot(models.Model):
     partners_json = models.TextField()
     partners_csv = models.TextField()
     actions_csv = models.TextField()
+    # The actions library's open data, written from its rows (directory/library.py).
+    library_json = models.TextField(default="")
+    library_csv = models.TextField(default="")
 
     objects = DirectorySnapshotQuerySet.as_manager()
 
@@ -161,3 +164,96 @@ def search_key(text):
     """Fold case and strip accents, so "Café" and "cafe" match."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+class LibraryActionQuerySet(models.QuerySet):
+    def search(self, text):
+        """Actions whose title, words, partner or theme contain `text`, ignoring case and accents.
+
+        On PostgreSQL the trigram index on search_key serves the LIKE.
+        """
+        key = search_key(text)
+        return self.filter(search_key__contains=key) if key else self
+
+    def filtered(self, *, theme="", commitment=None, sector="", area="", year=None, progress=""):
+        """Narrow by any of the library's filters; an empty value means "any"."""
+        queryset = self
+        if theme:
+            queryset = queryset.filter(theme_slug=theme)
+        if sector:
+            queryset = queryset.filter(sector=sector)
+        if year:
+            queryset = queryset.filter(year=year)
+        if progress:
+            queryset = queryset.filter(progress=progress)
+        # Stored as " code code " so one LIKE finds a whole code.
+        if commitment:
+            queryset = queryset.filter(commitment_numbers__contains=f" {commitment} ")
+        if area:
+            queryset = queryset.filter(area_codes__contains=f" {area} ")
+        return queryset
+
+    def sorted_by(self, sort):
+        if sort == LibraryAction.Sort.PROGRESS:
+            return self.order_by("-progress_rank", "-starts_on", "action_id")
+        return self.order_by("-starts_on", "action_id")
+
+    def story_of(self, action):
+        """Every year of the action's story, oldest first: the actions continued into one another."""
+        return self.filter(story_id=action.story_id).order_by("cycle")
+
+
+class LibraryAction(models.Model):
+    """One published action in a directory snapshot: what its card in the actions library shows.
+
+    Written by the same render as the snapshot's partners, from what each partner chose to
+    publish, so the library is read, never queried live (see directory/library.py).
+    """
+
+    class Sort(models.TextChoices):
+        RECENT = "recent", "Most recent"
+        PROGRESS = "progress", "Most progress"
+
+    snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="library")
+    action_id = models.PositiveIntegerField(help_text="The action's id: its page is /actions/<id>/.")
+    # The first action of the chain it continues (its own id if it starts one).
+    story_id = models.PositiveIntegerField()
+    organisation_id = models.PositiveIntegerField(help_text="The partner, to rebuild its rows alone.")
+    partner_slug = models.SlugField(max_length=220, db_index=False)
+    partner_name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Organisation.Sector.choices)
+    area_codes = models.CharField(max_length=200)
+    cycle = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    description = models.TextField()
+    theme_slug = models.SlugField()
+    theme_name = models.CharField(max_length=200)
+    commitment_numbers = models.CharField(max_length=100)
+    commitments = models.JSONField(default=list, help_text="Labels of the commitments it serves.")
+    is_continuing = models.BooleanField()
+    progress = models.CharField(max_length=20)
+    progress_rank = models.PositiveSmallIntegerField()
+    what_happened = models.TextField(blank=True)
+    what_helped = models.TextField(blank=True)
+    search_key = models.TextField(help_text="Title, words, partner and theme, folded.")
+
+    objects = LibraryActionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "action_id"], name="one_library_action_per_action"),
+        ]
+        indexes = [
+            models.Index(fields=["snapshot", "-starts_on", "action_id"], name="library_by_recent"),
+            models.Index(
+                fields=["snapshot", "-progress_rank", "-starts_on", "action_id"], name="library_by_progress"
+            ),
+            models.Index(fields=["snapshot", "story_id"], name="library_by_story"),
+            models.Index(fields=["snapshot", "organisation_id"], name="library_by_partner"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from pledge_portal.celery import publish_on_commit
 
+from . import library
 from .build import build_directory
 from .models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
 
@@ -70,6 +71,7 @@ def render_directory() -> DirectorySnapshot:
             (DirectoryDeparture(snapshot_id=snapshot.pk, **departure) for departure in directory.departures),
             batch_size=ENTRY_BATCH_SIZE,
         )
+        library.write_library(snapshot=snapshot)
         DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
         DirectoryRenderRequest.objects.filter(pk__in=covered).delete()
     return DirectorySnapshot.objects.current()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import library_views, report_views, views
 
 app_name = "directory"
 
@@ -16,5 +16,13 @@ urlpatterns = [
     path("partners/<slug:slug>/badge.svg", views.badge_svg, name="badge_svg"),
     path("partners/<slug:slug>/badge.png", views.badge_png, name="badge_png"),
     path("partners/<slug:slug>/certificate.pdf", views.certificate_pdf, name="certificate"),
+    path("actions/", library_views.LibraryView.as_view(), name="library"),
+    path("actions/<int:pk>/", library_views.ActionView.as_view(), name="action"),
+    path("actions.json", library_views.actions_json, name="actions_json"),
+    path("actions.csv", library_views.actions_csv, name="actions_library_csv"),
+    path("report/", report_views.ReportView.as_view(), name="report"),
+    path("report/<int:year>/", report_views.ReportView.as_view(), name="report_year"),
+    path("report/<int:year>/report.pdf", report_views.report_pdf_view, name="report_pdf"),
+    path("report/<int:year>/<slug:slug>.csv", report_views.chart_csv, name="report_chart_csv"),
     path("pledge/version/<int:number>/", views.PledgeVersionView.as_view(), name="pledge_version"),
 ]

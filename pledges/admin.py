@@ -13,6 +13,7 @@ from .models import (
     PledgeEvent,
     PledgeVersion,
     RejectionReason,
+    ReportNarrative,
     ReviewCycle,
 )
 
@@ -106,3 +107,13 @@ class PledgeEventAdmin(ViewOnlyAdmin):
 
     def portal_url(self, obj):
         return pledge_page(obj.pledge_id)
+
+
+@admin.register(ReportNarrative)
+class ReportNarrativeAdmin(ViewOnlyAdmin):
+    """The team writes each year's narrative on its report page (/review/report/<year>/)."""
+
+    list_display = ("year", "updated_at", "updated_by")
+
+    def portal_url(self, obj):
+        return reverse("team:report_year", args=[obj.year])

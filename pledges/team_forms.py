@@ -131,3 +131,19 @@ class SendEmailsAgainForm(forms.Form):
     """The failed emails a "Send again" button names; the outbox sends only those still failed."""
 
     email = forms.ModelMultipleChoiceField(queryset=OutboxEmail.objects.only("pk"))
+
+
+class ReportNarrativeForm(PortalForm):
+    """The programme team's words at the top of a year's annual programme report."""
+
+    submit_label = "Save the narrative"
+
+    text = forms.CharField(
+        label="The year in a few paragraphs",
+        help_text=(
+            "Shown to everyone at the top of the public report and in its PDF. "
+            "Write about the programme, not about named people."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+    )

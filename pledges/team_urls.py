@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from .views import emails, team
+from .views import emails, report, team
 
 app_name = "team"
 
 urlpatterns = [
     path("", team.QueueView.as_view(), name="queue"),
     path("dashboard/", team.DashboardView.as_view(), name="dashboard"),
+    path("report/", report.TeamReportView.as_view(), name="report"),
+    path("report/<int:year>/", report.TeamReportView.as_view(), name="report_year"),
     path("exports/partners.csv", team.PartnersExportView.as_view(), name="export_partners"),
     path("exports/actions.csv", team.ActionsExportView.as_view(), name="export_actions"),
     path("exports/decisions.csv", team.DecisionsExportView.as_view(), name="export_decisions"),

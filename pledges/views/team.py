@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -13,6 +14,7 @@ from pledges import exports, team_forms
 from pledges.checks import checks_for
 from pledges.dashboard import build_dashboard
 from pledges.models import DECISION_TABS, Pledge
+from pledges.report import compare_totals
 from pledges.services import decisions
 
 # Tab slug (the ?status= value) and its label, in the order the tabs are shown.
@@ -190,7 +192,9 @@ class DashboardView(ProgrammeTeamRequiredMixin, TemplateView):
     template_name = "pledges/team/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**build_dashboard(), **kwargs)
+        year = timezone.localdate().year
+        report = {"year": year, "totals": compare_totals(year=year)}
+        return super().get_context_data(**build_dashboard(), report=report, **kwargs)
 
 
 class ExportView(ProgrammeTeamRequiredMixin, View):

@@ -58,3 +58,14 @@ def test_seed_demo_has_reminders_and_leaves_no_email_waiting_to_be_sent():
     assert set(Reminder.objects.values_list("kind", flat=True)) == set(Reminder.Kind.values)
     assert OutboxEmail.objects.exists()
     assert not OutboxEmail.objects.unsent().exists()
+
+
+def test_seed_demo_gives_the_library_published_progress():
+    from directory import services
+    from directory.build import CURRENT, REVIEWED
+
+    call_command("seed_demo")
+    library = services.render_directory().library
+    with_progress = library.exclude(progress__in=[CURRENT, REVIEWED])
+    assert with_progress.count() >= 4
+    assert not with_progress.filter(what_helped="").exists()

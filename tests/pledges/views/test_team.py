@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import PROGRAMME_TEAM_GROUP
 from organisations.models import Membership
@@ -28,6 +29,8 @@ def page_urls(pledge):
         reverse("team:queue") + "?status=approved",
         reverse("team:pledge", args=[pledge.pk]),
         reverse("team:dashboard"),
+        reverse("team:report"),
+        reverse("team:report_year", args=[timezone.localdate().year]),
         reverse("team:failed_emails"),
         reverse("team:export_partners"),
         reverse("team:export_actions"),

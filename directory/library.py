@@ -1,0 +1,283 @@
+"""The actions library: every published action as a row of the directory's snapshot, and its open data.
+
+Only reads and computes, then writes rows into a snapshot the render is
+writing (or rewrites one partner's rows). It publishes what the directory's
+partner pages publish and nothing more: actions of approved pledges whose
+partner chose to publish them, progress and the partner's words only from
+reviewed years whose progress the partner chose to publish, and never a
+message to the programme team or anything about a person.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from collections import defaultdict
+
+from django.conf import settings
+from django.urls import reverse
+
+from organisations.models import Area, Organisation
+from pledge_portal.csv import defuse_formula
+from pledges.models import Action, ActionTheme, Commitment, Pledge
+
+from .build import CURRENT, REVIEWED, STATUS_LABELS
+from .models import LibraryAction, search_key
+
+ROW_BATCH_SIZE = 1000
+ID_PLACEHOLDER = 999999999
+SLUG_PLACEHOLDER = "partner-slug"
+
+# How far an action has come, for "Most progress": unknown progress sorts last.
+PROGRESS_RANK = {
+    Action.Progress.COMPLETED: 4,
+    Action.Progress.ONGOING: 4,
+    Action.Progress.IN_PROGRESS: 3,
+    Action.Progress.NOT_STARTED: 1,
+    CURRENT: 0,
+    REVIEWED: 0,
+}
+
+LIBRARY_CSV_HEADER = [
+    "id",
+    "url",
+    "story_id",
+    "partner_name",
+    "partner_slug",
+    "partner_url",
+    "sector",
+    "year",
+    "cycle",
+    "number",
+    "title",
+    "description",
+    "theme",
+    "commitments",
+    "is_continuing",
+    "progress",
+    "what_happened",
+    "what_helped",
+]
+
+
+def build_library_rows(*, organisation_ids=None):
+    """The library's rows (as dicts) for every listed partner, or only for `organisation_ids`."""
+    pledges = Pledge.objects.in_directory().filter(publish_actions=True)
+    if organisation_ids is not None:
+        pledges = pledges.filter(organisation_id__in=organisation_ids)
+    partners = {
+        row["id"]: row
+        for row in pledges.order_by().values(
+            "id", "organisation_id", "organisation__slug", "organisation__name", "organisation__sector"
+        )
+    }
+    area_codes = {area.pk: area.code for area in Area.objects.all()}
+    areas_of = defaultdict(list)
+    for organisation_id, area_id in (
+        Organisation.areas.through.objects.filter(organisation_id__in=pledges.values("organisation_id"))
+        .order_by()
+        .values_list("organisation_id", "area_id")
+    ):
+        areas_of[organisation_id].append(area_codes[area_id])
+    themes = {theme.pk: theme for theme in ActionTheme.objects.all()}
+    commitments = {commitment.pk: commitment for commitment in Commitment.objects.all()}
+
+    actions = Action.objects.published().filter(pledge__in=pledges)
+    commitments_of = defaultdict(list)
+    for action_id, commitment_id in (
+        Action.commitments.through.objects.filter(action__in=actions)
+        .order_by()
+        .values_list("action_id", "commitment_id")
+    ):
+        commitments_of[action_id].append(commitments[commitment_id])
+
+    rows = []
+    story_of = {}  # (pledge, cycle, number, title) -> story id
+    for action in actions.order_by("pledge_id", "cycle__number", "number").values(
+        "id",
+        "pledge_id",
+        "number",
+        "title",
+        "description",
+        "theme_id",
+        "is_continuing",
+        "progress",
+        "what_happened",
+        "what_helped",
+        "cycle__number",
+        "cycle__starts_on",
+        "cycle__reviewed_at",
+        "cycle__publish_progress",
+    ):
+        partner = partners[action["pledge_id"]]
+        cycle = action["cycle__number"]
+        reviewed = action["cycle__reviewed_at"] is not None
+        # The same rule as the partner's page (build._cycles): progress only where published.
+        progress_published = reviewed and bool(action["cycle__publish_progress"])
+        if progress_published and action["progress"]:
+            progress = action["progress"]
+        else:
+            progress = REVIEWED if reviewed else CURRENT
+        # An action continues last year's action in its place when the partner said it continues
+        # that work and kept its title (as "carry on with this action" does).
+        title_key = " ".join(action["title"].casefold().split())
+        previous = story_of.get((action["pledge_id"], cycle - 1, action["number"], title_key))
+        story_id = previous if action["is_continuing"] and previous else action["id"]
+        story_of[(action["pledge_id"], cycle, action["number"], title_key)] = story_id
+        theme = themes[action["theme_id"]]
+        served = sorted(commitments_of[action["id"]], key=lambda commitment: commitment.number)
+        rows.append(
+            {
+                "action_id": action["id"],
+                "story_id": story_id,
+                "organisation_id": partner["organisation_id"],
+                "partner_slug": partner["organisation__slug"],
+                "partner_name": partner["organisation__name"],
+                "sector": partner["organisation__sector"],
+                "area_codes": _codes(sorted(areas_of[partner["organisation_id"]])),
+                "cycle": cycle,
+                "starts_on": action["cycle__starts_on"],
+                "year": action["cycle__starts_on"].year,
+                "number": action["number"],
+                "title": action["title"],
+                "description": action["description"],
+                "theme_slug": theme.slug,
+                "theme_name": theme.name,
+                "commitment_numbers": _codes(str(commitment.number) for commitment in served),
+                "commitments": [str(commitment) for commitment in served],
+                "is_continuing": action["is_continuing"],
+                "progress": progress,
+                "progress_rank": PROGRESS_RANK[progress],
+                "what_happened": action["what_happened"] if progress_published else "",
+                "what_helped": action["what_helped"] if progress_published else "",
+                "search_key": search_key(
+                    " ".join(
+                        (action["title"], action["description"], partner["organisation__name"], theme.name)
+                    )
+                ),
+            }
+        )
+    return rows
+
+
+def write_library(*, snapshot):
+    """Build every listed partner's library rows into `snapshot`, then its open data and filters."""
+    rows = build_library_rows()
+    _create(snapshot, rows)
+    # The rows are in hand: no need to read them back for the files.
+    write_library_files(
+        snapshot=snapshot,
+        rows=sorted(rows, key=lambda row: (-row["starts_on"].toordinal(), row["action_id"])),
+    )
+
+
+def rebuild_partner_library(*, snapshot, organisation_id):
+    """Replace one partner's library rows in `snapshot` (none if it is no longer listed), then the files."""
+    snapshot.library.filter(organisation_id=organisation_id).delete()
+    _create(snapshot, build_library_rows(organisation_ids=[organisation_id]))
+    write_library_files(snapshot=snapshot)
+
+
+def write_library_files(*, snapshot, rows=None):
+    """Write the library's open data (JSON, CSV) and its filters' choices from the snapshot's rows.
+
+    `rows`, when given, are those rows (as dicts), newest first; otherwise they are read.
+    """
+    site = settings.SITE_URL
+    # One reverse() for each kind of URL: at tens of thousands of rows, resolving each costs seconds.
+    action_path = reverse("directory:action", kwargs={"pk": ID_PLACEHOLDER})
+    partner_path = reverse("directory:partner", kwargs={"slug": SLUG_PLACEHOLDER})
+    records, csv_rows = [], []
+    years, themes, areas, commitments, progress = set(), {}, set(), {}, set()
+    if rows is None:
+        rows = snapshot.library.order_by("-starts_on", "action_id").values()
+    for row in rows:
+        url = site + action_path.replace(str(ID_PLACEHOLDER), str(row["action_id"]))
+        partner_url = site + partner_path.replace(SLUG_PLACEHOLDER, row["partner_slug"])
+        record = {
+            "id": row["action_id"],
+            "url": url,
+            "story_id": row["story_id"],
+            "partner": {
+                "name": row["partner_name"],
+                "slug": row["partner_slug"],
+                "url": partner_url,
+                "sector": row["sector"],
+            },
+            "year": row["year"],
+            "cycle": row["cycle"],
+            "number": row["number"],
+            "title": row["title"],
+            "description": row["description"],
+            "theme": row["theme_name"],
+            "commitments": row["commitments"],
+            "is_continuing": row["is_continuing"],
+            "progress": row["progress"],
+            "what_happened": row["what_happened"],
+            "what_helped": row["what_helped"],
+        }
+        records.append(record)
+        csv_rows.append(
+            [
+                row["action_id"],
+                url,
+                row["story_id"],
+                row["partner_name"],
+                row["partner_slug"],
+                partner_url,
+                row["sector"],
+                row["year"],
+                row["cycle"],
+                row["number"],
+                row["title"],
+                row["description"],
+                row["theme_name"],
+                ";".join(row["commitments"]),
+                "yes" if row["is_continuing"] else "no",
+                row["progress"],
+                row["what_happened"],
+                row["what_helped"],
+            ]
+        )
+        years.add(row["year"])
+        themes[row["theme_slug"]] = row["theme_name"]
+        areas.update(row["area_codes"].split())
+        # Labels are "7. Share best practice": the number is the filter's value.
+        commitments.update((label.split(".")[0], label) for label in row["commitments"])
+        progress.add(row["progress"])
+
+    body = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    snapshot.library_json = f'{{"count":{len(records)},"actions":{body}}}'
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(LIBRARY_CSV_HEADER)
+    writer.writerows([defuse_formula(value) for value in row] for row in csv_rows)
+    snapshot.library_csv = buffer.getvalue()
+    theme_order = {theme.slug: (theme.position, theme.name) for theme in ActionTheme.objects.all()}
+    snapshot.summary = {
+        **snapshot.summary,
+        "library": {
+            "count": len(records),
+            "hash": hashlib.sha256((snapshot.library_json + snapshot.library_csv).encode()).hexdigest(),
+            "years": sorted(years, reverse=True),
+            "themes": [
+                {"slug": slug, "name": themes[slug]}
+                for slug in sorted(themes, key=lambda slug: theme_order.get(slug, (0, slug)))
+            ],
+            "areas": [[area.code, area.name] for area in Area.objects.all() if area.code in areas],
+            "commitments": [[number, commitments[number]] for number in sorted(commitments, key=int)],
+            "progress": [[code, label] for code, label in STATUS_LABELS.items() if code in progress],
+        },
+    }
+    snapshot.save(update_fields=["library_json", "library_csv", "summary"])
+
+
+def _create(snapshot, rows):
+    LibraryAction.objects.bulk_create(
+        (LibraryAction(snapshot_id=snapshot.pk, **row) for row in rows), batch_size=ROW_BATCH_SIZE
+    )
+
+
+def _codes(codes):
+    # " a b " so a LIKE on " a " matches whole codes only.
+    return " " + " ".join(codes) + " "

@@ -1,0 +1,214 @@
+"""The actions library: only what partners chose to publish, filters and search, stories, constant queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from directory import library, services
+from directory.models import DirectorySnapshot, LibraryAction
+from organisations.models import Organisation
+from pledges.models import Action, ActionTheme, Pledge
+from tests.factories import ActionFactory, ReviewCycleFactory, bulk_directory_partners, directory_partner
+
+pytestmark = pytest.mark.django_db
+
+LAST_YEAR = timezone.localdate() - datetime.timedelta(days=400)
+
+
+def reviewed_partner(name, *, publish_progress=True, **fields):
+    """A partner a year in: cycle 1 reviewed (action 1 done); cycle 2 continues action 1 and adds one."""
+    pledge = directory_partner(name, signed_on=LAST_YEAR, **fields)
+    first = pledge.cycles.get()
+    Action.objects.filter(cycle=first, number=1).update(
+        title=f"{name} steering group",
+        progress=Action.Progress.COMPLETED,
+        what_happened=f"{name} HAPPENED",
+        what_helped=f"{name} HELPED",
+    )
+    Action.objects.filter(cycle=first, number=2).update(progress=Action.Progress.NOT_STARTED)
+    first.reviewed_at = timezone.now()
+    first.publish_progress = publish_progress
+    first.message_to_team = f"{name} PRIVATE MESSAGE"
+    first.save()
+    second = ReviewCycleFactory(pledge=pledge, number=2, starts_on=first.due_on)
+    ActionFactory(pledge=pledge, cycle=second, number=1, title=f"{name} steering group", is_continuing=True)
+    ActionFactory(pledge=pledge, cycle=second, number=2, title=f"{name} new policy review")
+    return pledge
+
+
+@pytest.fixture
+def partners(db):
+    published = reviewed_partner("Open Partner")
+    private_progress = reviewed_partner("Quiet Partner", publish_progress=False)
+    unpublished = reviewed_partner("Hidden Partner", publish_actions=False)
+    withdrawn = reviewed_partner("Gone Partner")
+    Pledge.objects.filter(pk=withdrawn.pk).update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
+    # A draft for next year, not yet in a cycle.
+    ActionFactory(pledge=published, cycle=None, number=1, title="Open Partner DRAFT action")
+    services.render_directory()
+    return {"published": published, "private": private_progress, "unpublished": unpublished}
+
+
+def all_bytes(client):
+    """Every page and file of the library, as raw bytes."""
+    snapshot = DirectorySnapshot.objects.current()
+    paths = [
+        reverse("directory:library"),
+        reverse("directory:library") + "?page=2",
+        reverse("directory:actions_json"),
+        reverse("directory:actions_library_csv"),
+    ] + [reverse("directory:action", args=[row.action_id]) for row in snapshot.library.all()]
+    return b"".join(client.get(path).content for path in paths)
+
+
+def test_the_library_shows_published_actions_and_progress_and_nothing_else(client, partners):
+    content = all_bytes(client)
+    assert b"Open Partner steering group" in content
+    assert b"Open Partner HELPED" in content
+    assert b"Open Partner HAPPENED" in content
+    # Published actions whose progress was kept private: the action, never the progress.
+    assert b"Quiet Partner steering group" in content
+    assert b"Quiet Partner HELPED" not in content
+    assert b"Quiet Partner HAPPENED" not in content
+    for secret in (b"Hidden Partner", b"Gone Partner", b"PRIVATE MESSAGE", b"DRAFT action"):
+        assert secret not in content, secret
+
+
+def test_a_partner_that_withdraws_leaves_the_library_at_the_next_render(client, partners):
+    Pledge.objects.filter(pk=partners["published"].pk).update(status=Pledge.Status.WITHDRAWN)
+    services.render_directory()
+    assert b"Open Partner" not in all_bytes(client)
+
+
+def test_an_action_continued_into_a_new_year_is_one_story(client, partners):
+    snapshot = DirectorySnapshot.objects.current()
+    rows = snapshot.library.filter(partner_name="Open Partner", number=1).order_by("cycle")
+    first, second = rows
+    assert first.story_id == second.story_id == first.action_id
+    new = snapshot.library.get(partner_name="Open Partner", cycle=2, number=2)
+    assert new.story_id == new.action_id
+
+    page = client.get(reverse("directory:action", args=[second.action_id])).content.decode()
+    assert "followed over 2 years" in page
+    assert page.index("Year 1") < page.index("Open Partner HELPED") < page.index("Year 2")
+
+
+def test_an_action_not_published_has_no_page(client, partners):
+    hidden = Action.objects.filter(pledge=partners["unpublished"]).first()
+    assert client.get(reverse("directory:action", args=[hidden.pk])).status_code == 404
+
+
+def titles(client, query):
+    response = client.get(reverse("directory:library") + query)
+    assert response.status_code == 200
+    return sorted(action.title for action in response.context["actions"])
+
+
+def test_filters_and_search_narrow_the_library(client, partners):
+    directory_partner("School Partner", sector=Organisation.Sector.EDUCATION, areas=["north-somerset"])
+    ActionFactory.reset_sequence(100)
+    services.render_directory()
+    school = sorted(
+        Action.objects.filter(pledge__organisation__name="School Partner").values_list("title", flat=True)
+    )
+    assert titles(client, "?sector=education") == school
+    assert titles(client, "?area=north-somerset") == school
+    assert titles(client, "?q=open+partner+steering") == ["Open Partner steering group"] * 2
+    assert titles(client, "?q=OPEN+partnér&progress=completed") == ["Open Partner steering group"]
+    assert titles(client, f"?year={LAST_YEAR.year}&theme=steering-group&q=quiet") == [
+        "Quiet Partner steering group",
+        *sorted(
+            Action.objects.filter(pledge=partners["private"], cycle__number=1, number=2).values_list(
+                "title", flat=True
+            )
+        ),
+    ]
+    assert titles(client, "?commitment=1&q=policy+review") == [
+        "Open Partner new policy review",
+        "Quiet Partner new policy review",
+    ]
+    assert titles(client, "?q=zebra") == []
+
+
+def test_most_progress_sorts_done_actions_first(client, partners):
+    response = client.get(reverse("directory:library") + "?sort=progress")
+    progress = [action.progress for action in response.context["actions"]]
+    assert progress[0] == Action.Progress.COMPLETED
+    assert progress == sorted(progress, key=lambda code: -library.PROGRESS_RANK[code])
+
+
+def test_pagination_keeps_the_filters(client, partners):
+    bulk_directory_partners(30)
+    services.render_directory()
+    response = client.get(reverse("directory:library") + "?q=partner&sort=progress")
+    assert response.context["page_obj"].paginator.num_pages > 1
+    assert 'href="?q=partner&amp;sort=progress&amp;page=2"' in response.content.decode()
+
+
+def test_open_data_files_use_the_same_rows_and_revalidate(client, partners):
+    snapshot = DirectorySnapshot.objects.current()
+    response = client.get(reverse("directory:actions_json"))
+    assert response["Access-Control-Allow-Origin"] == "*"
+    data = response.json()
+    assert data["count"] == snapshot.library.count() == len(data["actions"])
+    again = client.get(reverse("directory:actions_json"), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    csv_lines = client.get(reverse("directory:actions_library_csv")).content.decode().split("\r\n")
+    assert csv_lines[0] == ",".join(library.LIBRARY_CSV_HEADER)
+    assert len([line for line in csv_lines[1:] if line]) == data["count"]
+
+
+def test_rebuilding_one_partner_replaces_only_its_rows_and_the_files(client, partners):
+    snapshot = DirectorySnapshot.objects.current()
+    before = snapshot.library.count()
+    published = partners["published"]
+    Action.objects.filter(pledge=published, cycle__number=2, number=2).update(title="Open Partner RENAMED")
+    library.rebuild_partner_library(snapshot=snapshot, organisation_id=published.organisation_id)
+    assert snapshot.library.count() == before
+    assert b"Open Partner RENAMED" in client.get(reverse("directory:actions_library_csv")).content
+    Pledge.objects.filter(pk=published.pk).update(publish_actions=False)
+    library.rebuild_partner_library(snapshot=snapshot, organisation_id=published.organisation_id)
+    assert not snapshot.library.filter(organisation_id=published.organisation_id).exists()
+    assert b"Open Partner" not in client.get(reverse("directory:actions_json")).content
+
+
+def library_query_counts(client):
+    snapshot = DirectorySnapshot.objects.current()
+    action_id = snapshot.library.order_by("action_id").values_list("action_id", flat=True).first()
+    paths = {
+        "library": reverse("directory:library"),
+        "filtered": reverse("directory:library") + "?q=action&sector=vcse&theme=steering-group&sort=progress",
+        "action page": reverse("directory:action", args=[action_id]),
+        "json": reverse("directory:actions_json"),
+    }
+    counts = {}
+    for name, path in paths.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts[name] = len(queries)
+    return counts
+
+
+def test_library_query_counts_stay_the_same_from_20_to_500_partners(client):
+    bulk_directory_partners(20)
+    services.render_directory()
+    small = library_query_counts(client)
+    bulk_directory_partners(480, start=20)
+    services.render_directory()
+    assert library_query_counts(client) == small
+    assert LibraryAction.objects.filter(snapshot=DirectorySnapshot.objects.current()).count() == 800
+    # The snapshot, then its rows: a page (and, when filtered, a count), an action's story, or a file.
+    assert small == {"library": 2, "filtered": 3, "action page": 3, "json": 2}
+
+
+def test_a_theme_filter_offers_only_themes_with_published_actions(client, partners):
+    response = client.get(reverse("directory:library"))
+    offered = [value for value, _ in response.context["form"].fields["theme"].choices if value]
+    published = set(
+        ActionTheme.objects.filter(actions__in=Action.objects.published()).values_list("slug", flat=True)
+    )
+    assert set(offered) == published
