@@ -7,7 +7,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 from outbox.models import OutboxEmail
 from pledges.dashboard import median_days_to_decision
-from pledges.models import Pledge, PledgeEvent, ReviewCycle
+from pledges.models import Pledge, PledgeEvent, PledgeVersion, ReviewCycle
 from reviews.models import Reminder
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,11 @@ def test_seed_demo_has_reminders_and_leaves_no_email_waiting_to_be_sent():
     assert set(Reminder.objects.values_list("kind", flat=True)) == set(Reminder.Kind.values)
     assert OutboxEmail.objects.exists()
     assert not OutboxEmail.objects.unsent().exists()
+
+
+def test_seed_demo_has_a_version_2_of_the_pledge_in_draft():
+    call_command("seed_demo")
+    draft = PledgeVersion.objects.draft()
+    assert draft.number == 2
+    assert draft.commitments.count() == 9
+    assert PledgeVersion.objects.current().number == 1
