@@ -5,6 +5,8 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directory import services as directory_services
@@ -303,3 +305,18 @@ def test_the_team_sends_one_reminder_to_partners_that_have_not_reaffirmed(
         versions.remind_partners_to_reaffirm(version=version, by=programme_team_member)
     assert Reaffirmation.objects.get(pledge=waiting).reminded_at is not None
     assert Reaffirmation.objects.progress() == {"invited": 2, "reaffirmed": 1, "awaiting": 1}
+
+
+def test_the_invitation_sweep_costs_the_same_queries_however_many_partners_a_batch_holds(
+    programme_team_member, send_on_commit
+):
+    def queries_to_invite(count):
+        for _ in range(count):
+            PledgeFactory(approved=True, version=PledgeVersion.objects.get(number=1))
+        with CaptureQueriesContext(connection) as queries:
+            assert versions.invite_partners_to_reaffirm(batch_size=100) == count
+        return len(queries)
+
+    draft = draft_version_2(programme_team_member)
+    PledgeVersion.objects.filter(pk=draft.pk).update(published_on=timezone.localdate())
+    assert queries_to_invite(3) == queries_to_invite(12)
