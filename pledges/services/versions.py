@@ -90,7 +90,7 @@ def save_draft_version(
     with transaction.atomic():
         version = _lock_draft(version)
         version.title = title.strip()
-        version.introduction = introduction.strip()
+        version.introduction = _plain(introduction)
         version.example_actions = "\n".join(
             line.strip() for line in example_actions.splitlines() if line.strip()
         )
@@ -98,10 +98,15 @@ def save_draft_version(
         # Nobody can sign a draft, so nothing refers to its commitments yet: write them afresh.
         version.commitments.all().delete()
         Commitment.objects.bulk_create(
-            Commitment(version=version, number=number, title=c["title"].strip(), text=c["text"].strip())
+            Commitment(version=version, number=number, title=c["title"].strip(), text=_plain(c["text"]))
             for number, c in enumerate(commitments, start=1)
         )
     return version
+
+
+def _plain(text: str) -> str:
+    # Browsers send a textarea's lines ending in CRLF; the stored wording, and so the diff, uses LF.
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 def publish_version(*, version: PledgeVersion, by: User, effective_on: datetime.date) -> PledgeVersion:

@@ -39,6 +39,7 @@ def test_the_team_publishes_version_2_and_the_signatory_reaffirms_it(
     page.get_by_role("button", name="Save and preview").click()
     page.wait_for_url("**/review/versions/2/preview/")
     expect(page.locator("ins").filter(has_text="Together,").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Introduction (unchanged)")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("The date it takes effect").fill("2000-01-01")

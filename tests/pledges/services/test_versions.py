@@ -14,7 +14,7 @@ from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent, PledgeVersion, Reaffirmation
 from pledges.services import signing, versions
-from pledges.wording import word_diff
+from pledges.wording import compare_versions, word_diff
 from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
 
@@ -320,3 +320,15 @@ def test_the_invitation_sweep_costs_the_same_queries_however_many_partners_a_bat
     draft = draft_version_2(programme_team_member)
     PledgeVersion.objects.filter(pk=draft.pk).update(published_on=timezone.localdate())
     assert queries_to_invite(3) == queries_to_invite(12)
+
+
+def test_a_draft_saved_from_a_browser_unchanged_shows_no_change(programme_team_member):
+    draft = versions.start_draft_version(by=programme_team_member)
+    crlf = {
+        "title": draft.title,
+        "introduction": draft.introduction.replace("\n", "\r\n"),
+        "example_actions": draft.example_actions.replace("\n", "\r\n"),
+        "commitments": [{"title": c["title"], "text": c["text"] + "\r\n"} for c in commitments_of(draft)],
+    }
+    versions.save_draft_version(version=draft, by=programme_team_member, **crlf)
+    assert not any(part.is_changed for part in compare_versions(PledgeVersion.objects.current(), draft))
