@@ -427,7 +427,7 @@ def test_publishing_a_new_wording_invites_the_signatory_to_reaffirm_with_links_t
     assert "version 2 is in effect from" in received.text
     links = assert_links_open(signed_in(approved.created_by), received.text)
     assert [site_path(link) for link in links] == [
-        reverse("directory:pledge_version", args=[2]),  # nothing changed, so the email links the wording
+        reverse("directory:pledge_version", args=[2]),
         reverse("pledges:reaffirm", args=[approved.pk]),
     ]
 
