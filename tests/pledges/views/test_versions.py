@@ -258,3 +258,14 @@ def test_the_public_version_page_shows_each_published_version_in_full_with_its_d
     assert "The current wording" in version_2_page
     versions.start_draft_version(by=programme_team_member)
     assert client.get(reverse("directory:pledge_version", args=[3])).status_code == 404  # a draft is private
+
+
+def test_the_teams_page_for_a_pledge_keeps_the_reaffirmation_in_its_history(
+    client, programme_team_member, version_2
+):
+    pledge = PledgeFactory(approved=True, version=PledgeVersion.objects.get(number=1))
+    versions.reaffirm_pledge(pledge=pledge, by=pledge.created_by, declaration_name=pledge.created_by.name)
+    client.force_login(programme_team_member)
+    html = client.get(reverse("team:pledge", args=[pledge.pk])).content.decode()
+    assert "Reaffirmed a new version of the pledge" in html
+    assert "Reaffirmed version 2 (was version 1)" in html
