@@ -29,6 +29,10 @@ class PledgeVersionQuerySet(models.QuerySet):
         """The version the team is drafting, if any (there is at most one)."""
         return self.filter(published_on__isnull=True).first()
 
+    def previous_to(self, version):
+        """The published version before `version`, if any."""
+        return self.published().filter(number__lt=version.number).order_by("-number").first()
+
 
 class PledgeVersion(models.Model):
     """One wording of the pledge. A signed pledge keeps the version it was signed against.
@@ -151,6 +155,11 @@ class PledgeQuerySet(models.QuerySet):
     def in_directory(self):
         """Approved pledges: the partners the public directory lists (one per organisation)."""
         return self.filter(status=Pledge.Status.APPROVED)
+
+    def to_invite_to_reaffirm(self, version):
+        """Listed pledges signed against a wording older than `version`, not yet invited to reaffirm it."""
+        invited = Reaffirmation.objects.filter(pledge=OuterRef("pk"), version=version)
+        return self.in_directory().filter(version__number__lt=version.number).exclude(Exists(invited))
 
     def departed_from_directory(self):
         """Withdrawn and lapsed pledges of organisations that have no approved pledge now."""

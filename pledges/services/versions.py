@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,19 +148,9 @@ def invite_partners_to_reaffirm(*, batch_size: int = INVITATION_BATCH_SIZE) -> i
             return invited
 
 
-def pledges_to_invite(version: PledgeVersion):
-    """Listed pledges signed against a wording older than `version` and not yet invited to reaffirm it."""
-    invited = Reaffirmation.objects.filter(pledge=OuterRef("pk"), version=version)
-    return Pledge.objects.in_directory().filter(version__number__lt=version.number).exclude(Exists(invited))
-
-
-def previous_version(version: PledgeVersion) -> PledgeVersion | None:
-    return PledgeVersion.objects.published().filter(number__lt=version.number).order_by("-number").first()
-
-
 def what_changed(version: PledgeVersion) -> list:
     """The parts of `version` that differ from the version before it (see pledges.wording)."""
-    previous = previous_version(version)
+    previous = PledgeVersion.objects.previous_to(version)
     if previous is None:
         return []
     return [part for part in compare_versions(previous, version) if part.is_changed]
@@ -169,7 +159,7 @@ def what_changed(version: PledgeVersion) -> list:
 def _invite_batch(*, version: PledgeVersion, changes: list, batch_size: int) -> tuple[int, int]:
     with transaction.atomic():
         claimed = list(
-            pledges_to_invite(version)
+            Pledge.objects.to_invite_to_reaffirm(version)
             .select_related("organisation", "version")
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("pk")[:batch_size]

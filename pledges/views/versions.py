@@ -109,7 +109,7 @@ class PreviewVersionView(DraftMixin, TemplateView):
             current=current,
             parts=compare_versions(current, self.version),
             form=form or version_forms.PublishVersionForm(initial={"effective_on": timezone.localdate()}),
-            invited=versions.pledges_to_invite(self.version).count(),
+            invited=Pledge.objects.to_invite_to_reaffirm(self.version).count(),
             **kwargs,
         )
 
