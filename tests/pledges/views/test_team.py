@@ -32,6 +32,8 @@ def page_urls(pledge):
         reverse("team:export_partners"),
         reverse("team:export_actions"),
         reverse("team:export_decisions"),
+        reverse("team:versions"),
+        reverse("team:version", args=[1]),
     ]
 
 
