@@ -21,7 +21,7 @@ from accounts.models import PROGRAMME_TEAM_GROUP, User
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
 from pledges.models import Action, ActionTheme, Pledge, PledgeEvent, PledgeVersion, RejectionReason
-from pledges.services import decisions, signing, transitions
+from pledges.services import decisions, signing, transitions, versions
 from reviews import reminders
 from reviews import services as reviews
 from reviews.models import Reminder
@@ -190,11 +190,38 @@ def seed_demo():
         story = _Story(index=index, name=name, now=now, reviewer=reviewers[index % len(reviewers)])
         pledge = story.tell(kind=kind, sector=sector, area_codes=area_codes, status=status, months=months)
         pledges.append(pledge)
+    _draft_version_2(by=reviewers[0])
     # A demo outbox looks like one whose emails went out; left queued, the sweep would send them all.
     OutboxEmail.objects.about(*pledges).filter(status=OutboxEmail.Status.QUEUED).update(
         status=OutboxEmail.Status.SENT, sent_at=F("created_at"), attempts=1
     )
     return len(pledges)
+
+
+def _draft_version_2(*, by):
+    """The team's draft of a revised wording, unpublished, so the preview shows what changed."""
+    if PledgeVersion.objects.filter(number__gte=2).exists():
+        return
+    draft = versions.start_draft_version(by=by)
+    commitments = [{"title": c.title, "text": c.text} for c in draft.commitments.all()]
+    commitments[5]["text"] = commitments[5]["text"].replace(
+        "We will actively involve and listen to", "We will actively involve, fairly reward and listen to", 1
+    )
+    commitments.append(
+        {
+            "title": "Children and young people",
+            "text": "We commit to hearing children and young people in how our services change.",
+        }
+    )
+    versions.save_draft_version(
+        version=draft,
+        by=by,
+        title=draft.title,
+        introduction=draft.introduction,
+        example_actions=draft.example_actions
+        + "\nCo-producing a trauma-informed welcome with people who use our services",
+        commitments=commitments,
+    )
 
 
 def _programme_team():

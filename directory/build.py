@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from organisations.models import Area, Organisation
 from pledge_portal.csv import defuse_formula
-from pledges.models import Action, ActionTheme, Pledge, PledgeVersion
+from pledges.models import Action, ActionTheme, Pledge
 
 from .models import search_key
 
@@ -108,7 +108,6 @@ def build_directory():
     partner_path = reverse("directory:partner", kwargs={"slug": SLUG_PLACEHOLDER})
     areas = {area.pk: area for area in Area.objects.all()}
     themes = {theme.pk: theme for theme in ActionTheme.objects.all()}
-    current_version = PledgeVersion.objects.current()
 
     listed = Pledge.objects.in_directory()
     pledges = {
@@ -201,9 +200,11 @@ def build_directory():
                     "website": organisation["website"],
                     "signed_on": _display_date(signed_on),
                     "version": pledge["version__number"],
-                    "version_url": reverse("pages:pledge")
-                    if current_version and pledge["version__number"] == current_version.number
-                    else reverse("directory:pledge_version", kwargs={"number": pledge["version__number"]}),
+                    # Always the version's own page, which says whether it is the current wording:
+                    # a new version taking effect changes no partner's page.
+                    "version_url": reverse(
+                        "directory:pledge_version", kwargs={"number": pledge["version__number"]}
+                    ),
                     "signatory": signatory,
                     "publishes_actions": bool(pledge["publish_actions"]),
                     "current": cycles[0] if cycles else None,

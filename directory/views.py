@@ -107,16 +107,20 @@ class OpenDataPageView(TemplateView):
 
 
 class PledgeVersionView(TemplateView):
-    """An earlier wording of the pledge, so a partner's page can link to exactly what it signed."""
+    """Each published wording of the pledge in full, with its dates, so a partner's page can link to exactly
+    what it signed."""
 
     template_name = "directory/pledge_version.html"
 
     def get_context_data(self, number, **kwargs):
-        version = get_object_or_404(PledgeVersion, number=number)
+        version = get_object_or_404(PledgeVersion.objects.published(), number=number)
+        current = PledgeVersion.objects.current()
+        replaced_by = PledgeVersion.objects.in_effect().filter(number__gt=number).order_by("number").first()
         return super().get_context_data(
             version=version,
             commitments=list(version.commitments.all()),
-            is_current=version == PledgeVersion.objects.current(),
+            is_current=version == current,
+            replaced_by=replaced_by,
             **kwargs,
         )
 

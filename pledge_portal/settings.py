@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.send_review_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Invitations to reaffirm a new wording of the pledge, once it takes effect (and any a lost task missed).
+    "invite-partners-to-reaffirm": {
+        "task": "pledges.tasks.invite_partners_to_reaffirm",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "render-requested-directory": {
         "task": "directory.tasks.render_requested_directory",
         "schedule": 5 * 60,

@@ -12,21 +12,44 @@ from .models import (
     Pledge,
     PledgeEvent,
     PledgeVersion,
+    Reaffirmation,
     RejectionReason,
     ReportNarrative,
     ReviewCycle,
 )
 
 
+def _is_published(version):
+    return version is not None and not version.is_draft
+
+
 class CommitmentInline(admin.StackedInline):
     model = Commitment
     extra = 0
 
+    # A published wording is what partners signed: it never changes, here or in the portal.
+    def has_add_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(PledgeVersion)
 class PledgeVersionAdmin(admin.ModelAdmin):
+    """Versions are drafted and published by the team in the portal (/review/versions/)."""
+
     list_display = ("number", "title", "published_on")
     inlines = [CommitmentInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Commitment)
@@ -117,3 +140,15 @@ class ReportNarrativeAdmin(ViewOnlyAdmin):
 
     def portal_url(self, obj):
         return reverse("team:report_year", args=[obj.year])
+
+
+@admin.register(Reaffirmation)
+class ReaffirmationAdmin(ViewOnlyAdmin):
+    """Invitations to reaffirm a new version, and the answers: written only by the portal."""
+
+    list_display = ("pledge", "version", "invited_at", "reminded_at", "reaffirmed_at", "reaffirmed_by")
+    list_filter = ("version",)
+    search_fields = ("pledge__organisation__name",)
+
+    def portal_url(self, obj):
+        return pledge_page(obj.pledge_id)

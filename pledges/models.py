@@ -13,26 +13,70 @@ from outbox.models import BouncedAddress
 
 
 class PledgeVersionQuerySet(models.QuerySet):
+    def published(self):
+        """Versions the team has published, whether or not they have taken effect yet."""
+        return self.filter(published_on__isnull=False)
+
+    def in_effect(self, *, on=None):
+        """Published versions whose effective date has come."""
+        return self.filter(published_on__lte=on or timezone.localdate())
+
     def current(self):
-        """The version new pledges are signed against: the newest."""
-        return self.order_by("-number").first()
+        """The version new pledges are signed against: the newest in effect."""
+        return self.in_effect().order_by("-number").first()
+
+    def draft(self):
+        """The version the team is drafting, if any (there is at most one)."""
+        return self.filter(published_on__isnull=True).first()
+
+    def previous_to(self, version):
+        """The published version before `version`, if any."""
+        return self.published().filter(number__lt=version.number).order_by("-number").first()
 
 
 class PledgeVersion(models.Model):
-    """One wording of the pledge. A signed pledge keeps the version it was signed against."""
+    """One wording of the pledge. A signed pledge keeps the version it was signed against.
+
+    A version with no `published_on` is the team's draft; publishing sets the
+    date it takes effect, from which new signatories sign it.
+    """
 
     number = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=200)
     introduction = models.TextField(help_text="The pledge's own introduction, as published.")
-    published_on = models.DateField()
+    example_actions = models.TextField(
+        blank=True, help_text="The example actions the pledge gives, one a line, as published."
+    )
+    published_on = models.DateField(
+        null=True, blank=True, help_text="The date it takes effect; unset while it is a draft."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set by the team's one reminder to partners that have not reaffirmed this version.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = PledgeVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                models.Value(True), condition=Q(published_on__isnull=True), name="one_draft_pledge_version"
+            ),
+        ]
 
     def __str__(self):
         return f"Version {self.number}"
+
+    @property
+    def is_draft(self):
+        return self.published_on is None
+
+    @property
+    def example_action_list(self):
+        return [line.strip() for line in self.example_actions.splitlines() if line.strip()]
 
 
 class Commitment(models.Model):
@@ -111,6 +155,11 @@ class PledgeQuerySet(models.QuerySet):
     def in_directory(self):
         """Approved pledges: the partners the public directory lists (one per organisation)."""
         return self.filter(status=Pledge.Status.APPROVED)
+
+    def to_invite_to_reaffirm(self, version):
+        """Listed pledges signed against a wording older than `version`, not yet invited to reaffirm it."""
+        invited = Reaffirmation.objects.filter(pledge=OuterRef("pk"), version=version)
+        return self.in_directory().filter(version__number__lt=version.number).exclude(Exists(invited))
 
     def departed_from_directory(self):
         """Withdrawn and lapsed pledges of organisations that have no approved pledge now."""
@@ -578,6 +627,7 @@ class PledgeEvent(models.Model):
         LAPSED = "lapsed", "Lapsed"
         REVIEWED = "reviewed", "Annual review recorded"
         REVIEW_ACKNOWLEDGED = "review_acknowledged", "Annual review acknowledged"
+        REAFFIRMED = "reaffirmed", "Reaffirmed a new version of the pledge"
         NOTE = "note", "Internal note"
 
     # The programme team's decisions on a submitted pledge, for "days to decision".
@@ -591,6 +641,10 @@ class PledgeEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=Pledge.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Pledge.Status.choices, blank=True)
     note = models.TextField(blank=True)
+    # The version of the pledge an event is about: the one reaffirmed.
+    version = models.ForeignKey(
+        PledgeVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PledgeEventQuerySet.as_manager()
@@ -618,3 +672,44 @@ class ReportNarrative(models.Model):
 
     def __str__(self):
         return f"Report narrative for {self.year}"
+
+
+class ReaffirmationQuerySet(models.QuerySet):
+    def awaiting(self):
+        """Invitations of partners still listed that have not reaffirmed yet."""
+        return self.filter(reaffirmed_at__isnull=True, pledge__status=Pledge.Status.APPROVED)
+
+    def progress(self):
+        """How many partners were invited, have reaffirmed, and (still listed) have not yet."""
+        return self.aggregate(
+            invited=Count("pk"),
+            reaffirmed=Count("pk", filter=Q(reaffirmed_at__isnull=False)),
+            awaiting=Count("pk", filter=Q(reaffirmed_at__isnull=True, pledge__status=Pledge.Status.APPROVED)),
+        )
+
+
+class Reaffirmation(models.Model):
+    """A partner's invitation to reaffirm a new version of the pledge, and its answer; one per version."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reaffirmations")
+    version = models.ForeignKey(PledgeVersion, on_delete=models.PROTECT, related_name="reaffirmations")
+    invited_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reaffirmed_at = models.DateTimeField(null=True, blank=True)
+    reaffirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declaration_name = models.CharField(max_length=200, blank=True)
+
+    objects = ReaffirmationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "invited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "version"], name="one_reaffirmation_per_pledge_and_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge.reference}: {self.version}"

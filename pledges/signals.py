@@ -3,5 +3,5 @@
 from django.dispatch import Signal
 
 # Sent inside the transaction that changed what the public may see of a partner: an approval,
-# a withdrawal, a reinstatement, or a recorded annual review; with `pledge`.
+# a withdrawal, a reinstatement, a recorded annual review, or a reaffirmation of a new wording; with `pledge`.
 pledge_changed = Signal()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import emails, report, team
+from .views import emails, report, team, versions
 
 app_name = "team"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("<int:pk>/withdraw/", team.WithdrawView.as_view(), name="withdraw"),
     path("<int:pk>/reinstate/", team.ReinstateView.as_view(), name="reinstate"),
     path("<int:pk>/notes/", team.AddNoteView.as_view(), name="add_note"),
+    path("versions/", versions.VersionsView.as_view(), name="versions"),
+    path("versions/<int:number>/", versions.VersionProgressView.as_view(), name="version"),
+    path("versions/<int:number>/edit/", versions.EditVersionView.as_view(), name="edit_version"),
+    path("versions/<int:number>/preview/", versions.PreviewVersionView.as_view(), name="preview_version"),
+    path("versions/<int:number>/remind/", versions.RemindView.as_view(), name="remind_version"),
     path("emails/", emails.FailedEmailsView.as_view(), name="failed_emails"),
     path("emails/send-again/", emails.SendEmailsAgainView.as_view(), name="send_emails_again"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import partner, signing, withdrawal
+from .views import partner, signing, versions, withdrawal
 
 app_name = "pledges"
 
@@ -28,7 +28,7 @@ signing_urls = [
     path("pledge/<int:pk>/submitted/", signing.SubmittedView.as_view(), name="sign_submitted"),
 ]
 
-# "Your pledge": the partner's own view of its pledge, and withdrawal.
+# "Your pledge": the partner's own view of its pledge, reaffirming a new wording, and withdrawal.
 partner_urls = [
     path("my/", partner.MyPledgesView.as_view(), name="my_pledges"),
     path("my/pledges/<int:pk>/delete-draft/", partner.DiscardDraftView.as_view(), name="discard_draft"),
@@ -37,6 +37,7 @@ partner_urls = [
         withdrawal.WithdrawOwnPledgeView.as_view(),
         name="withdraw_own_pledge",
     ),
+    path("my/pledges/<int:pk>/reaffirm/", versions.ReaffirmView.as_view(), name="reaffirm"),
 ]
 
 urlpatterns = signing_urls + partner_urls

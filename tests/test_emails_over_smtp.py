@@ -19,6 +19,7 @@ from django.utils import timezone
 from organisations.models import Membership
 from outbox.models import OutboxEmail
 from pledges.models import Pledge, RejectionReason
+from pledges.services import versions
 from reviews import reminders
 from reviews import services as reviews
 from reviews import tasks as reviews_tasks
@@ -403,3 +404,49 @@ def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_o
             sum(reviews_tasks.send_review_reminders.delay().get().values()) == 0
         )  # a second sweep sends nothing
     assert len(smtp_server.received) == len(rows)
+
+
+# A new wording of the pledge -------------------------------------------------------------------
+
+
+def publish_version_2(programme_team_member, send_on_commit):
+    draft = versions.start_draft_version(by=programme_team_member)
+    with send_on_commit():
+        return versions.publish_version(
+            version=draft, by=programme_team_member, effective_on=timezone.localdate()
+        )
+
+
+def test_publishing_a_new_wording_invites_the_signatory_to_reaffirm_with_links_that_open(
+    approved, smtp_server, send_on_commit, programme_team_member
+):
+    publish_version_2(programme_team_member, send_on_commit)
+
+    received, _ = delivered_to(smtp_server, "leader@example.org")
+    name = approved.organisation.name
+    assert received["Subject"] == f"A new wording of the pledge: please reaffirm it for {name}"
+    assert "version 2 is in effect from" in received.text
+    links = assert_links_open(signed_in(approved.created_by), received.text)
+    assert [site_path(link) for link in links] == [
+        reverse("directory:pledge_version", args=[2]),
+        reverse("pledges:reaffirm", args=[approved.pk]),
+    ]
+
+
+def test_the_teams_one_reminder_to_reaffirm_reaches_the_signatory_with_links_that_open(
+    approved, smtp_server, send_on_commit, programme_team_member
+):
+    version = publish_version_2(programme_team_member, send_on_commit)
+    with send_on_commit():
+        versions.remind_partners_to_reaffirm(version=version, by=programme_team_member)
+
+    _invitation, reminder = smtp_server.to("leader@example.org")
+    assert reminder["Subject"] == (
+        f"A reminder: please reaffirm the new wording of the pledge for {approved.organisation.name}"
+    )
+    assert "This is the only reminder we will send." in reminder.text
+    links = assert_links_open(signed_in(approved.created_by), reminder.text)
+    assert [site_path(link) for link in links] == [
+        reverse("pledges:reaffirm", args=[approved.pk]),
+        reverse("directory:pledge_version", args=[2]),
+    ]

@@ -10,8 +10,8 @@ from django.views.generic import ListView, TemplateView
 
 from organisations.models import Membership
 from pledge_portal.errors import NotAllowed
-from pledges.models import BouncedAddress, Pledge, ReviewCycle
-from pledges.services import signing
+from pledges.models import BouncedAddress, Pledge, PledgeVersion, ReviewCycle
+from pledges.services import signing, versions
 
 
 class MyPledgesView(LoginRequiredMixin, ListView):
@@ -32,7 +32,17 @@ class MyPledgesView(LoginRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
+        current_version = PledgeVersion.objects.current()
         return super().get_context_data(
+            current_version=current_version,
+            # Approved pledges on an older wording that this person may reaffirm.
+            may_reaffirm={
+                pledge.pk
+                for pledge in self.object_list
+                if pledge.status == Pledge.Status.APPROVED
+                and pledge.version.number < current_version.number
+                and versions.may_reaffirm(pledge, self.request.user)
+            },
             decision_target_working_days=settings.DECISION_TARGET_WORKING_DAYS,
             email_bounce_reason=BouncedAddress.objects.reason_for(self.request.user.email),
             **kwargs,

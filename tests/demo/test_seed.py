@@ -7,7 +7,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 from outbox.models import OutboxEmail
 from pledges.dashboard import median_days_to_decision
-from pledges.models import Pledge, PledgeEvent, ReviewCycle
+from pledges.models import Pledge, PledgeEvent, PledgeVersion, ReviewCycle
 from reviews.models import Reminder
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,11 @@ def test_seed_demo_gives_the_library_published_progress():
     with_progress = library.exclude(progress__in=[CURRENT, REVIEWED])
     assert with_progress.count() >= 4
     assert not with_progress.filter(what_helped="").exists()
+
+
+def test_seed_demo_has_a_version_2_of_the_pledge_in_draft():
+    call_command("seed_demo")
+    draft = PledgeVersion.objects.draft()
+    assert draft.number == 2
+    assert draft.commitments.count() == 9
+    assert PledgeVersion.objects.current().number == 1

@@ -204,7 +204,8 @@ def test_a_partner_page_shows_what_the_partner_published(client):
         assert text in html
     for action in pledge.actions.all():
         assert action.title in html
-    assert f'href="{reverse("pages:pledge")}"' in html  # the current version of the commitments
+    version_url = reverse("directory:pledge_version", kwargs={"number": pledge.version.number})
+    assert f'href="{version_url}"' in html  # exactly the wording it signed
     assert len(re.findall(r"<h1[ >]", html)) == 1
 
 

@@ -238,6 +238,7 @@ def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_direc
         "directory.tasks.render_requested_directory",
         "operations.tasks.record_heartbeat",
         "privacy.tasks.apply_retention",
+        "pledges.tasks.invite_partners_to_reaffirm",
     }
     daily = tasks_scheduled["reviews.tasks.send_review_reminders"]
     assert daily.hour == {7} and daily.minute == {0}

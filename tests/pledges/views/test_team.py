@@ -36,6 +36,8 @@ def page_urls(pledge):
         reverse("team:export_actions"),
         reverse("team:export_decisions"),
         reverse("organisations:team_join_requests"),
+        reverse("team:versions"),
+        reverse("team:version", args=[1]),
     ]
 
 
