@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from organisations.services import answer_join_request, invite_contact, request_to_join
 from outbox.models import OutboxEmail
-from pledges.models import Pledge
-from pledges.services import decisions
+from pledges.models import Pledge, PledgeVersion
+from pledges.services import decisions, versions
 from privacy.services import close_account
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.links import links_in
@@ -103,6 +103,13 @@ def test_every_portal_email_reads_whole_and_links_to_the_portal(
         join_request = request_to_join(organisation=membership.organisation, by=UserFactory(name="Sam Lee"))
         answer_join_request(join_request=join_request, by=membership.user, approve=True)
         close_account(user=PledgeFactory(approved=True).created_by)
+        # The draft version 2 published: partners are invited to reaffirm it, then reminded.
+        team_member = UserFactory(programme_team=True)
+        version = versions.publish_version(
+            version=PledgeVersion.objects.draft(), by=team_member, effective_on=timezone.localdate()
+        )
+        versions.invite_partners_to_reaffirm()
+        versions.remind_partners_to_reaffirm(version=version, by=team_member)
 
     assert email_templates("emails") <= rendered_templates, "some emails were never sent"
     emails = OutboxEmail.objects.all()
