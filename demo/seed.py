@@ -20,16 +20,18 @@ from django.utils.text import slugify
 from accounts.models import PROGRAMME_TEAM_GROUP, User
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
-from pledges.models import Action, ActionTheme, Pledge, PledgeEvent, PledgeVersion, RejectionReason
-from pledges.services import decisions, signing, transitions
-from reviews import reminders
+from pledges.models import Action, ActionTheme, Pledge, PledgeVersion, RejectionReason
+from pledges.services import decisions, signing
+from reviews import lapsing, reminders
 from reviews import services as reviews
-from reviews.models import Reminder
 
 K, S = Organisation.Kind, Organisation.Sector
 ST = Pledge.Status
 
-# name, kind, sector, area codes, status, months since submitted
+# An approved partner silent since its first year fell due, whose lapse waits for the team.
+DUE_TO_LAPSE = "due_to_lapse"
+
+# name, kind, sector, area codes, status (or DUE_TO_LAPSE), months since submitted
 PARTNERS = [
     ("Bristol City Council", K.ORGANISATION, S.LOCAL_AUTHORITY, ["bristol"], ST.APPROVED, 26),
     ("North Somerset Council", K.ORGANISATION, S.LOCAL_AUTHORITY, ["north-somerset"], ST.APPROVED, 14),
@@ -130,6 +132,7 @@ PARTNERS = [
     ("Bristol Housing Association Forum", K.STRATEGIC_BOARD, S.HOUSING, ["bristol"], ST.DRAFT, 0),
     ("Thornbury Dental Practice", K.ORGANISATION, S.NHS_HEALTH, ["south-gloucestershire"], ST.DRAFT, 0),
     ("Severn Vale Sports Partnership", K.GROUP, S.OTHER, ["south-gloucestershire", "bristol"], ST.LAPSED, 30),
+    ("Kingswood Family Hub", K.SERVICE, S.LOCAL_AUTHORITY, ["south-gloucestershire"], DUE_TO_LAPSE, 16),
     (
         "BNSSG Integrated Care Board",
         K.ORGANISATION,
@@ -238,6 +241,9 @@ class _Story:
         self.leader = _person(name=f"Alex Leader {index + 1}", email=f"leader@{slug}.org.uk")
 
     def tell(self, *, kind, sector, area_codes, status, months):
+        due_to_lapse = status == DUE_TO_LAPSE
+        if due_to_lapse:
+            status = ST.APPROVED
         submitted_at = self.now - relativedelta(months=months, days=3 + self.index % 4)
         pledge = self.sign(kind=kind, sector=sector, area_codes=area_codes, started_at=submitted_at)
         if status == ST.DRAFT:
@@ -276,9 +282,12 @@ class _Story:
                 )
         elif status == ST.LAPSED:
             cycle = pledge.cycles.get()
-            lapsed_at = _morning(cycle.due_on + datetime.timedelta(days=90))
+            lapsed_at = _morning(cycle.lapses_on)
             self.remind(cycle=cycle, until=lapsed_at)
-            self.lapse(pledge=pledge, at=lapsed_at)
+            self.lapse(cycle=cycle, at=lapsed_at)
+        elif due_to_lapse:
+            # Silent since its year fell due: the sweep sent every notice; the team has yet to decide.
+            self.remind(cycle=pledge.cycles.get(), until=self.now)
         else:
             self.review_each_year(pledge=pledge)
         return pledge
@@ -371,23 +380,22 @@ class _Story:
 
     def remind(self, *, cycle, until):
         """Run the reminder sweep on each day one of the cycle's reminders falls due, as beat would."""
-        for kind in Reminder.Kind.values:
-            day = cycle.due_on + datetime.timedelta(days=settings.REVIEW_REMINDER_OFFSETS[kind])
+        days = [
+            cycle.due_on + datetime.timedelta(days=offset)
+            for offset in settings.REVIEW_REMINDER_OFFSETS.values()
+        ]
+        days.append(cycle.lapses_on - datetime.timedelta(days=settings.LAPSE_NOTICE_DAYS))
+        for day in sorted(days):
             swept_at = _morning(day, hour=7)
             if swept_at >= until:
                 break
             with _at(swept_at):
                 reminders.send_due_reminders(on=day)
 
-    def lapse(self, *, pledge, at):
-        # No service lapses a pledge yet; the shared step records the change and its event.
-        with _at(at), transaction.atomic():
-            pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
-            transitions.change_status(
-                pledge=pledge,
-                to=ST.LAPSED,
-                by=None,
-                kind=PledgeEvent.Kind.LAPSED,
-                allowed_from=(ST.APPROVED,),
-                note="Not reviewed for three months after its year fell due.",
+    def lapse(self, *, cycle, at):
+        with _at(at):
+            lapsing.lapse_pledges(
+                cycle_ids=[cycle.pk],
+                by=self.reviewer,
+                message="We tried to reach you about your review. We would love you back when you are ready.",
             )

@@ -335,8 +335,14 @@ def with_live_pledge_flag(organisations):
 
 class ReviewCycleQuerySet(models.QuerySet):
     def for_member(self, user):
-        """Cycles of the pledges `user` may see or change as a member of the organisation."""
-        return self.filter(pledge__in=Pledge.objects.for_member(user))
+        """Cycles of the pledges `user` may see or change as a member of the organisation.
+
+        Members see a lapsed pledge's cycles too, so that any of them can complete the overdue review.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        lapsed = Pledge.objects.filter(status=Pledge.Status.LAPSED, organisation__memberships__user=user)
+        return self.filter(Q(pledge__in=Pledge.objects.for_member(user)) | Q(pledge__in=lapsed))
 
     def awaiting_review(self):
         """Cycles of approved pledges still to be reviewed: the only ones reminders are for."""
@@ -356,6 +362,10 @@ class ReviewCycleQuerySet(models.QuerySet):
     def overdue(self, *, on):
         return self.awaiting_review().filter(due_on__lt=on)
 
+    def lapsing_by(self, day):
+        """Awaiting review, and due to lapse (see ReviewCycle.lapses_on) on or before `day`."""
+        return self.awaiting_review().filter(lapses_by(day))
+
     def reviewed_since(self, since):
         return self.reviewed().filter(reviewed_at__gte=since)
 
@@ -371,6 +381,13 @@ class ReviewCycleQuerySet(models.QuerySet):
         )
 
 
+def lapses_by(day):
+    """The filter on ReviewCycle for "its lapse date is `day` or earlier" (see ReviewCycle.lapses_on)."""
+    return Q(more_time_until__isnull=True, due_on__lte=day - timedelta(days=settings.LAPSE_AFTER_DAYS)) | Q(
+        more_time_until__lte=day
+    )
+
+
 def due_soon_days():
     """Days before its due date that an annual review counts as due soon: from the first reminder."""
     return -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
@@ -384,7 +401,7 @@ DECISIONS = {
     "request_changes": (Pledge.Status.SUBMITTED,),
     "reject": (Pledge.Status.SUBMITTED,),
     "withdraw": (Pledge.Status.APPROVED,),
-    "reinstate": (Pledge.Status.WITHDRAWN,),
+    "reinstate": (Pledge.Status.WITHDRAWN, Pledge.Status.LAPSED),
 }
 
 # The tabs of the team's decisions page: the status each lists, and its order (oldest waiting first).
@@ -428,6 +445,9 @@ class ReviewCycle(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledgement_message = models.TextField(blank=True)
+    # Set when the programme team gives the partner more time: the review is then due by this
+    # date, and the pledge does not lapse before it (see lapses_on).
+    more_time_until = models.DateField("new due date", null=True, blank=True)
 
     objects = ReviewCycleQuerySet.as_manager()
 
@@ -453,6 +473,11 @@ class ReviewCycle(models.Model):
 
     def days_overdue(self, *, on):
         return max((on - self.due_on).days, 0)
+
+    @property
+    def lapses_on(self):
+        """The day the pledge becomes due to lapse if this cycle is still not reviewed."""
+        return self.more_time_until or self.due_on + timedelta(days=settings.LAPSE_AFTER_DAYS)
 
     @property
     def is_overdue(self):
@@ -570,6 +595,8 @@ class PledgeEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         REINSTATED = "reinstated", "Reinstated"
         LAPSED = "lapsed", "Lapsed"
+        MORE_TIME = "more_time", "More time given for the annual review"
+        RETURNED = "returned", "Returned after a lapse"
         REVIEWED = "reviewed", "Annual review recorded"
         REVIEW_ACKNOWLEDGED = "review_acknowledged", "Annual review acknowledged"
         NOTE = "note", "Internal note"
