@@ -13,11 +13,12 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import PROGRAMME_TEAM_GROUP, User
+from organisations import services as organisations
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
 from pledges.models import Action, ActionTheme, Pledge, PledgeVersion, RejectionReason
@@ -28,6 +29,10 @@ from reviews import services as reviews
 K, S = Organisation.Kind, Organisation.Sector
 ST = Pledge.Status
 
+# Partners that changed their name after signing: new name, and why.
+RENAMED = {
+    "Curo Housing": ("Curo Homes and Communities", "Our housing and community teams merged under one name."),
+}
 # An approved partner silent since its first year fell due, whose lapse waits for the team.
 DUE_TO_LAPSE = "due_to_lapse"
 
@@ -188,13 +193,18 @@ def seed_demo():
     reviewers = _programme_team()
     pledges = []
     for index, (name, kind, sector, area_codes, status, months) in enumerate(PARTNERS):
-        if Organisation.objects.filter(slug=slugify(name)).exists():
+        slug = slugify(name)
+        if Organisation.objects.filter(Q(slug=slug) | Q(old_slugs__slug=slug)).exists():
             continue
         story = _Story(index=index, name=name, now=now, reviewer=reviewers[index % len(reviewers)])
         pledge = story.tell(kind=kind, sector=sector, area_codes=area_codes, status=status, months=months)
+        if name in RENAMED:
+            story.rename(organisation=pledge.organisation, to=RENAMED[name])
         pledges.append(pledge)
     # A demo outbox looks like one whose emails went out; left queued, the sweep would send them all.
-    OutboxEmail.objects.about(*pledges).filter(status=OutboxEmail.Status.QUEUED).update(
+    partners = [pledge.organisation for pledge in pledges]
+    emails = OutboxEmail.objects.about(*pledges) | OutboxEmail.objects.about(*partners)
+    emails.filter(status=OutboxEmail.Status.QUEUED).update(
         status=OutboxEmail.Status.SENT, sent_at=F("created_at"), attempts=1
     )
     return len(pledges)
@@ -391,6 +401,17 @@ class _Story:
                 break
             with _at(swept_at):
                 reminders.send_due_reminders(on=day)
+
+    def rename(self, *, organisation, to):
+        """The partner asks for its new name a month ago; the team approves it two days later."""
+        new_name, reason = to
+        asked_at = self.now - datetime.timedelta(days=30)
+        with _at(asked_at):
+            change = organisations.request_name_change(
+                organisation=organisation, by=self.leader, new_name=new_name, reason=reason
+            )
+        with _at(asked_at + datetime.timedelta(days=2)):
+            organisations.approve_name_change(change=change, by=self.reviewer, note="Congratulations!")
 
     def lapse(self, *, cycle, at):
         with _at(at):

@@ -1,8 +1,11 @@
 """Admin for organisations and the people who act for them."""
 
 from django.contrib import admin
+from django.urls import reverse
 
-from .models import Area, Invitation, Membership, Organisation
+from pledge_portal.admin import ViewOnlyAdmin
+
+from .models import Area, Invitation, Membership, NameChange, OldSlug, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,3 +56,26 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(NameChange)
+class NameChangeAdmin(ViewOnlyAdmin):
+    """Changes of name are asked for and decided in the portal, which renames and keeps the old slug."""
+
+    list_display = ("old_name", "new_name", "status", "requested_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("old_name", "new_name")
+
+    def portal_url(self, obj):
+        return reverse("organisations:team_name_change", kwargs={"change_id": obj.pk})
+
+
+@admin.register(OldSlug)
+class OldSlugAdmin(ViewOnlyAdmin):
+    """Old addresses answer 301 for good: never edited or removed here."""
+
+    list_display = ("slug", "organisation", "created_at")
+    search_fields = ("slug", "organisation__name")
+
+    def portal_url(self, obj):
+        return reverse("directory:partner", kwargs={"slug": obj.organisation.slug})
