@@ -14,6 +14,7 @@ from .models import (
     PledgeVersion,
     RejectionReason,
     ReviewCycle,
+    SignatoryChange,
 )
 
 
@@ -103,6 +104,25 @@ class PledgeEventAdmin(ViewOnlyAdmin):
     list_display = ("pledge", "kind", "actor", "from_status", "to_status", "created_at")
     list_filter = ("kind",)
     search_fields = ("pledge__organisation__name", "note")
+
+    def portal_url(self, obj):
+        return pledge_page(obj.pledge_id)
+
+
+@admin.register(SignatoryChange)
+class SignatoryChangeAdmin(ViewOnlyAdmin):
+    """Changes of signatory: started and completed in the portal, with their event."""
+
+    list_display = (
+        "pledge",
+        "status",
+        "previous_signatory_name",
+        "new_signatory",
+        "started_at",
+        "completed_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("pledge__organisation__name", "previous_signatory_name", "new_signatory__email")
 
     def portal_url(self, obj):
         return pledge_page(obj.pledge_id)

@@ -597,6 +597,7 @@ class PledgeEvent(models.Model):
         LAPSED = "lapsed", "Lapsed"
         MORE_TIME = "more_time", "More time given for the annual review"
         RETURNED = "returned", "Returned after a lapse"
+        SIGNATORY_CHANGED = "signatory_changed", "Signatory changed"
         REVIEWED = "reviewed", "Annual review recorded"
         REVIEW_ACKNOWLEDGED = "review_acknowledged", "Annual review acknowledged"
         NOTE = "note", "Internal note"
@@ -622,3 +623,45 @@ class PledgeEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.pledge.reference})"
+
+
+class SignatoryChange(models.Model):
+    """A change of leader: started by the signatory, a contact or the team, completed by the new leader.
+
+    The new leader, a member of the partner, reaffirms the pledge's commitments
+    with a typed declaration; the row keeps both people and the dates.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the new signatory"
+        COMPLETED = "completed", "Completed"
+        REPLACED = "replaced", "Replaced by a later change"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="signatory_changes")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    new_signatory = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    previous_signatory_name = models.CharField(max_length=200)
+    previous_signatory_job_title = models.CharField(max_length=200, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge"],
+                condition=Q(status="waiting"),
+                name="one_signatory_change_waiting_per_pledge",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_at__isnull=False)
+                | (~Q(status="completed") & Q(completed_at__isnull=True)),
+                name="signatory_change_completed_when_completed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge.reference}: new signatory ({self.get_status_display().lower()})"

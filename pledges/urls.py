@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import partner, signing, withdrawal
+from .views import leadership, partner, signing, withdrawal
 
 app_name = "pledges"
 
@@ -36,6 +36,17 @@ partner_urls = [
         "my/pledges/<int:pk>/withdraw/",
         withdrawal.WithdrawOwnPledgeView.as_view(),
         name="withdraw_own_pledge",
+    ),
+    path(
+        "my/pledges/<int:pk>/signatory/",
+        leadership.StartSignatoryChangeView.as_view(),
+        name="change_signatory",
+    ),
+    # Emailed to the new signatory: this path must keep working.
+    path(
+        "my/pledges/<int:pk>/signatory/<int:change_id>/",
+        leadership.ReaffirmAsSignatoryView.as_view(),
+        name="reaffirm_as_signatory",
     ),
 ]
 
