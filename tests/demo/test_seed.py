@@ -58,3 +58,15 @@ def test_seed_demo_has_reminders_and_leaves_no_email_waiting_to_be_sent():
     assert set(Reminder.objects.values_list("kind", flat=True)) == set(Reminder.Kind.values)
     assert OutboxEmail.objects.exists()
     assert not OutboxEmail.objects.unsent().exists()
+
+
+def test_seed_demo_has_a_partner_due_to_lapse_a_lapsed_one_and_one_that_changed_its_name():
+    call_command("seed_demo")
+    today = timezone.localdate()
+    due = list(Reminder.cycles_due_to_lapse(on=today).values_list("pledge__organisation__name", flat=True))
+    assert due == ["Kingswood Family Hub"]
+    lapsed = Pledge.objects.get(status=Pledge.Status.LAPSED)
+    assert lapsed.events.get(kind=PledgeEvent.Kind.LAPSED).actor.is_programme_team
+    renamed = Organisation.objects.get(name="Curo Homes and Communities")
+    assert list(renamed.old_slugs.values_list("slug", flat=True)) == ["curo-housing"]
+    assert renamed.name_changes.get().status == "approved"

@@ -32,6 +32,8 @@ def page_urls(pledge):
         reverse("team:export_partners"),
         reverse("team:export_actions"),
         reverse("team:export_decisions"),
+        reverse("reviews:team_lapsing"),
+        reverse("organisations:team_name_changes"),
     ]
 
 
