@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from directory import services as directory
 from organisations.models import Organisation
 from pledges.models import Pledge
+from reviews import lapsing
 from reviews.models import Reminder
 from tests.factories import PledgeFactory, directory_partner
 from tests.support.browser import sign_in
@@ -137,3 +138,21 @@ def test_a_partner_asks_for_a_new_name_the_team_approves_and_the_old_address_mov
     assert moved.headers["location"] == "/partners/avon-and-severn-youth-trust/badge.svg"
     badge = page.request.get("/partners/avon-youth-trust/badge.svg")
     assert "Avon and Severn Youth Trust" in badge.text()
+
+
+def test_a_lapsed_partner_sees_how_to_return_and_opens_its_overdue_review(
+    page, programme_team_member, assert_accessible
+):
+    pledge = due_to_lapse("Quiet Lane Club")
+    lapsing.lapse_pledges(
+        cycle_ids=[pledge.cycles.get().pk], by=programme_team_member, message="Come back soon"
+    )
+
+    sign_in(page, pledge.created_by.email)
+    expect(
+        page.get_by_text("This pledge has lapsed because its annual review was not completed.")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Complete the overdue review")).click()
+    expect(page.get_by_text("Your pledge has lapsed. Complete this review")).to_be_visible()
+    assert_accessible(page)
