@@ -34,6 +34,12 @@ class StartSignatoryChangeView(LoginRequiredMixin, FormView):
             pledges.filter(status=Pledge.Status.APPROVED).select_related("organisation"), pk=self.kwargs["pk"]
         )
 
+    @cached_property
+    def is_member(self):
+        return Membership.objects.filter(
+            organisation=self.pledge.organisation_id, user=self.request.user
+        ).exists()
+
     def get_form_kwargs(self):
         memberships = Membership.objects.filter(organisation=self.pledge.organisation_id).people()
         return {**super().get_form_kwargs(), "memberships": memberships}
@@ -44,9 +50,7 @@ class StartSignatoryChangeView(LoginRequiredMixin, FormView):
             waiting=self.pledge.signatory_changes.filter(status=SignatoryChange.Status.WAITING)
             .select_related("new_signatory")
             .first(),
-            is_member=Membership.objects.filter(
-                organisation=self.pledge.organisation_id, user=self.request.user
-            ).exists(),
+            is_member=self.is_member,
             **kwargs,
         )
 
@@ -66,7 +70,7 @@ class StartSignatoryChangeView(LoginRequiredMixin, FormView):
             f"We have emailed {new_signatory.get_full_name() or new_signatory.email} a link to sign "
             f"for {self.pledge.organisation.name}.",
         )
-        if self.request.user.is_programme_team and not self.get_context_data()["is_member"]:
+        if not self.is_member:  # the programme team, from the pledge's team page
             return redirect("team:pledge", pk=self.pledge.pk)
         return redirect("pledges:my_pledges")
 
