@@ -65,6 +65,10 @@ def test_the_team_gives_one_partner_more_time_and_confirms_the_other_lapse(
     page.get_by_label("Reason").fill("Their leader is on leave until next month.")
     page.get_by_role("button", name="Give more time").click()
     expect(page.get_by_text("Kingswood Family Hub has until")).to_be_visible()
+    page.goto(f"/review/annual-reviews/{staying.cycles.get().pk}/")
+    expect(page.get_by_text("More time given: now due by")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/review/lapsing/")
 
     page.get_by_label(re.compile("Quiet Lane Club")).check()
     page.get_by_label("Message to the partners").fill("We would love you back when you are ready.")
