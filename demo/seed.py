@@ -22,7 +22,7 @@ from organisations import services as organisations
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
 from pledges.models import Action, ActionTheme, Pledge, PledgeVersion, RejectionReason
-from pledges.services import decisions, signing
+from pledges.services import decisions, leadership, signing
 from reviews import lapsing, reminders
 from reviews import services as reviews
 
@@ -33,6 +33,8 @@ ST = Pledge.Status
 RENAMED = {
     "Curo Housing": ("Curo Homes and Communities", "Our housing and community teams merged under one name."),
 }
+# Partners whose leader moved on: the new signatory's name, and job title.
+NEW_SIGNATORY = {"Bristol Mind": ("Morgan Ellis", "Director")}
 # An approved partner silent since its first year fell due, whose lapse waits for the team.
 DUE_TO_LAPSE = "due_to_lapse"
 
@@ -192,6 +194,7 @@ def seed_demo():
     now = timezone.now()
     reviewers = _programme_team()
     pledges = []
+    invited = []  # contacts' invitations are about no pledge: found by address
     for index, (name, kind, sector, area_codes, status, months) in enumerate(PARTNERS):
         slug = slugify(name)
         if Organisation.objects.filter(Q(slug=slug) | Q(old_slugs__slug=slug)).exists():
@@ -200,10 +203,16 @@ def seed_demo():
         pledge = story.tell(kind=kind, sector=sector, area_codes=area_codes, status=status, months=months)
         if name in RENAMED:
             story.rename(organisation=pledge.organisation, to=RENAMED[name])
+        if name in NEW_SIGNATORY:
+            invited.append(story.hand_over(pledge=pledge, to=NEW_SIGNATORY[name]))
         pledges.append(pledge)
     # A demo outbox looks like one whose emails went out; left queued, the sweep would send them all.
     partners = [pledge.organisation for pledge in pledges]
-    emails = OutboxEmail.objects.about(*pledges) | OutboxEmail.objects.about(*partners)
+    emails = (
+        OutboxEmail.objects.about(*pledges)
+        | OutboxEmail.objects.about(*partners)
+        | OutboxEmail.objects.filter(about_type__isnull=True, to__in=invited)
+    )
     emails.filter(status=OutboxEmail.Status.QUEUED).update(
         status=OutboxEmail.Status.SENT, sent_at=F("created_at"), attempts=1
     )
@@ -412,6 +421,34 @@ class _Story:
             )
         with _at(asked_at + datetime.timedelta(days=2)):
             organisations.approve_name_change(change=change, by=self.reviewer, note="Congratulations!")
+
+    def hand_over(self, *, pledge, to):
+        """The leader invites a colleague, who joins and, a week later, signs as the new signatory.
+
+        Returns the colleague's address, to which their invitation went.
+        """
+        name, job_title = to
+        colleague = _person(name=name, email=f"{slugify(name)}@{self.slug}.org.uk")
+        started_at = self.now - datetime.timedelta(days=21)
+        with _at(started_at):
+            _invitation, token = organisations.invite_contact(
+                organisation=pledge.organisation, email=colleague.email, by=self.leader
+            )
+            organisations.accept_invitation(token=token, user=colleague)
+            change = leadership.start_signatory_change(pledge=pledge, by=self.leader, new_signatory=colleague)
+        with _at(started_at + datetime.timedelta(days=7)):
+            leadership.complete_signatory_change(
+                change=change,
+                by=colleague,
+                signatory_name=name,
+                signatory_job_title=job_title,
+                signatory_role=Pledge.SignatoryRole.LEADER,
+                leader_name="",
+                leader_job_title="",
+                declaration_name=name,
+                show_signatory=True,
+            )
+        return colleague.email
 
     def lapse(self, *, cycle, at):
         with _at(at):

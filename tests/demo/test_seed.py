@@ -70,3 +70,11 @@ def test_seed_demo_has_a_partner_due_to_lapse_a_lapsed_one_and_one_that_changed_
     renamed = Organisation.objects.get(name="Curo Homes and Communities")
     assert list(renamed.old_slugs.values_list("slug", flat=True)) == ["curo-housing"]
     assert renamed.name_changes.get().status == "approved"
+
+
+def test_seed_demo_has_a_partner_whose_leader_moved_on():
+    call_command("seed_demo")
+    pledge = Pledge.objects.get(organisation__name="Bristol Mind")
+    assert pledge.signatory_name == "Morgan Ellis"
+    event = pledge.events.get(kind=PledgeEvent.Kind.SIGNATORY_CHANGED)
+    assert "Alex Leader" in event.note and "Morgan Ellis" in event.note
