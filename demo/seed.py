@@ -13,23 +13,32 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import PROGRAMME_TEAM_GROUP, User
+from organisations import services as organisations
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
-from pledges.models import Action, ActionTheme, Pledge, PledgeEvent, PledgeVersion, RejectionReason
-from pledges.services import decisions, signing, transitions, versions
-from reviews import reminders
+from pledges.models import Action, ActionTheme, Pledge, PledgeVersion, RejectionReason
+from pledges.services import decisions, leadership, signing, versions
+from reviews import lapsing, reminders
 from reviews import services as reviews
-from reviews.models import Reminder
 
 K, S = Organisation.Kind, Organisation.Sector
 ST = Pledge.Status
 
-# name, kind, sector, area codes, status, months since submitted
+# Partners that changed their name after signing: new name, and why.
+RENAMED = {
+    "Curo Housing": ("Curo Homes and Communities", "Our housing and community teams merged under one name."),
+}
+# Partners whose leader moved on: the new signatory's name, and job title.
+NEW_SIGNATORY = {"Bristol Mind": ("Morgan Ellis", "Director")}
+# An approved partner silent since its first year fell due, whose lapse waits for the team.
+DUE_TO_LAPSE = "due_to_lapse"
+
+# name, kind, sector, area codes, status (or DUE_TO_LAPSE), months since submitted
 PARTNERS = [
     ("Bristol City Council", K.ORGANISATION, S.LOCAL_AUTHORITY, ["bristol"], ST.APPROVED, 26),
     ("North Somerset Council", K.ORGANISATION, S.LOCAL_AUTHORITY, ["north-somerset"], ST.APPROVED, 14),
@@ -130,6 +139,7 @@ PARTNERS = [
     ("Bristol Housing Association Forum", K.STRATEGIC_BOARD, S.HOUSING, ["bristol"], ST.DRAFT, 0),
     ("Thornbury Dental Practice", K.ORGANISATION, S.NHS_HEALTH, ["south-gloucestershire"], ST.DRAFT, 0),
     ("Severn Vale Sports Partnership", K.GROUP, S.OTHER, ["south-gloucestershire", "bristol"], ST.LAPSED, 30),
+    ("Kingswood Family Hub", K.SERVICE, S.LOCAL_AUTHORITY, ["south-gloucestershire"], DUE_TO_LAPSE, 16),
     (
         "BNSSG Integrated Care Board",
         K.ORGANISATION,
@@ -184,15 +194,27 @@ def seed_demo():
     now = timezone.now()
     reviewers = _programme_team()
     pledges = []
+    invited = []  # contacts' invitations are about no pledge: found by address
     for index, (name, kind, sector, area_codes, status, months) in enumerate(PARTNERS):
-        if Organisation.objects.filter(slug=slugify(name)).exists():
+        slug = slugify(name)
+        if Organisation.objects.filter(Q(slug=slug) | Q(old_slugs__slug=slug)).exists():
             continue
         story = _Story(index=index, name=name, now=now, reviewer=reviewers[index % len(reviewers)])
         pledge = story.tell(kind=kind, sector=sector, area_codes=area_codes, status=status, months=months)
+        if name in RENAMED:
+            story.rename(organisation=pledge.organisation, to=RENAMED[name])
+        if name in NEW_SIGNATORY:
+            invited.append(story.hand_over(pledge=pledge, to=NEW_SIGNATORY[name]))
         pledges.append(pledge)
     _draft_version_2(by=reviewers[0])
     # A demo outbox looks like one whose emails went out; left queued, the sweep would send them all.
-    OutboxEmail.objects.about(*pledges).filter(status=OutboxEmail.Status.QUEUED).update(
+    partners = [pledge.organisation for pledge in pledges]
+    emails = (
+        OutboxEmail.objects.about(*pledges)
+        | OutboxEmail.objects.about(*partners)
+        | OutboxEmail.objects.filter(about_type__isnull=True, to__in=invited)
+    )
+    emails.filter(status=OutboxEmail.Status.QUEUED).update(
         status=OutboxEmail.Status.SENT, sent_at=F("created_at"), attempts=1
     )
     return len(pledges)
@@ -265,6 +287,9 @@ class _Story:
         self.leader = _person(name=f"Alex Leader {index + 1}", email=f"leader@{slug}.org.uk")
 
     def tell(self, *, kind, sector, area_codes, status, months):
+        due_to_lapse = status == DUE_TO_LAPSE
+        if due_to_lapse:
+            status = ST.APPROVED
         submitted_at = self.now - relativedelta(months=months, days=3 + self.index % 4)
         pledge = self.sign(kind=kind, sector=sector, area_codes=area_codes, started_at=submitted_at)
         if status == ST.DRAFT:
@@ -303,9 +328,12 @@ class _Story:
                 )
         elif status == ST.LAPSED:
             cycle = pledge.cycles.get()
-            lapsed_at = _morning(cycle.due_on + datetime.timedelta(days=90))
+            lapsed_at = _morning(cycle.lapses_on)
             self.remind(cycle=cycle, until=lapsed_at)
-            self.lapse(pledge=pledge, at=lapsed_at)
+            self.lapse(cycle=cycle, at=lapsed_at)
+        elif due_to_lapse:
+            # Silent since its year fell due: the sweep sent every notice; the team has yet to decide.
+            self.remind(cycle=pledge.cycles.get(), until=self.now)
         else:
             self.review_each_year(pledge=pledge)
         return pledge
@@ -400,23 +428,61 @@ class _Story:
 
     def remind(self, *, cycle, until):
         """Run the reminder sweep on each day one of the cycle's reminders falls due, as beat would."""
-        for kind in Reminder.Kind.values:
-            day = cycle.due_on + datetime.timedelta(days=settings.REVIEW_REMINDER_OFFSETS[kind])
+        days = [
+            cycle.due_on + datetime.timedelta(days=offset)
+            for offset in settings.REVIEW_REMINDER_OFFSETS.values()
+        ]
+        days.append(cycle.lapses_on - datetime.timedelta(days=settings.LAPSE_NOTICE_DAYS))
+        for day in sorted(days):
             swept_at = _morning(day, hour=7)
             if swept_at >= until:
                 break
             with _at(swept_at):
                 reminders.send_due_reminders(on=day)
 
-    def lapse(self, *, pledge, at):
-        # No service lapses a pledge yet; the shared step records the change and its event.
-        with _at(at), transaction.atomic():
-            pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
-            transitions.change_status(
-                pledge=pledge,
-                to=ST.LAPSED,
-                by=None,
-                kind=PledgeEvent.Kind.LAPSED,
-                allowed_from=(ST.APPROVED,),
-                note="Not reviewed for three months after its year fell due.",
+    def rename(self, *, organisation, to):
+        """The partner asks for its new name a month ago; the team approves it two days later."""
+        new_name, reason = to
+        asked_at = self.now - datetime.timedelta(days=30)
+        with _at(asked_at):
+            change = organisations.request_name_change(
+                organisation=organisation, by=self.leader, new_name=new_name, reason=reason
+            )
+        with _at(asked_at + datetime.timedelta(days=2)):
+            organisations.approve_name_change(change=change, by=self.reviewer, note="Congratulations!")
+
+    def hand_over(self, *, pledge, to):
+        """The leader invites a colleague, who joins and, a week later, signs as the new signatory.
+
+        Returns the colleague's address, to which their invitation went.
+        """
+        name, job_title = to
+        colleague = _person(name=name, email=f"{slugify(name)}@{self.slug}.org.uk")
+        started_at = self.now - datetime.timedelta(days=21)
+        with _at(started_at):
+            _invitation, token = organisations.invite_contact(
+                organisation=pledge.organisation, email=colleague.email, by=self.leader
+            )
+            organisations.accept_invitation(token=token, user=colleague)
+            change = leadership.start_signatory_change(pledge=pledge, by=self.leader, new_signatory=colleague)
+        with _at(started_at + datetime.timedelta(days=7)):
+            leadership.complete_signatory_change(
+                change=change,
+                by=colleague,
+                signatory_name=name,
+                signatory_job_title=job_title,
+                signatory_role=Pledge.SignatoryRole.LEADER,
+                leader_name="",
+                leader_job_title="",
+                declaration_name=name,
+                show_signatory=True,
+            )
+        return colleague.email
+
+    def lapse(self, *, cycle, at):
+        with _at(at):
+            lapsing.lapse_pledges(
+                cycle_ids=[cycle.pk],
+                by=self.reviewer,
+                message="We tried to reach you about your review. We would love you back when you are ready.",
             )

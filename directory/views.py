@@ -7,13 +7,14 @@ the joins that build it (except once, on a cold start with no snapshot yet).
 from functools import wraps
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 from django.views.generic import TemplateView
 
-from organisations.models import Organisation
+from organisations.models import OldSlug, Organisation
 from pledges.models import Commitment, PledgeVersion
 
 from . import build, certificates, services
@@ -31,6 +32,32 @@ def _snapshot(request):
     if not hasattr(request, "_directory_snapshot"):
         request._directory_snapshot = services.current_directory()
     return request._directory_snapshot
+
+
+def _moved(request, slug, url_name):
+    """301 from an address a partner had before a change of name to its current one, for good; else 404."""
+    old = OldSlug.objects.filter(slug=slug).select_related("organisation").first()
+    if old is None:
+        raise Http404("No partner with that address is listed.")
+    url = reverse(url_name, kwargs={"slug": old.organisation.slug})
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def follows_renames(url_name):
+    """A view of one partner by slug that answers an old slug with a 301 to the same view's new address."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            try:
+                return view(request, slug, *args, **kwargs)
+            except Http404:
+                return _moved(request, slug, url_name)
+
+        return wrapper
+
+    return decorator
 
 
 def _listed_entry(request, slug):
@@ -86,7 +113,7 @@ class PartnerView(TemplateView):
         if entry is None:
             departure = snapshot.departures.filter(slug=slug).first()
             if departure is None:
-                raise Http404("No partner with that address is listed.")
+                return _moved(request, slug, "directory:partner")
             return render(request, "directory/partner_gone.html", {"departure": departure}, status=410)
         return self.render_to_response(self.get_context_data(entry=entry, page=entry.page))
 
@@ -166,6 +193,7 @@ actions_csv = _open_data("actions_csv", "text/csv; charset=utf-8", "partners-act
 @require_safe
 @cors
 @cache_control(public=True, max_age=60 * 60)
+@follows_renames("directory:badge_svg")
 def badge_svg(request, slug):
     entry = _listed_entry(request, slug)
     return render(
@@ -179,12 +207,14 @@ def badge_svg(request, slug):
 @require_safe
 @cors
 @cache_control(public=True, max_age=60 * 60)
+@follows_renames("directory:badge_png")
 def badge_png(request, slug):
     entry = _listed_entry(request, slug)
     return HttpResponse(certificates.badge_png(entry), content_type="image/png")
 
 
 @require_safe
+@follows_renames("directory:certificate")
 def certificate_pdf(request, slug):
     entry = _listed_entry(request, slug)
     commitments = Commitment.objects.filter(version__number=entry.page["version"]).order_by("number")

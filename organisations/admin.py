@@ -1,10 +1,20 @@
 """Admin for organisations and the people who act for them."""
 
 from django.contrib import admin
+from django.urls import reverse
 
-from pledge_portal.admin import ViewOnlyMixin
+from pledge_portal.admin import ViewOnlyAdmin, ViewOnlyMixin
 
-from .models import Area, Invitation, JoinRequest, Membership, Organisation, OrganisationEvent
+from .models import (
+    Area,
+    Invitation,
+    JoinRequest,
+    Membership,
+    NameChange,
+    OldSlug,
+    Organisation,
+    OrganisationEvent,
+)
 
 
 class MembershipInline(ViewOnlyMixin, admin.TabularInline):
@@ -79,3 +89,26 @@ class OrganisationEventAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "organisation", "kind", "actor", "person", "note")
     list_filter = ("kind",)
     search_fields = ("organisation__name",)
+
+
+@admin.register(NameChange)
+class NameChangeAdmin(ViewOnlyAdmin):
+    """Changes of name are asked for and decided in the portal, which renames and keeps the old slug."""
+
+    list_display = ("old_name", "new_name", "status", "requested_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("old_name", "new_name")
+
+    def portal_url(self, obj):
+        return reverse("organisations:team_name_change", kwargs={"change_id": obj.pk})
+
+
+@admin.register(OldSlug)
+class OldSlugAdmin(ViewOnlyAdmin):
+    """Old addresses answer 301 for good: never edited or removed here."""
+
+    list_display = ("slug", "organisation", "created_at")
+    search_fields = ("slug", "organisation__name")
+
+    def portal_url(self, obj):
+        return reverse("directory:partner", kwargs={"slug": obj.organisation.slug})

@@ -186,3 +186,56 @@ class OrganisationSearchForm(PortalForm):
         max_length=200,
         error_messages={"required": "Enter part of your organisation's name"},
     )
+
+
+class NameChangeForm(PortalForm):
+    """A partner asks for a new name, with a reason."""
+
+    submit_label = "Ask for the new name"
+
+    new_name = forms.CharField(
+        label="New name",
+        max_length=200,
+        help_text="As it should appear in the list of partners, on your certificate and on your badge.",
+        error_messages={
+            "required": "Enter the new name",
+            "max_length": "The new name must be 200 characters or fewer",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is the name changing?",
+        help_text="For example, a merger or a new name chosen by your board. Only the team sees this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": "Say why the name is changing",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+
+class NameChangeDecisionForm(PortalForm):
+    """The programme team approves or declines a change of name."""
+
+    submit_label = "Save the decision"
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve the new name"), ("decline", "Decline it")],
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages={"required": "Choose whether to approve or decline the new name"},
+    )
+    note = forms.CharField(
+        label="Message to the partner",
+        help_text="Emailed to the person who asked. Needed when you decline.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "The message must be 2,000 characters or fewer"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("note", "").strip():
+            self.add_error("note", "Say why the new name is declined")
+        return cleaned

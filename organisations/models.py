@@ -313,3 +313,59 @@ class OrganisationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.organisation}"
+
+
+class NameChange(models.Model):
+    """A partner's request for a new name, and the programme team's decision on it: the record of both."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="name_changes")
+    old_name = models.CharField(max_length=200)
+    new_name = models.CharField(max_length=200)
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status="requested"),
+                name="one_name_change_waiting_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_at__isnull=True)
+                | (~Q(status="requested") & Q(decided_at__isnull=False)),
+                name="name_change_decided_when_not_waiting",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_name} → {self.new_name} ({self.get_status_display().lower()})"
+
+
+class OldSlug(models.Model):
+    """An address an organisation had before a change of name: it answers 301 to the current one, forever."""
+
+    slug = models.SlugField(max_length=220, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.organisation.slug}"

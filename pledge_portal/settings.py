@@ -335,6 +335,14 @@ if not (
     raise ImproperlyConfigured("Review reminders must come in order: upcoming, then due, then overdue.")
 # Cycles claimed per transaction by the reminder sweep.
 REVIEW_REMINDER_BATCH_SIZE = env.int("REVIEW_REMINDER_BATCH_SIZE", default=500)
+# Lapsing: after the escalation, a cycle still not reviewed LAPSE_AFTER_DAYS after its due date
+# is due to lapse; its contacts get a last notice LAPSE_NOTICE_DAYS before. The team confirms
+# each lapse unless LAPSE_AUTOMATICALLY lets the daily sweep lapse them.
+LAPSE_AFTER_DAYS = env.int("LAPSE_AFTER_DAYS", default=90)
+LAPSE_NOTICE_DAYS = env.int("LAPSE_NOTICE_DAYS", default=14)
+LAPSE_AUTOMATICALLY = env.bool("LAPSE_AUTOMATICALLY", default=False)
+if not REVIEW_REMINDER_OFFSETS["escalation"] <= LAPSE_AFTER_DAYS - LAPSE_NOTICE_DAYS:
+    raise ImproperlyConfigured("The lapse notice must come after the escalation: raise LAPSE_AFTER_DAYS.")
 # Invitations to become a partner's contact stop working after this many days.
 CONTACT_INVITATION_VALID_DAYS = env.int("CONTACT_INVITATION_VALID_DAYS", default=14)
 # Limits on contact invitations, so the portal cannot be used to send unwanted email.

@@ -16,6 +16,7 @@ from .models import (
     RejectionReason,
     ReportNarrative,
     ReviewCycle,
+    SignatoryChange,
 )
 
 
@@ -149,6 +150,25 @@ class ReaffirmationAdmin(ViewOnlyAdmin):
     list_display = ("pledge", "version", "invited_at", "reminded_at", "reaffirmed_at", "reaffirmed_by")
     list_filter = ("version",)
     search_fields = ("pledge__organisation__name",)
+
+    def portal_url(self, obj):
+        return pledge_page(obj.pledge_id)
+
+
+@admin.register(SignatoryChange)
+class SignatoryChangeAdmin(ViewOnlyAdmin):
+    """Changes of signatory: started and completed in the portal, with their event."""
+
+    list_display = (
+        "pledge",
+        "status",
+        "previous_signatory_name",
+        "new_signatory",
+        "started_at",
+        "completed_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("pledge__organisation__name", "previous_signatory_name", "new_signatory__email")
 
     def portal_url(self, obj):
         return pledge_page(obj.pledge_id)

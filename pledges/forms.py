@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
+from organisations.models import Membership
 from pledge_portal.forms import PortalForm, PortalModelForm, yes_no_field
 
 from .models import Action, ActionTheme, Commitment, Pledge
@@ -215,3 +216,100 @@ class DeclarationForm(PortalForm):
                 params={"name": self.signatory_name},
             )
         return typed
+
+
+# A change of leader ----------------------------------------------------------------------
+
+
+def typed_declaration_field(
+    *, label="Type your full name to sign", required_message="Type your full name to sign"
+):
+    """The typed declaration every signature uses: the person types their full name."""
+    field = forms.CharField(label=label, max_length=200, error_messages={"required": required_message})
+    field.widget.attrs["autocomplete"] = "name"
+    return field
+
+
+class ChooseNewSignatoryForm(PortalForm):
+    """Who signs for the partner from now on: one of its people."""
+
+    submit_label = "Ask them to sign"
+
+    new_signatory = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        widget=forms.RadioSelect,
+        label="Who is the new signatory?",
+        help_text="They must already be one of your organisation's people. We email them a link to sign.",
+        error_messages={"required": "Choose the new signatory"},
+    )
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_signatory"]
+        field.queryset = memberships
+        field.label_from_instance = lambda m: f"{m.user.get_full_name() or m.user.email} ({m.user.email})"
+
+
+class ReaffirmAsSignatoryForm(PortalForm):
+    """The new signatory's details, their authority to sign, their publishing choice and their declaration."""
+
+    submit_label = "Sign as the new signatory"
+
+    signatory_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={
+            "required": "Enter your full name",
+            "max_length": "Your name must be 200 characters or fewer",
+        },
+    )
+    signatory_job_title = forms.CharField(
+        label="Your job title",
+        max_length=200,
+        help_text="For example, Chief Executive, Chair of the Board or Service Manager.",
+        error_messages={
+            "required": "Enter your job title",
+            "max_length": "Your job title must be 200 characters or fewer",
+        },
+    )
+    signatory_role = forms.ChoiceField(
+        choices=Pledge.SignatoryRole.choices,
+        widget=forms.RadioSelect,
+        label="Your role in signing",
+        error_messages={"required": "Say whether you are the leader or authorised to sign for them"},
+    )
+    leader_name = forms.CharField(label="Your leader's full name", max_length=200, required=False)
+    leader_job_title = forms.CharField(label="Your leader's job title", max_length=200, required=False)
+    show_signatory = yes_no_field(
+        "Show your name and job title publicly?",
+        help_text="If you say no, we show only your organisation's name.",
+        required_message="Say whether we may show your name and job title",
+    )
+    declaration_name = typed_declaration_field(required_message="Type your full name to sign the pledge")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatory_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["signatory_job_title"].widget.attrs["autocomplete"] = "organization-title"
+        self.helper.layout = Layout(
+            "signatory_name",
+            "signatory_job_title",
+            "signatory_role",
+            Fieldset("If you are signing on your leader's behalf", "leader_name", "leader_job_title"),
+            "show_signatory",
+            "declaration_name",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("signatory_role") == Pledge.SignatoryRole.AUTHORISED:
+            if not cleaned.get("leader_name", "").strip():
+                self.add_error("leader_name", "Enter your leader's full name, as you are signing for them")
+            if not cleaned.get("leader_job_title", "").strip():
+                self.add_error(
+                    "leader_job_title", "Enter your leader's job title, as you are signing for them"
+                )
+        name, typed = cleaned.get("signatory_name"), cleaned.get("declaration_name")
+        if name and typed and not names_match(typed, name):
+            self.add_error("declaration_name", f"Type your full name exactly as you gave it above: {name}")
+        return cleaned

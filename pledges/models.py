@@ -390,8 +390,14 @@ def with_live_pledge_flag(organisations):
 
 class ReviewCycleQuerySet(models.QuerySet):
     def for_member(self, user):
-        """Cycles of the pledges `user` may see or change as a member of the organisation."""
-        return self.filter(pledge__in=Pledge.objects.for_member(user))
+        """Cycles of the pledges `user` may see or change as a member of the organisation.
+
+        Members see a lapsed pledge's cycles too, so that any of them can complete the overdue review.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        lapsed = Pledge.objects.filter(status=Pledge.Status.LAPSED, organisation__memberships__user=user)
+        return self.filter(Q(pledge__in=Pledge.objects.for_member(user)) | Q(pledge__in=lapsed))
 
     def awaiting_review(self):
         """Cycles of approved pledges still to be reviewed: the only ones reminders are for."""
@@ -411,6 +417,10 @@ class ReviewCycleQuerySet(models.QuerySet):
     def overdue(self, *, on):
         return self.awaiting_review().filter(due_on__lt=on)
 
+    def lapsing_by(self, day):
+        """Awaiting review, and due to lapse (see ReviewCycle.lapses_on) on or before `day`."""
+        return self.awaiting_review().filter(lapses_by(day))
+
     def reviewed_since(self, since):
         return self.reviewed().filter(reviewed_at__gte=since)
 
@@ -426,6 +436,13 @@ class ReviewCycleQuerySet(models.QuerySet):
         )
 
 
+def lapses_by(day):
+    """The filter on ReviewCycle for "its lapse date is `day` or earlier" (see ReviewCycle.lapses_on)."""
+    return Q(more_time_until__isnull=True, due_on__lte=day - timedelta(days=settings.LAPSE_AFTER_DAYS)) | Q(
+        more_time_until__lte=day
+    )
+
+
 def due_soon_days():
     """Days before its due date that an annual review counts as due soon: from the first reminder."""
     return -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
@@ -439,7 +456,7 @@ DECISIONS = {
     "request_changes": (Pledge.Status.SUBMITTED,),
     "reject": (Pledge.Status.SUBMITTED,),
     "withdraw": (Pledge.Status.APPROVED,),
-    "reinstate": (Pledge.Status.WITHDRAWN,),
+    "reinstate": (Pledge.Status.WITHDRAWN, Pledge.Status.LAPSED),
 }
 
 # The tabs of the team's decisions page: the status each lists, and its order (oldest waiting first).
@@ -483,6 +500,9 @@ class ReviewCycle(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledgement_message = models.TextField(blank=True)
+    # Set when the programme team gives the partner more time: the review is then due by this
+    # date, and the pledge does not lapse before it (see lapses_on).
+    more_time_until = models.DateField("new due date", null=True, blank=True)
 
     objects = ReviewCycleQuerySet.as_manager()
 
@@ -508,6 +528,11 @@ class ReviewCycle(models.Model):
 
     def days_overdue(self, *, on):
         return max((on - self.due_on).days, 0)
+
+    @property
+    def lapses_on(self):
+        """The day the pledge becomes due to lapse if this cycle is still not reviewed."""
+        return self.more_time_until or self.due_on + timedelta(days=settings.LAPSE_AFTER_DAYS)
 
     @property
     def is_overdue(self):
@@ -625,6 +650,9 @@ class PledgeEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         REINSTATED = "reinstated", "Reinstated"
         LAPSED = "lapsed", "Lapsed"
+        MORE_TIME = "more_time", "More time given for the annual review"
+        RETURNED = "returned", "Returned after a lapse"
+        SIGNATORY_CHANGED = "signatory_changed", "Signatory changed"
         REVIEWED = "reviewed", "Annual review recorded"
         REVIEW_ACKNOWLEDGED = "review_acknowledged", "Annual review acknowledged"
         REAFFIRMED = "reaffirmed", "Reaffirmed a new version of the pledge"
@@ -713,3 +741,48 @@ class Reaffirmation(models.Model):
 
     def __str__(self):
         return f"{self.pledge.reference}: {self.version}"
+
+
+class SignatoryChange(models.Model):
+    """A change of leader: started by the signatory, a contact or the team, completed by the new leader.
+
+    The new leader, a member of the partner, reaffirms the pledge's commitments
+    with a typed declaration; the row keeps both people and the dates.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the new signatory"
+        COMPLETED = "completed", "Completed"
+        REPLACED = "replaced", "Replaced by a later change"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="signatory_changes")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    # Kept unlinked (null) if the person closes their account; the names stay on the pledge and its events.
+    new_signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous_signatory_name = models.CharField(max_length=200)
+    previous_signatory_job_title = models.CharField(max_length=200, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge"],
+                condition=Q(status="waiting"),
+                name="one_signatory_change_waiting_per_pledge",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_at__isnull=False)
+                | (~Q(status="completed") & Q(completed_at__isnull=True)),
+                name="signatory_change_completed_when_completed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge.reference}: new signatory ({self.get_status_display().lower()})"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import partner, signing, versions, withdrawal
+from .views import leadership, partner, signing, versions, withdrawal
 
 app_name = "pledges"
 
@@ -38,6 +38,17 @@ partner_urls = [
         name="withdraw_own_pledge",
     ),
     path("my/pledges/<int:pk>/reaffirm/", versions.ReaffirmView.as_view(), name="reaffirm"),
+    path(
+        "my/pledges/<int:pk>/signatory/",
+        leadership.StartSignatoryChangeView.as_view(),
+        name="change_signatory",
+    ),
+    # Emailed to the new signatory: this path must keep working.
+    path(
+        "my/pledges/<int:pk>/signatory/<int:change_id>/",
+        leadership.ReaffirmAsSignatoryView.as_view(),
+        name="reaffirm_as_signatory",
+    ),
 ]
 
 urlpatterns = signing_urls + partner_urls

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from pledges.models import ReviewCycle
+from pledges.models import ReviewCycle, lapses_by
 
 
 class Reminder(models.Model):
@@ -19,6 +19,7 @@ class Reminder(models.Model):
         DUE = "due", "Review due"
         OVERDUE = "overdue", "Review overdue"
         ESCALATION = "escalation", "Escalated to the programme team"
+        LAPSE_NOTICE = "lapse_notice", "Last notice before lapsing"
 
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -57,6 +58,8 @@ class Reminder(models.Model):
         A partner kind is due from its day until the next partner kind's day;
         it is not due if it, or any later partner kind, was already recorded.
         """
+        if kind == cls.Kind.LAPSE_NOTICE:
+            return cls.lapse_notice_condition(on=on)
         offsets = settings.REVIEW_REMINDER_OFFSETS
         condition = Q(due_on__lte=on - timedelta(days=offsets[kind]))
         if kind in cls.PARTNER_KINDS:
@@ -67,3 +70,23 @@ class Reminder(models.Model):
             this_and_later = (kind,)
         recorded = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind__in=this_and_later))
         return condition & ~Q(recorded)
+
+    @classmethod
+    def lapse_notice_condition(cls, *, on):
+        """The lapse notice is due, once, after the escalation and LAPSE_NOTICE_DAYS before the lapse."""
+        escalated = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind=cls.Kind.ESCALATION))
+        noticed = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind=cls.Kind.LAPSE_NOTICE))
+        return escalated & ~noticed & lapses_by(on + timedelta(days=settings.LAPSE_NOTICE_DAYS))
+
+    @classmethod
+    def cycles_due_to_lapse(cls, *, on):
+        """Cycles whose pledge is due to lapse on `on`: the lapse date has come, and the partner
+        had its notice at least LAPSE_NOTICE_DAYS ago, so no lapse comes as a surprise."""
+        noticed_in_time = Exists(
+            cls.objects.filter(
+                cycle=OuterRef("pk"),
+                kind=cls.Kind.LAPSE_NOTICE,
+                sent_at__date__lte=on - timedelta(days=settings.LAPSE_NOTICE_DAYS),
+            )
+        )
+        return ReviewCycle.objects.lapsing_by(on).filter(noticed_in_time)

@@ -14,6 +14,7 @@ from outbox.models import OutboxEmail
 from outbox.services import queue_emails, render_email
 from pledges.models import ReviewCycle
 
+from .lapsing import lapse_due_pledges
 from .models import Reminder
 
 
@@ -24,6 +25,8 @@ def reminders_due(*, on: datetime.date) -> dict[str, int]:
 
 def send_due_reminders(*, on: datetime.date | None = None, batch_size: int | None = None) -> dict[str, int]:
     """Record and email every review reminder due on `on` (today) not sent before; counts by kind.
+
+    With LAPSE_AUTOMATICALLY on, it then lapses the partners due to lapse (counted as "lapsed").
 
     Safe to run again and at the same time as another sweep: each batch claims
     its cycles with row locks other sweeps skip, the unique (cycle, kind)
@@ -40,6 +43,8 @@ def send_due_reminders(*, on: datetime.date | None = None, batch_size: int | Non
             # A short batch means the rest are done, or locked by a sweep that will do them.
             if claimed < batch_size:
                 break
+    if settings.LAPSE_AUTOMATICALLY:
+        sent["lapsed"] = lapse_due_pledges(on=on, batch_size=batch_size)
     return sent
 
 
@@ -110,7 +115,13 @@ def _reminder_emails(*, cycle: ReviewCycle, kind: str, on: datetime.date) -> lis
         "people": people,
         "days_overdue": cycle.days_overdue(on=on),
     }
-    if kind == Reminder.Kind.ESCALATION:
+    if kind == Reminder.Kind.LAPSE_NOTICE:
+        recipients = emails_of(people)
+        context["annual_review_url"] = annual_review_url(cycle)
+        # A sweep catching up after downtime never gives less notice than promised.
+        context["lapses_on"] = max(cycle.lapses_on, on + datetime.timedelta(days=settings.LAPSE_NOTICE_DAYS))
+        subject, body = render_email(template="lapse_notice", context=context)
+    elif kind == Reminder.Kind.ESCALATION:
         recipients = [settings.PROGRAMME_TEAM_EMAIL]
         context["annual_review_url"] = team_annual_review_url(cycle)
         subject, body = render_email(template="review_escalation", context=context)

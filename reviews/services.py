@@ -16,7 +16,7 @@ from organisations.models import Membership, emails_of
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, ReviewCycle
-from pledges.services.transitions import record_event
+from pledges.services.transitions import change_status, record_event
 from pledges.signals import pledge_changed
 
 
@@ -32,7 +32,8 @@ def _lock_open_cycle(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
         raise NotAllowed(f"Only people at {pledge.organisation} can review its pledge.")
     if cycle.reviewed_at is not None:
         raise NotAllowed("This review has already been submitted. Thank you.")
-    if pledge.status != Pledge.Status.APPROVED:
+    # A lapsed partner returns by completing its overdue review.
+    if pledge.status not in (Pledge.Status.APPROVED, Pledge.Status.LAPSED):
         raise NotAllowed(
             f"This pledge is {pledge.get_status_display().lower()}, so its actions cannot be reviewed."
         )
@@ -154,10 +155,13 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
     """Submit the cycle's review: complete it, start the next cycle with the two new actions.
 
     Early reviews are welcome; the reminders for the cycle stop because it is reviewed.
+    A lapsed pledge is approved again: the partner returns, and its history keeps the gap.
     """
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
         pledge = cycle.pledge
+        if pledge.status == Pledge.Status.LAPSED:
+            pledge = _return_after_lapse(pledge=pledge, by=by)
         answers = review_answers(cycle)
         missing_steps = {step for step, _ in answers["missing"]}
         if "progress" in missing_steps:
@@ -187,6 +191,7 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
             "pledge": pledge,
             "organisation": pledge.organisation,
             "reviewed_by": by,
+            "returned": pledge.status != cycle.pledge.status,
         }
         for to in emails_of(Membership.objects.filter(organisation=pledge.organisation_id).people()):
             queue_templated_email(to=to, template="review_thank_you", context=context, about=pledge)
@@ -202,6 +207,26 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
         )
         pledge_changed.send(sender=Pledge, pledge=pledge)
     return next_cycle
+
+
+def _return_after_lapse(*, pledge: Pledge, by: User) -> Pledge:
+    pledge = Pledge.objects.select_for_update(of=("self",)).get(pk=pledge.pk)
+    if Pledge.objects.filter(
+        organisation_id=pledge.organisation_id, status__in=Pledge.LIVE_STATUSES
+    ).exists():
+        raise NotAllowed(
+            f"{pledge.organisation} has started another pledge, so this one cannot return. "
+            "Write to the programme team if you need help."
+        )
+    change_status(
+        pledge=pledge,
+        to=Pledge.Status.APPROVED,
+        by=by,
+        kind=PledgeEvent.Kind.RETURNED,
+        allowed_from=(Pledge.Status.LAPSED,),
+        note="Returned by completing the overdue annual review.",
+    )
+    return pledge
 
 
 def acknowledge_review(*, cycle: ReviewCycle, by: User, message: str = "") -> ReviewCycle:

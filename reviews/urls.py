@@ -22,6 +22,8 @@ urlpatterns = [
     # The programme team's side, beside its decisions under /review/.
     path("review/annual-reviews/", views.TeamReviewsView.as_view(), name="team_list"),
     path("review/annual-reviews/<int:cycle_id>/", views.TeamReviewDetailView.as_view(), name="team_detail"),
+    path("review/lapsing/", views.TeamLapsingView.as_view(), name="team_lapsing"),
+    path("review/lapsing/<int:cycle_id>/more-time/", views.TeamMoreTimeView.as_view(), name="team_more_time"),
     # The team's old paths, emailed before they were renamed: they must keep working.
     path(
         "review/reviews/",

@@ -383,7 +383,7 @@ def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_o
     with send_on_commit():
         sent = reviews_tasks.send_review_reminders.delay().get()  # as beat runs it, eagerly here
     # An escalated partner's contacts still have their overdue reminder to come, on the same sweep.
-    assert sent == {"upcoming": 2, "due": 2, "overdue": 4, "escalation": 2}
+    assert sent == {"upcoming": 2, "due": 2, "overdue": 4, "escalation": 2, "lapse_notice": 0}
 
     rows = list(OutboxEmail.objects.all())
     # Eight partners: four reminder kinds for their 8 signatories and 4 contacts, and two escalations.

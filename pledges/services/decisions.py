@@ -1,6 +1,7 @@
 """The programme team's decisions on a pledge: approve, ask for changes, reject, withdraw, reinstate."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -111,7 +112,10 @@ def withdraw_own_pledge(*, pledge: Pledge, by: User, reason: str) -> PledgeEvent
 
 
 def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent:
-    """Return a withdrawn pledge to the directory, unless its organisation has another live pledge."""
+    """Return a withdrawn or lapsed pledge to the directory, unless its organisation has another live pledge.
+
+    A lapsed pledge's overdue review gets LAPSE_AFTER_DAYS more from today, so it does not lapse at once.
+    """
     with transaction.atomic():
         pledge = _lock_for_decision(pledge=pledge, by=by, decision="reinstate")
         if Pledge.objects.filter(
@@ -119,6 +123,13 @@ def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent
         ).exists():
             raise NotAllowed(_ANOTHER_LIVE_PLEDGE)
         pledge.withdrawn_at = None
+        context = {}
+        if pledge.status == Pledge.Status.LAPSED:
+            cycle = pledge.cycles.select_for_update().filter(reviewed_at__isnull=True).first()
+            if cycle is not None:
+                cycle.more_time_until = timezone.localdate() + timedelta(days=settings.LAPSE_AFTER_DAYS)
+                cycle.save(update_fields=["more_time_until"])
+                context = {"cycle": cycle, "review_due_by": cycle.more_time_until}
         try:
             # A savepoint: a pledge started at this very moment still trips the constraint.
             with transaction.atomic():
@@ -132,7 +143,7 @@ def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent
                 )
         except IntegrityError as exc:
             raise NotAllowed(_ANOTHER_LIVE_PLEDGE) from exc
-        _email_signatory(pledge=pledge, template="pledge_reinstated", context={})
+        _email_signatory(pledge=pledge, template="pledge_reinstated", context=context)
         pledge_changed.send(sender=Pledge, pledge=pledge)
     return event
 

@@ -77,3 +77,23 @@ def test_seed_demo_has_a_version_2_of_the_pledge_in_draft():
     assert draft.number == 2
     assert draft.commitments.count() == 9
     assert PledgeVersion.objects.current().number == 1
+
+
+def test_seed_demo_has_a_partner_due_to_lapse_a_lapsed_one_and_one_that_changed_its_name():
+    call_command("seed_demo")
+    today = timezone.localdate()
+    due = list(Reminder.cycles_due_to_lapse(on=today).values_list("pledge__organisation__name", flat=True))
+    assert due == ["Kingswood Family Hub"]
+    lapsed = Pledge.objects.get(status=Pledge.Status.LAPSED)
+    assert lapsed.events.get(kind=PledgeEvent.Kind.LAPSED).actor.is_programme_team
+    renamed = Organisation.objects.get(name="Curo Homes and Communities")
+    assert list(renamed.old_slugs.values_list("slug", flat=True)) == ["curo-housing"]
+    assert renamed.name_changes.get().status == "approved"
+
+
+def test_seed_demo_has_a_partner_whose_leader_moved_on():
+    call_command("seed_demo")
+    pledge = Pledge.objects.get(organisation__name="Bristol Mind")
+    assert pledge.signatory_name == "Morgan Ellis"
+    event = pledge.events.get(kind=PledgeEvent.Kind.SIGNATORY_CHANGED)
+    assert "Alex Leader" in event.note and "Morgan Ellis" in event.note

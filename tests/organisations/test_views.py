@@ -30,9 +30,8 @@ def test_a_member_edits_their_organisations_details_and_the_directory_is_re_rend
 ):
     membership = MembershipFactory()
     client.force_login(membership.user)
-    assert (
-        "email the programme team" in client.get(edit_url(membership.organisation)).content.decode().lower()
-    )
+    name_change_url = reverse("organisations:name_change", args=[membership.organisation.pk])
+    assert name_change_url in client.get(edit_url(membership.organisation)).content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(edit_url(membership.organisation), edit_data(name="A New Name"))
     assert response.url == "/my/"

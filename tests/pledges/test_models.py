@@ -64,7 +64,7 @@ def test_one_reminder_of_each_kind_per_cycle():
         (Pledge.Status.APPROVED, ["withdraw"]),
         (Pledge.Status.REJECTED, []),
         (Pledge.Status.WITHDRAWN, ["reinstate"]),
-        (Pledge.Status.LAPSED, []),
+        (Pledge.Status.LAPSED, ["reinstate"]),
     ],
 )
 def test_each_status_allows_its_own_decisions(status, allowed):

@@ -25,3 +25,5 @@ class Command(BaseCommand):
             verb = "Sent"
         for kind, label in Reminder.Kind.choices:
             self.stdout.write(f"{label}: {verb.lower()} {counts[kind]}")
+        if "lapsed" in counts:
+            self.stdout.write(f"Pledges lapsed (LAPSE_AUTOMATICALLY is on): {counts['lapsed']}")

@@ -38,6 +38,8 @@ def page_urls(pledge):
         reverse("organisations:team_join_requests"),
         reverse("team:versions"),
         reverse("team:version", args=[1]),
+        reverse("reviews:team_lapsing"),
+        reverse("organisations:team_name_changes"),
     ]
 
 
