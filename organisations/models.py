@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Length, Lower
 
 from . import matching
@@ -118,6 +118,9 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When its last pledge ended (or its draft was deleted): the people who join from then on are a new
+    # period's, and see nobody from before. Null while no pledge has ended.
+    people_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -142,6 +145,23 @@ class MembershipQuerySet(models.QuerySet):
     def people(self):
         """Active people, with their user, signatory first: whom a partner's emails go to."""
         return self.filter(user__is_active=True).select_related("user").signatory_first()
+
+    def seen_by(self, user):
+        """The people `user`, a member, may see: nobody of a period they were not part of.
+
+        Someone who joined an organisation at or after its last pledge ended sees
+        only the people who joined since; those who were there before see everyone.
+        """
+        joined_this_period = Membership.objects.filter(
+            organisation=OuterRef("organisation"),
+            user=user,
+            created_at__gte=OuterRef("organisation__people_since"),
+        )
+        return self.filter(
+            Q(organisation__people_since__isnull=True)
+            | Q(created_at__gte=F("organisation__people_since"))
+            | ~Exists(joined_this_period)
+        )
 
 
 def emails_of(people):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Invitation, Organisation
-from organisations.services import end_pending_invitations
+from organisations.services import end_period
 from outbox.services import clear_sent_bodies, forget_address, queue_templated_email
 from pledges.models import Pledge
 from pledges.services.signing import delete_abandoned_drafts
@@ -53,7 +53,7 @@ def close_account(*, user: User) -> None:
             created_by=user, status=Pledge.Status.DRAFT, submitted_at__isnull=True
         ):
             draft.delete()
-            end_pending_invitations(organisation=draft.organisation, by=None)
+            end_period(organisation=draft.organisation, by=None)
         now = timezone.now()
         Invitation.objects.pending(now=now).filter(email__iexact=user.email).update(revoked_at=now)
         Invitation.objects.filter(email__iexact=user.email).update(email=CLOSED_ACCOUNT_ADDRESS)
