@@ -301,7 +301,7 @@ class JoinRequest(models.Model):
 
 
 class OrganisationEvent(models.Model):
-    """The audit trail of an organisation's people: who joined, was removed, or asked to join."""
+    """The audit trail of an organisation: who joined, left or asked to join, and who changed its details."""
 
     class Kind(models.TextChoices):
         JOIN_REQUESTED = "join_requested", "Asked to join"
@@ -309,6 +309,7 @@ class OrganisationEvent(models.Model):
         JOIN_DECLINED = "join_declined", "Request to join declined"
         CONTACT_REMOVED = "contact_removed", "Contact removed"
         INVITATIONS_ENDED = "invitations_ended", "Pending invitations ended"
+        DETAILS_CHANGED = "details_changed", "Details changed"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

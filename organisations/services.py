@@ -2,7 +2,7 @@
 
 import datetime
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from django.conf import settings
@@ -95,6 +95,9 @@ def update_organisation(
     current logo, or None to keep it. The public directory is re-rendered after commit.
     """
     with transaction.atomic():
+        # As saved, not as the edit form left `organisation`: what changed goes in the audit trail.
+        saved = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        saved_areas = set(saved.areas.values_list("pk", flat=True))
         organisation.kind = kind
         organisation.sector = sector
         organisation.website = website
@@ -105,8 +108,46 @@ def update_organisation(
             organisation.logo = logo
         organisation.save()
         organisation.areas.set(areas)
+        changed = [
+            field
+            for field in ("kind", "sector", "website", "description", "logo")
+            if getattr(organisation, field) != getattr(saved, field)
+        ]
+        if {area.pk for area in areas} != saved_areas:
+            changed.append("areas")
+        _record_details_changed(organisation=organisation, by=by, fields=changed)
         organisation_changed.send(sender=Organisation, organisation=organisation)
     return organisation
+
+
+def update_organisation_in_admin(
+    *, organisation: Organisation, by: AbstractBaseUser, changed: Sequence[str]
+) -> Organisation:
+    """Staff change an organisation in the admin: saved, audited, and the public directory re-rendered.
+
+    The admin's form has already set the `changed` fields on `organisation`; the
+    admin saves its areas just after, in the same transaction, and the directory
+    renders after commit, so it shows them.
+    """
+    with transaction.atomic():
+        organisation.save()
+        _record_details_changed(organisation=organisation, by=by, fields=changed)
+        organisation_changed.send(sender=Organisation, organisation=organisation)
+    return organisation
+
+
+def _record_details_changed(
+    *, organisation: Organisation, by: AbstractBaseUser, fields: Sequence[str]
+) -> None:
+    if not fields:
+        return
+    names = ", ".join(str(Organisation._meta.get_field(field).verbose_name) for field in fields)
+    OrganisationEvent.objects.create(
+        organisation=organisation,
+        kind=OrganisationEvent.Kind.DETAILS_CHANGED,
+        actor=by,
+        note=f"Changed: {names}"[:200],
+    )
 
 
 # Contacts and invitations -------------------------------------------------------
