@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length, Lower
 
 from . import matching
@@ -118,9 +118,6 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # When its last pledge ended (or its draft was deleted): the people who join from then on are a new
-    # period's, and see nobody from before. Null while no pledge has ended.
-    people_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,18 +146,25 @@ class MembershipQuerySet(models.QuerySet):
     def seen_by(self, user):
         """The people `user`, a member, may see: nobody of a period they were not part of.
 
-        Someone who joined an organisation at or after its last pledge ended sees
-        only the people who joined since; those who were there before see everyone.
+        A period of people ends each time the organisation's pledge ends (an
+        OrganisationEvent). Someone who joined after such an end sees only the people
+        who joined since the last end before they joined; those who were there
+        before any end see everyone.
         """
-        joined_this_period = Membership.objects.filter(
-            organisation=OuterRef("organisation"),
-            user=user,
-            created_at__gte=OuterRef("organisation__people_since"),
+        joined = Membership.objects.filter(organisation=OuterRef("organisation"), user=user).values(
+            "created_at"
         )
-        return self.filter(
-            Q(organisation__people_since__isnull=True)
-            | Q(created_at__gte=F("organisation__people_since"))
-            | ~Exists(joined_this_period)
+        their_period_began = (
+            OrganisationEvent.objects.filter(
+                organisation=OuterRef("organisation"),
+                kind=OrganisationEvent.Kind.PERIOD_ENDED,
+                created_at__lte=Subquery(joined[:1]),
+            )
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return self.alias(their_period_began=Subquery(their_period_began)).filter(
+            Q(their_period_began__isnull=True) | Q(created_at__gte=F("their_period_began"))
         )
 
 
@@ -310,6 +314,8 @@ class OrganisationEvent(models.Model):
         CONTACT_REMOVED = "contact_removed", "Contact removed"
         INVITATIONS_ENDED = "invitations_ended", "Pending invitations ended"
         DETAILS_CHANGED = "details_changed", "Details changed"
+        # Whoever joins after this sees none of the people who joined before (Membership.objects.seen_by).
+        PERIOD_ENDED = "period_ended", "Pledge ended: later joiners see only people who join after"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

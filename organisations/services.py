@@ -306,8 +306,9 @@ def end_period(*, organisation: Organisation, by: AbstractBaseUser | None) -> in
     Returns how many invitations were withdrawn.
     """
     now = timezone.now()
-    Organisation.objects.filter(pk=organisation.pk).update(people_since=now)
-    organisation.people_since = now
+    OrganisationEvent.objects.create(
+        organisation=organisation, kind=OrganisationEvent.Kind.PERIOD_ENDED, actor=by
+    )
     ended = (
         Invitation.objects.pending(now=now)
         .filter(organisation=organisation)

@@ -77,6 +77,20 @@ def test_the_newcomers_pledge_page_lists_only_the_people_of_their_period(client,
         assert membership.user.name.encode() not in page.content
 
 
+def test_the_newcomer_still_sees_none_of_the_earlier_people_after_their_own_pledge_ends(
+    client, former_partner, newcomer
+):
+    their_pledge = PledgeFactory(approved=True, organisation=former_partner, created_by=newcomer)
+    decisions.withdraw_own_pledge(pledge=their_pledge, by=newcomer, reason="Merged with another partner")
+    client.force_login(newcomer)
+
+    page = client.get(reverse("organisations:contacts", kwargs={"organisation_id": former_partner.pk}))
+
+    assert newcomer.email.encode() in page.content
+    for membership in earlier_people(former_partner, newcomer):
+        assert membership.user.email.encode() not in page.content
+
+
 def test_people_of_the_earlier_period_still_see_everyone(client, former_partner, newcomer):
     signatory = earlier_people(former_partner, newcomer)[0].user
     client.force_login(signatory)
