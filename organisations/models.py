@@ -315,7 +315,7 @@ class OrganisationEvent(models.Model):
         INVITATIONS_ENDED = "invitations_ended", "Pending invitations ended"
         DETAILS_CHANGED = "details_changed", "Details changed"
         # Whoever joins after this sees none of the people who joined before (Membership.objects.seen_by).
-        PERIOD_ENDED = "period_ended", "Pledge ended: later joiners see only people who join after"
+        PERIOD_ENDED = "period_ended", "Pledge ended or draft deleted: a new period of people begins"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -282,8 +282,7 @@ def remove_contact(*, membership: Membership, by: AbstractBaseUser) -> None:
         people = Membership.objects.filter(organisation=organisation)
         if not people.filter(pk=membership.pk).seen_by(by).exists():  # gone, or another period's person
             raise NotAllowed("This person is no longer a contact.")
-        people = list(people.values_list("pk", flat=True))
-        if len(people) == 1:
+        if people.count() == 1:
             raise NotAllowed(
                 f"You cannot remove the last contact for {organisation}. Invite someone else first."
             )
