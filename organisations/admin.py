@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from pledge_portal.admin import ViewOnlyAdmin, ViewOnlyMixin
 
+from . import services
 from .models import (
     Area,
     Invitation,
@@ -36,6 +37,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ("areas",)
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # A change is audited and shown in the directory, as a member's edit is; an organisation added
+        # here has no pledge, so nothing of it is public yet.
+        if change:
+            services.update_organisation_in_admin(
+                organisation=obj, by=request.user, changed=form.changed_data
+            )
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

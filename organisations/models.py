@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length, Lower
 
 from . import matching
@@ -149,6 +149,30 @@ class MembershipQuerySet(models.QuerySet):
         """Active people, with their user, signatory first: whom a partner's emails go to."""
         return self.filter(user__is_active=True).select_related("user").signatory_first()
 
+    def seen_by(self, user):
+        """The people `user`, a member, may see: nobody of a period they were not part of.
+
+        A period of people ends each time the organisation's pledge ends (an
+        OrganisationEvent). Someone who joined after such an end sees only the people
+        who joined since the last end before they joined; those who were there
+        before any end see everyone.
+        """
+        joined = Membership.objects.filter(organisation=OuterRef("organisation"), user=user).values(
+            "created_at"
+        )
+        their_period_began = (
+            OrganisationEvent.objects.filter(
+                organisation=OuterRef("organisation"),
+                kind=OrganisationEvent.Kind.PERIOD_ENDED,
+                created_at__lte=Subquery(joined[:1]),
+            )
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return self.alias(their_period_began=Subquery(their_period_began)).filter(
+            Q(their_period_began__isnull=True) | Q(created_at__gte=F("their_period_began"))
+        )
+
 
 def emails_of(people):
     """The addresses of `people` (memberships), each once, in their order."""
@@ -287,7 +311,7 @@ class JoinRequest(models.Model):
 
 
 class OrganisationEvent(models.Model):
-    """The audit trail of an organisation's people: who joined, was removed, or asked to join."""
+    """The audit trail of an organisation: who joined, left or asked to join, and who changed its details."""
 
     class Kind(models.TextChoices):
         JOIN_REQUESTED = "join_requested", "Asked to join"
@@ -295,6 +319,9 @@ class OrganisationEvent(models.Model):
         JOIN_DECLINED = "join_declined", "Request to join declined"
         CONTACT_REMOVED = "contact_removed", "Contact removed"
         INVITATIONS_ENDED = "invitations_ended", "Pending invitations ended"
+        DETAILS_CHANGED = "details_changed", "Details changed"
+        # Whoever joins after this sees none of the people who joined before (Membership.objects.seen_by).
+        PERIOD_ENDED = "period_ended", "Pledge ended or draft deleted: a new period of people begins"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

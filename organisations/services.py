@@ -2,7 +2,7 @@
 
 import datetime
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from django.conf import settings
@@ -112,6 +112,9 @@ def update_organisation(
     current logo, or None to keep it. The public directory is re-rendered after commit.
     """
     with transaction.atomic():
+        # As saved, not as the edit form left `organisation`: what changed goes in the audit trail.
+        saved = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        saved_areas = set(saved.areas.values_list("pk", flat=True))
         organisation.kind = kind
         organisation.sector = sector
         organisation.website = website
@@ -122,8 +125,46 @@ def update_organisation(
             organisation.logo = logo
         organisation.save()
         organisation.areas.set(areas)
+        changed = [
+            field
+            for field in ("kind", "sector", "website", "description", "logo")
+            if getattr(organisation, field) != getattr(saved, field)
+        ]
+        if {area.pk for area in areas} != saved_areas:
+            changed.append("areas")
+        _record_details_changed(organisation=organisation, by=by, fields=changed)
         organisation_changed.send(sender=Organisation, organisation=organisation)
     return organisation
+
+
+def update_organisation_in_admin(
+    *, organisation: Organisation, by: AbstractBaseUser, changed: Sequence[str]
+) -> Organisation:
+    """Staff change an organisation in the admin: saved, audited, and the public directory re-rendered.
+
+    The admin's form has already set the `changed` fields on `organisation`; the
+    admin saves its areas just after, in the same transaction, and the directory
+    renders after commit, so it shows them.
+    """
+    with transaction.atomic():
+        organisation.save()
+        _record_details_changed(organisation=organisation, by=by, fields=changed)
+        organisation_changed.send(sender=Organisation, organisation=organisation)
+    return organisation
+
+
+def _record_details_changed(
+    *, organisation: Organisation, by: AbstractBaseUser, fields: Sequence[str]
+) -> None:
+    if not fields:
+        return
+    names = ", ".join(str(Organisation._meta.get_field(field).verbose_name) for field in fields)
+    OrganisationEvent.objects.create(
+        organisation=organisation,
+        kind=OrganisationEvent.Kind.DETAILS_CHANGED,
+        actor=by,
+        note=f"Changed: {names}"[:200],
+    )
 
 
 # Contacts and invitations -------------------------------------------------------
@@ -243,7 +284,7 @@ def revoke_invitation(*, invitation: Invitation, by: AbstractBaseUser) -> Invita
     with transaction.atomic():
         _lock_organisation_for(organisation=invitation.organisation, by=by)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending(now=timezone.now()):
+        if not invitation.is_pending(now=timezone.now()) or not _sent_since_joining(invitation, by):
             raise NotAllowed("This invitation can no longer be used, so there is nothing to withdraw.")
         invitation.revoked_at = timezone.now()
         invitation.revoked_by = by
@@ -255,10 +296,10 @@ def remove_contact(*, membership: Membership, by: AbstractBaseUser) -> None:
     """Remove a person from an organisation; they lose access at once. Never the last person."""
     with transaction.atomic():
         organisation = _lock_organisation_for(organisation=membership.organisation, by=by)
-        people = list(Membership.objects.filter(organisation=organisation).values_list("pk", flat=True))
-        if membership.pk not in people:
+        people = Membership.objects.filter(organisation=organisation)
+        if not people.filter(pk=membership.pk).seen_by(by).exists():  # gone, or another period's person
             raise NotAllowed("This person is no longer a contact.")
-        if len(people) == 1:
+        if people.count() == 1:
             raise NotAllowed(
                 f"You cannot remove the last contact for {organisation}. Invite someone else first."
             )
@@ -272,13 +313,18 @@ def remove_contact(*, membership: Membership, by: AbstractBaseUser) -> None:
         )
 
 
-def end_pending_invitations(*, organisation: Organisation, by: AbstractBaseUser | None) -> int:
-    """Withdraw every invitation still open: called when the organisation's pledge ends.
+def end_period(*, organisation: Organisation, by: AbstractBaseUser | None) -> int:
+    """Close the period of the organisation's people: called when its pledge ends or its draft is deleted.
 
-    Whoever acts for the organisation's next pledge invites their own people.
-    Returns how many were withdrawn.
+    Every invitation still open is withdrawn, and whoever joins from now on sees
+    only the people who joined since (`Membership.objects.seen_by`): whoever acts for
+    the organisation's next pledge invites their own people.
+    Returns how many invitations were withdrawn.
     """
     now = timezone.now()
+    OrganisationEvent.objects.create(
+        organisation=organisation, kind=OrganisationEvent.Kind.PERIOD_ENDED, actor=by
+    )
     ended = (
         Invitation.objects.pending(now=now)
         .filter(organisation=organisation)
@@ -296,12 +342,26 @@ def end_pending_invitations(*, organisation: Organisation, by: AbstractBaseUser 
 
 def visible_invitations(*, organisation: Organisation, user: AbstractBaseUser) -> QuerySet[Invitation]:
     """The pending invitations `user` may see: none sent before they joined (another period's people)."""
-    joined = Membership.objects.filter(organisation=organisation, user=user).values("created_at")
     return (
         Invitation.objects.pending(now=timezone.now())
-        .filter(organisation=organisation, created_at__gte=joined[:1])
+        .filter(
+            organisation=organisation, created_at__gte=_joined(organisation_id=organisation.pk, user=user)
+        )
         .select_related("invited_by")
     )
+
+
+def _joined(*, organisation_id: int, user: AbstractBaseUser) -> QuerySet[Membership]:
+    """When `user` joined the organisation, as a subquery (empty if they are not a member)."""
+    return Membership.objects.filter(organisation_id=organisation_id, user=user).values("created_at")[:1]
+
+
+def _sent_since_joining(invitation: Invitation, user: AbstractBaseUser) -> bool:
+    """Whether `user` may act on `invitation`: the ones they may see (see `visible_invitations`)."""
+    return Invitation.objects.filter(
+        pk=invitation.pk,
+        created_at__gte=_joined(organisation_id=invitation.organisation_id, user=user),
+    ).exists()
 
 
 # Requests to join -----------------------------------------------------------------

@@ -78,6 +78,7 @@ class ContactsView(OrganisationMemberMixin, TemplateView):
         return super().get_context_data(
             people=list(
                 Membership.objects.filter(organisation=self.organisation)
+                .seen_by(self.request.user)
                 .select_related("user")
                 .signatory_first()
             ),
@@ -114,7 +115,7 @@ class RemoveContactView(OrganisationMemberMixin, TemplateView):
 
     def get_membership(self):
         return get_object_or_404(
-            Membership.objects.select_related("user", "organisation"),
+            Membership.objects.seen_by(self.request.user).select_related("user", "organisation"),
             pk=self.kwargs["membership_id"],
             organisation=self.organisation,
         )

@@ -11,6 +11,7 @@ fails the email at once for staff to see.
 
 import datetime
 import logging
+import re
 import smtplib
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,10 +21,11 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, close_old_connections, transaction
-from django.db.models import F, Model, QuerySet, Value
+from django.db.models import F, Func, Model, QuerySet, Value
 from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 
 from pledge_portal.celery import publish, publish_on_commit
 
@@ -268,21 +270,43 @@ def clear_sent_bodies(*, sent_before: datetime.datetime) -> int:
     )
 
 
-def forget_address(*, email: str, replacement: str, words: Iterable[str] = ()) -> None:
+def forget_address(
+    *, email: str, replacement: str, name: str = "", named_in: QuerySet[OutboxEmail] | None = None
+) -> None:
     """Remove `email` from the outbox when its owner closes their account.
 
     Emails still to send to it are dropped; those sent or failed keep their
-    metadata with `replacement` as the address and no body. `email` and each of
-    `words` (the person's name) are replaced by `replacement` in every other email.
+    metadata with `replacement` as the address and no body. `email` is replaced by
+    `replacement` in every other email, and so is `name`, as whole words, in the
+    emails `named_in` (those about the owner): only there, so a one-word name
+    ("Sam", "Bristol") is not taken out of emails about other people or places.
     """
+    # Read before the address is replaced: "about the owner" may mean "gives their address".
+    about_owner = list(named_in.values_list("pk", flat=True)) if named_in is not None else []
     mine = OutboxEmail.objects.filter(to__iexact=email)
     mine.filter(status__in=[OutboxEmail.Status.QUEUED, OutboxEmail.Status.SENDING]).delete()
     mine.update(to=replacement, subject="(closed account)", body_text="", body_html="", last_error="")
     BouncedAddress.objects.filter(email__iexact=email).delete()
-    for text in [email, *words]:
-        if not text:
-            continue
+    for field in ("subject", "body_text", "body_html"):
+        OutboxEmail.objects.filter(**{f"{field}__contains": email}).update(
+            **{field: Replace(F(field), Value(email), Value(replacement))}
+        )
+    name = name.strip()
+    if not name or not about_owner:
+        return
+    for form in dict.fromkeys([name, escape(name)]):  # as typed, and as an HTML body shows it
+        pattern = _whole_words(form)
         for field in ("subject", "body_text", "body_html"):
-            OutboxEmail.objects.filter(**{f"{field}__contains": text}).update(
-                **{field: Replace(F(field), Value(text), Value(replacement))}
+            OutboxEmail.objects.filter(pk__in=about_owner, **{f"{field}__regex": pattern}).update(
+                **{
+                    field: Func(
+                        F(field), Value(pattern), Value(replacement), Value("g"), function="REGEXP_REPLACE"
+                    )
+                }
             )
+
+
+def _whole_words(text: str) -> str:
+    """A PostgreSQL regular expression matching `text` literally, but not inside a longer word."""
+    # re.escape backslashes only punctuation, which PostgreSQL's expressions also read as literal.
+    return rf"(?<![[:alnum:]_]){re.escape(text)}(?![[:alnum:]_])"

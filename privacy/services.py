@@ -7,13 +7,14 @@ from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Invitation, Organisation
-from organisations.services import end_pending_invitations
+from organisations.services import end_period
+from outbox.models import OutboxEmail
 from outbox.services import clear_sent_bodies, forget_address, queue_templated_email
 from pledges.models import Pledge
 from pledges.services.signing import delete_abandoned_drafts
@@ -34,6 +35,19 @@ def partners_left_without_people(user: User) -> QuerySet[Organisation]:
     )
 
 
+def emails_naming(user: User) -> QuerySet[OutboxEmail]:
+    """Emails to other people that may give `user`'s name: those that give their address, invite
+    someone on their behalf, or are about a pledge of a partner they signed for or act for."""
+    address = Q(subject__icontains=user.email) | Q(body_text__icontains=user.email)
+    address |= Q(body_html__icontains=user.email)
+    invited = Invitation.objects.filter(invited_by=user).values("email")
+    pledges = Pledge.objects.filter(Q(created_by=user) | Q(organisation__memberships__user=user))
+    about_their_pledges = OutboxEmail.objects.about(*pledges.distinct())
+    return OutboxEmail.objects.filter(
+        address | Q(to__in=invited) | Q(pk__in=about_their_pledges.values("pk"))
+    )
+
+
 def close_account(*, user: User) -> None:
     """Delete `user`'s account, and their name and email wherever the portal holds them.
 
@@ -46,14 +60,15 @@ def close_account(*, user: User) -> None:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         left = list(partners_left_without_people(user))
-        words = [user.name] if " " in user.name.strip() else []  # a full name, not a word found anywhere
-        forget_address(email=user.email, replacement=CLOSED_ACCOUNT_ADDRESS, words=words)
+        forget_address(
+            email=user.email, replacement=CLOSED_ACCOUNT_ADDRESS, name=user.name, named_in=emails_naming(user)
+        )
         # A draft nobody else saw goes with them, as if they had deleted it.
         for draft in Pledge.objects.filter(
             created_by=user, status=Pledge.Status.DRAFT, submitted_at__isnull=True
         ):
             draft.delete()
-            end_pending_invitations(organisation=draft.organisation, by=None)
+            end_period(organisation=draft.organisation, by=None)
         now = timezone.now()
         Invitation.objects.pending(now=now).filter(email__iexact=user.email).update(revoked_at=now)
         Invitation.objects.filter(email__iexact=user.email).update(email=CLOSED_ACCOUNT_ADDRESS)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Membership, Organisation
-from organisations.services import create_organisation, end_pending_invitations, may_start_without_asking
+from organisations.services import create_organisation, end_period, may_start_without_asking
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
@@ -94,7 +94,7 @@ def discard_draft(*, pledge: Pledge, by: User) -> Organisation:
             raise NotAllowed("Only a draft that was never submitted can be deleted.")
         organisation = pledge.organisation
         pledge.delete()
-        end_pending_invitations(organisation=organisation, by=by)
+        end_period(organisation=organisation, by=by)
         if not organisation.pledges.filter(created_by=by).exists():
             Membership.objects.filter(user=by, organisation=organisation).delete()
     return organisation
@@ -118,7 +118,7 @@ def delete_abandoned_drafts(*, untouched_since: datetime.datetime) -> int:
                 continue
             organisation, starter = pledge.organisation, pledge.created_by_id
             pledge.delete()
-            end_pending_invitations(organisation=organisation, by=None)
+            end_period(organisation=organisation, by=None)
             if starter and not organisation.pledges.filter(created_by_id=starter).exists():
                 Membership.objects.filter(user_id=starter, organisation=organisation).delete()
             deleted += 1

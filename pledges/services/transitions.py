@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from accounts.models import User
-from organisations.services import end_pending_invitations
+from organisations.services import end_period
 from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent
 
@@ -50,5 +50,5 @@ def change_status(
     pledge.status = to
     pledge.save()
     if to not in Pledge.LIVE_STATUSES:  # withdrawn, rejected, lapsed: its people's invitations end too
-        end_pending_invitations(organisation=pledge.organisation, by=by)
+        end_period(organisation=pledge.organisation, by=by)
     return record_event(pledge=pledge, kind=kind, actor=by, from_status=from_status, to_status=to, note=note)

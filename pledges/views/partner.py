@@ -26,7 +26,9 @@ class MyPledgesView(LoginRequiredMixin, ListView):
                 Prefetch("cycles", queryset=ReviewCycle.objects.prefetch_related("actions")),
                 Prefetch(
                     "organisation__memberships",
-                    queryset=Membership.objects.select_related("user").signatory_first(),
+                    queryset=Membership.objects.seen_by(self.request.user)
+                    .select_related("user")
+                    .signatory_first(),
                 ),
             )
         )

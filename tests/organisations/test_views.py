@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from organisations.models import Area, Organisation
+from organisations.models import Area, Organisation, OrganisationEvent
 from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
 from tests.support.directory import re_renders_directory
 
@@ -39,6 +39,30 @@ def test_a_member_edits_their_organisations_details_and_the_directory_is_re_rend
     assert membership.organisation.sector == Organisation.Sector.HOUSING
     assert membership.organisation.name != "A New Name"  # the name is not changed here
     assert re_renders_directory(callbacks)
+
+
+def test_a_members_edit_is_recorded_in_the_organisations_audit_trail(client):
+    membership = MembershipFactory()
+    organisation = membership.organisation
+    client.force_login(membership.user)
+    unchanged = edit_data(
+        kind=organisation.kind,
+        sector=organisation.sector,
+        areas=[area.pk for area in organisation.areas.all()],
+        website=organisation.website,
+        description=organisation.description,
+    )
+
+    client.post(edit_url(organisation), unchanged)
+    assert not OrganisationEvent.objects.exists()
+    client.post(edit_url(organisation), {**unchanged, "website": "https://elsewhere.example.org"})
+
+    event = OrganisationEvent.objects.get()
+    assert (event.kind, event.actor, event.note) == (
+        OrganisationEvent.Kind.DETAILS_CHANGED,
+        membership.user,
+        "Changed: website",
+    )
 
 
 def test_editing_organisation_details_returns_to_a_safe_next_page_only(client):

@@ -201,6 +201,49 @@ def test_invitations_to_the_closed_address_no_longer_hold_it(signatory):
     assert invitation.revoked_at is not None
 
 
+def test_a_one_word_name_is_replaced_as_a_whole_word_only_in_emails_about_the_person():
+    pledge = PledgeFactory(approved=True)
+    sam = MembershipFactory(organisation=pledge.organisation, role=Membership.Role.CONTACT).user
+    sam.name = "Sam"
+    sam.save(update_fields=["name"])
+    organisation_services.invite_contact(organisation=pledge.organisation, email="new@example.org", by=sam)
+    about_their_pledge = OutboxEmailFactory(
+        about=pledge,
+        subject="Sam submitted the review",
+        body_text="Thank you. Sam's review, sent by Sam, not Samantha or Sam_2 or FooSam.",
+        body_html="<p>Sam&#x27;s review</p>",
+    )
+    unrelated = OutboxEmailFactory(subject="Sam from Bristol", body_text="Ask Sam.")
+
+    services.close_account(user=sam)
+
+    invitation = OutboxEmail.objects.get(to="new@example.org")
+    assert "Sam" not in f"{invitation.subject} {invitation.body_text}"
+    assert services.CLOSED_ACCOUNT_ADDRESS in invitation.body_text
+    about_their_pledge.refresh_from_db()
+    closed = services.CLOSED_ACCOUNT_ADDRESS
+    assert about_their_pledge.subject == f"{closed} submitted the review"
+    assert about_their_pledge.body_text == (
+        f"Thank you. {closed}'s review, sent by {closed}, not Samantha or Sam_2 or FooSam."
+    )
+    assert about_their_pledge.body_html == f"<p>{closed}&#x27;s review</p>"
+    unrelated.refresh_from_db()
+    assert (unrelated.subject, unrelated.body_text) == ("Sam from Bristol", "Ask Sam.")
+
+
+def test_a_name_with_characters_special_to_regular_expressions_is_replaced_literally():
+    pledge = PledgeFactory(approved=True)
+    person = pledge.created_by
+    person.name = "Jo (J.) Smith-Jones+"
+    person.save(update_fields=["name"])
+    email = OutboxEmailFactory(about=pledge, body_text="Signed by Jo (J.) Smith-Jones+ and Jo J Smith-Jones")
+
+    services.close_account(user=person)
+
+    email.refresh_from_db()
+    assert email.body_text == f"Signed by {services.CLOSED_ACCOUNT_ADDRESS} and Jo J Smith-Jones"
+
+
 # The privacy notice --------------------------------------------------------------------------------
 
 
