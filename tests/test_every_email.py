@@ -6,6 +6,7 @@ them); allauth's by its real pages where a page sends one, and otherwise through
 context allauth documents for that email.
 """
 
+import datetime
 import re
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from outbox.models import OutboxEmail
 from pledges.models import Pledge, PledgeVersion
 from pledges.services import decisions, versions
 from privacy.services import close_account
+from reviews import lapsing
+from reviews.models import Reminder
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.links import links_in
 from tests.support.signing_in import sign_in_recently
@@ -110,6 +113,14 @@ def test_every_portal_email_reads_whole_and_links_to_the_portal(
         )
         versions.invite_partners_to_reaffirm()
         versions.remind_partners_to_reaffirm(version=version, by=team_member)
+        # The partner due to lapse is given more time.
+        today = timezone.localdate()
+        lapsing.give_more_time(
+            cycle=Reminder.cycles_due_to_lapse(on=today).first(),
+            by=team_member,
+            until=today + datetime.timedelta(days=30),
+            reason="A new leader has just started.",
+        )
 
     assert email_templates("emails") <= rendered_templates, "some emails were never sent"
     emails = OutboxEmail.objects.all()
