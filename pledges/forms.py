@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pledge_portal.forms import PortalForm, PortalModelForm, yes_no_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, PortalModelForm, yes_no_field
 
 from .models import Action, ActionTheme, Commitment, Pledge
 from .services.signing import names_match
@@ -42,10 +42,12 @@ class ActionForm(PortalModelForm):
     )
     target_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayMonthYearInput,
         label="Target date (optional)",
-        help_text="Within the next 12 months. For example, 31/3/2027.",
-        error_messages={"invalid": "Enter the target date as a real date, for example 31/3/2027"},
+        help_text="Within the next 12 months. For example, 31 3 2027.",
+        error_messages={
+            "invalid": "Enter the target date as a real date: day, month and year, for example 31 3 2027"
+        },
     )
 
     class Meta:
