@@ -180,13 +180,20 @@ class PublishingForm(PortalModelForm):
     )
     show_logo = yes_no_field(
         "Show your organisation's logo?",
-        help_text="Only if you have given us a logo.",
         required_message="Say whether we may show your organisation's logo",
     )
 
     class Meta:
         model = Pledge
         fields = ["publish_actions", "show_signatory", "show_logo"]
+
+    def __init__(self, *args, has_logo, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_logo:  # nothing to show, so nothing to ask
+            del self.fields["show_logo"]
+        if self.instance.publish_actions is None:
+            # Choices never made: no answer comes chosen (show_signatory is stored as No until then).
+            self.initial.pop("show_signatory", None)
 
 
 class DeclarationForm(PortalForm):

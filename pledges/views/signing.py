@@ -183,6 +183,21 @@ class NewOrganisationView(FormView):
             return self.form_invalid(form)
         return redirect("pledges:sign_about_you", pk=pledge.pk)
 
+    def form_invalid(self, form):
+        # "Search for it and choose it" cannot help when the organisation already has a pledge: say what can.
+        if "name" in form.errors:
+            name = " ".join(form.data.get("name", "").split())
+            taken = with_live_pledge_flag(Organisation.objects.filter(name__iexact=name)).first()
+            if taken and taken.has_live_pledge:
+                form.errors["name"] = form.error_class(
+                    [
+                        f"{taken.name} already has a pledge, so it cannot be chosen. To be part of it, "
+                        "ask the person who signed it to add you as a contact, "
+                        f"or contact the programme team at {settings.PROGRAMME_TEAM_EMAIL}."
+                    ]
+                )
+        return super().form_invalid(form)
+
 
 class PledgeStepMixin(LoginRequiredMixin):
     """A step of one pledge: members of its organisation only (404 for anyone else), while editable."""
@@ -412,10 +427,15 @@ class PublishingView(PledgeFormStepView):
     form_class = PublishingForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.pledge}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.pledge,
+            "has_logo": bool(self.pledge.organisation.logo),
+        }
 
     def save(self, form):
-        signing.save_publishing_choices(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
+        answers = {"show_logo": False} | form.cleaned_data  # not asked when there is no logo
+        signing.save_publishing_choices(pledge=self.pledge, by=self.request.user, **answers)
 
 
 class CheckAnswersView(PledgeStepMixin, TemplateView):

@@ -128,8 +128,10 @@ def test_a_new_leader_signs_up_verifies_and_signs_the_pledge_with_the_keyboard_o
 
     assert page.url.endswith("/publishing/")
     assert_accessible(page)
+    assert page.locator("input[name=show_logo]").count() == 0  # no logo was given, so none to show
+    assert page.locator("main input:checked").count() == 0
     press(page, "#id_publish_actions_0")
-    press(page, "#id_show_logo_1")
+    press(page, "#id_show_signatory_1")
     continue_(page)
 
     assert page.url.endswith("/check/")

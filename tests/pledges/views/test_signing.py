@@ -187,6 +187,25 @@ def test_choosing_an_organisation_with_a_live_pledge_says_so_and_offers_the_prog
     assert Pledge.objects.filter(organisation=existing.organisation).count() == 1
 
 
+def test_an_exact_duplicate_of_an_organisation_with_a_pledge_says_what_to_do_instead(signed_in, settings):
+    existing = PledgeFactory(approved=True).organisation
+    data = new_organisation_data(name=f" {existing.name.upper()} ")
+    page = signed_in.post(reverse("pledges:sign_new_organisation"), data).content.decode()
+    assert "Search for it and choose it" not in page
+    assert "already has a pledge, so it cannot be chosen" in page
+    assert "ask the person who signed it to add you as a contact" in page
+    assert settings.PROGRAMME_TEAM_EMAIL in page
+    assert "<title>Error: " in page
+
+
+def test_an_exact_duplicate_without_a_pledge_is_to_be_searched_for_and_chosen(signed_in):
+    existing = OrganisationFactory()
+    page = signed_in.post(
+        reverse("pledges:sign_new_organisation"), new_organisation_data(name=existing.name)
+    ).content.decode()
+    assert "Search for it and choose it" in page
+
+
 def test_a_new_organisation_like_an_existing_one_is_shown_as_a_possible_match_first(signed_in):
     existing = OrganisationFactory(
         name="Hartcliffe Community Larder Ltd", website="https://other.example.org"
@@ -353,11 +372,32 @@ def test_the_page_title_starts_with_error_when_any_form_on_it_has_errors(signed_
     assert "<title>Action 1" in signed_in.get(action_url(draft, 1)).content.decode()
 
 
-def test_publishing_defaults_to_not_showing_the_signatory_and_requires_a_choice(signed_in, draft):
+def test_publishing_comes_with_no_answer_chosen_and_requires_each_choice(signed_in, draft):
     page = signed_in.get(url("sign_publishing", draft)).content.decode()
-    assert 'id="id_show_signatory_1" name="show_signatory" value="False" checked' in page
+    assert " checked" not in page
     response = signed_in.post(url("sign_publishing", draft), publishing_data(publish_actions=""))
     assert "Say whether we may publish your two actions and their progress" in response.content.decode()
+
+
+def test_publishing_asks_about_the_logo_only_when_there_is_one(signed_in, draft):
+    draft.organisation.logo = "logos/larder.png"
+    draft.organisation.save()
+    assert 'name="show_logo"' in signed_in.get(url("sign_publishing", draft)).content.decode()
+    draft.organisation.logo = ""
+    draft.organisation.save()
+    page = signed_in.get(url("sign_publishing", draft)).content.decode()
+    assert 'name="show_logo"' not in page
+    signed_in.post(url("sign_publishing", draft), publishing_data(show_logo=""))
+    draft.refresh_from_db()
+    assert (draft.publish_actions, draft.show_logo) == (True, False)
+    assert "Show your logo" not in signed_in.get(url("sign_check", draft)).content.decode()
+
+
+def test_the_start_page_names_everything_that_is_published(client):
+    page = client.get(reverse("pledges:sign_start")).content.decode()
+    published = page.split("What we publish and what stays private")[1].split("What happens next")[0]
+    for item in ("name", "kind of body", "sector", "areas it serves", "website", "short description", "date"):
+        assert item in published
 
 
 def test_a_change_link_returns_to_check_your_answers(signed_in, draft):
