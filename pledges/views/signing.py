@@ -256,6 +256,8 @@ class PledgeFormStepView(PledgeStepMixin, FormView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         focus_field(form, self.request.GET.get("field"))
+        # Post to this address without the Change link's #field, which the next page would otherwise keep.
+        form.helper.form_action = self.request.get_full_path()
         return form
 
     def form_valid(self, form):

@@ -201,7 +201,7 @@ def test_possible_duplicates_and_organisations_already_pledged_are_explained_acc
     type_into(page, "input[name=q]", "southmead")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "This organisation already has a pledge" in page.inner_text("main")
+    assert "already has a pledge, so it cannot be chosen" in page.inner_text("main")
     assert_accessible(page)
 
     activate(page, page.get_by_role("link", name="Add your organisation"))
@@ -266,3 +266,9 @@ def test_a_change_link_on_check_your_answers_puts_the_cursor_in_the_field(page, 
     activate(page, page.get_by_role("link", name="Change action 2 title"))
     assert page.url.endswith("#id_action-2-title")
     assert page.evaluate("document.activeElement.id") == "id_action-2-title"
+    page.keyboard.press("End")
+    page.keyboard.type(" again")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/pledge/{pledge.pk}/check/")  # back, without the field's #anchor
+    assert " again" in page.inner_text("main")
