@@ -88,7 +88,7 @@ def everything(programme_team_member):
     submitted = PledgeFactory(submitted=True, created_by=partner)
     directory_partner("A partner with a rather long name, Bristol and South Gloucestershire")
     services.render_directory()
-    OutboxEmailFactory(to="someone.with.a.very.long.address@a-long-domain-name.example.org")
+    OutboxEmailFactory(to="someone.with.a.very.long.address@a-long-domain-name.example.org", failed=True)
     cycle = approved.cycles.get()
     return {
         "partner": partner,
@@ -193,7 +193,7 @@ def test_no_page_scrolls_sideways_at_320_css_pixels(browser, live_server, everyt
 
 
 def test_a_wide_table_scrolls_in_its_own_focusable_region_named_by_its_caption_and_tags_stay_on_one_line(
-    browser, live_server, everything
+    browser, live_server, everything, assert_accessible
 ):
     context = signed_in(browser, live_server, everything["team"])
     page = context.new_page()
@@ -211,4 +211,17 @@ def test_a_wide_table_scrolls_in_its_own_focusable_region_named_by_its_caption_a
     tags = page.locator("main .nhsuk-tag")
     assert tags.count() > 0
     assert tags.evaluate_all("tags => tags.every(tag => tag.getClientRects().length === 1)")
+
+    # Every page with a table in a scrolling region, at 320px, passes axe.
+    for url in (
+        reverse("team:queue"),
+        reverse("team:pledge", args=[everything["approved"].pk]),
+        reverse("team:failed_emails"),
+        reverse("team:dashboard"),
+        reverse("reviews:team_list"),
+        reverse("directory:open_data"),
+    ):
+        page.goto(url)
+        assert page.locator(".portal-table-scroll").count() > 0, url
+        assert_accessible(page)
     context.close()
