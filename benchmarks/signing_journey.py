@@ -22,7 +22,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pledge_portal.settings")
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
 import django
 
@@ -124,6 +123,7 @@ def report(rows):
 def main():
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     logging.disable(logging.INFO)  # the access log would bury the figures
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright runs an event loop in this thread
     settings.ALLOWED_HOSTS = ["*"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     test_database = connection.creation.create_test_db(verbosity=0)
