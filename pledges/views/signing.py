@@ -415,7 +415,8 @@ class ActionsSummaryView(PledgeStepMixin, TemplateView):
         }
         return super().get_context_data(
             actions=[
-                (number, actions.get(number), action_url(self.pledge, number)) for number in ACTION_NUMBERS
+                (n, actions.get(n), action_url(self.pledge, n), str(n) in self.pledge.action_drafts)
+                for n in ACTION_NUMBERS
             ],
             complete=sorted(actions) == list(ACTION_NUMBERS),
             next_url=self.next_url(),

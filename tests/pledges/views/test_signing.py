@@ -290,7 +290,7 @@ def test_the_valid_answers_of_an_unfinished_action_are_kept_for_when_the_person_
     assert "Our action number 1" in signed_in.get(action_url(draft, 1)).content.decode()
     summary = signed_in.get(url("sign_actions", draft)).content.decode()
     assert "Our action number 1" in summary
-    assert "Describe action 2" in summary
+    assert "Describe action 2</a>: what you have answered so far is kept" in summary
     assert url("sign_publishing", draft) not in summary
 
 
@@ -444,8 +444,11 @@ def test_another_persons_pledge_is_not_found(client, step):
     assert client.post(url(step, pledge), {}).status_code == 404
 
 
-def test_another_persons_action_pages_are_not_found(client):
+def test_action_pages_need_sign_in_and_are_not_found_for_anyone_else(client):
     pledge = PledgeFactory()
+    for n in (1, 2):
+        assert client.get(action_url(pledge, n)).url.startswith(reverse("account_login"))
+        assert client.post(action_url(pledge, n), action_data(n)).url.startswith(reverse("account_login"))
     client.force_login(UserFactory())
     for n in (1, 2):
         assert client.get(action_url(pledge, n)).status_code == 404
