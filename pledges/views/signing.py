@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -316,7 +316,8 @@ class ActionView(PledgeStepMixin, FormView):
 
     Valid answers save the action; invalid ones come back with their errors,
     and the parts that were valid are kept as a draft, as they are when the
-    person chooses to save and come back later. Nothing typed is lost.
+    person chooses to save and come back later, or leaves the page by a link
+    (static/js/save_on_leave.js sends the form as they go). Nothing typed is lost.
     """
 
     step = "sign_actions"
@@ -346,6 +347,9 @@ class ActionView(PledgeStepMixin, FormView):
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         valid = form.is_valid()
+        if "save_on_leave" in request.POST:  # sent in the background as the person leaves the page
+            self.save_draft(form)
+            return HttpResponse(status=204)
         if "save_for_later" in request.POST:
             self.save_draft(form)
             messages.success(

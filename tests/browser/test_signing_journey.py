@@ -9,6 +9,7 @@ from outbox.models import OutboxEmail
 from pledges.models import Pledge
 from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
 from tests.support.browser import sign_in as sign_in_through_the_page
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -272,3 +273,19 @@ def test_a_change_link_on_check_your_answers_puts_the_cursor_in_the_field(page, 
         page.keyboard.press("Enter")
     assert page.url.endswith(f"/pledge/{pledge.pk}/check/")  # back, without the field's #anchor
     assert " again" in page.inner_text("main")
+
+
+def test_what_was_typed_in_an_action_is_kept_when_the_leader_leaves_by_a_link(page, live_server):
+    user = UserFactory()
+    pledge = PledgeFactory(created_by=user, with_actions=False)
+    sign_in_through_the_page(page, user.email)
+    page.goto(f"/pledge/{pledge.pk}/actions/1/")
+    type_into(page, "#id_action-1-description", "Typed, then the phone rang.")
+    press(page, "#id_action-1-theme_2")
+    activate(page, page.get_by_role("link", name="Your pledge").first)  # leaves without pressing a button
+    # The form went in the background as the page was left; wait for it before coming back.
+    assert wait_for(lambda: Pledge.objects.get(pk=pledge.pk).action_drafts, timeout=5)
+
+    page.goto(f"/pledge/{pledge.pk}/actions/1/")
+    assert page.locator("#id_action-1-description").input_value() == "Typed, then the phone rang."
+    assert page.locator("#id_action-1-theme_2").is_checked()

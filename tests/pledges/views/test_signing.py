@@ -303,6 +303,15 @@ def test_save_and_come_back_later_keeps_the_valid_answers_without_showing_errors
     assert "target_date" not in draft.action_drafts["1"]  # 31 February is not a date, so it is not kept
 
 
+def test_leaving_the_page_keeps_the_valid_answers_quietly(signed_in, draft):
+    data = action_data(2, title="", description="Typed before leaving")
+    response = signed_in.post(action_url(draft, 2), data | {"save_on_leave": ""})
+    assert response.status_code == 204
+    draft.refresh_from_db()
+    assert draft.action_drafts["2"]["description"] == "Typed before leaving"
+    assert not draft.actions.exists()
+
+
 def test_a_saved_action_replaces_its_draft(signed_in, draft):
     signed_in.post(action_url(draft, 1), action_data(1, title=""))
     signed_in.post(action_url(draft, 1), action_data(1))
