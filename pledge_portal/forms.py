@@ -97,6 +97,8 @@ register = template.Library()
 def page_has_errors(context):
     """Whether any form on the page, alone or in a list, has errors: the title then starts "Error:"."""
     for value in context.flatten().values():
+        if isinstance(value, dict):
+            value = list(value.values())
         candidates = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(form, forms.BaseForm) and form.is_bound and form.errors for form in candidates):
             return True
