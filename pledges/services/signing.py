@@ -166,7 +166,10 @@ def save_action_draft(*, pledge: Pledge, by: User, number: int, answers: Mapping
     """
     with transaction.atomic():
         pledge = _lock_editable(pledge)
-        pledge.action_drafts[str(number)] = {name: _as_draft_value(value) for name, value in answers.items()}
+        if answers:
+            pledge.action_drafts[str(number)] = {name: _as_draft_value(v) for name, v in answers.items()}
+        else:  # nothing valid to keep
+            pledge.action_drafts.pop(str(number), None)
         pledge.save(update_fields=["action_drafts", "updated_at"])
     return pledge
 

@@ -138,6 +138,9 @@ def test_an_unfinished_actions_valid_answers_are_kept_as_json_until_the_action_i
     signing.save_action(pledge=pledge, by=user, number=2, answers=answers)
     pledge.refresh_from_db()
     assert pledge.action_drafts == {}
+    signing.save_action_draft(pledge=pledge, by=user, number=1, answers={})
+    pledge.refresh_from_db()
+    assert pledge.action_drafts == {}  # nothing valid, nothing kept
     assert pledge.actions.get().title == "Action 2"
 
 
