@@ -2,7 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
-from django import forms
+from django import forms, template
 from django.core.validators import RegexValidator
 
 # Control characters nobody types (tab and line breaks are allowed): pasted in, they break the
@@ -68,3 +68,52 @@ def yes_no_field(label, *, yes="Yes", no="No", help_text="", required_message):
         help_text=help_text,
         error_messages={"required": required_message},
     )
+
+
+class DayMonthYearInput(forms.MultiWidget):
+    """A date as three boxes, day, month and year: the NHS.UK date input.
+
+    Every browser orders a native date picker differently; three labelled
+    boxes read the same everywhere. The boxes are joined as "YYYY-M-D" for the
+    form field to parse, and split again to redisplay exactly what was typed.
+    """
+
+    template_name = "nhsuk/widgets/day_month_year.html"
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric", "autocomplete": "off"}
+        super().__init__({part: forms.TextInput(attrs=box) for part in self.parts}, attrs)
+
+    def decompress(self, value):
+        if not value:
+            return ["", "", ""]
+        if isinstance(value, str):  # the joined text a bound form redisplays
+            year, month, day = [*value.split("-", 2), "", ""][:3]
+            return [day, month, year]
+        return [str(value.day), str(value.month), str(value.year)]
+
+    def value_from_datadict(self, data, files, name):
+        day, month, year = ((data.get(f"{name}_{part}") or "").strip() for part in self.parts)
+        if not (day or month or year):
+            return None
+        return f"{year}-{month}-{day}"
+
+    def value_omitted_from_data(self, data, files, name):
+        return all(f"{name}_{part}" not in data for part in self.parts)
+
+
+# Template tags, loaded as {% load portal_forms %} (settings.TEMPLATES "libraries").
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_has_errors(context):
+    """Whether any form on the page, alone or in a list, has errors: the title then starts "Error:"."""
+    for value in context.flatten().values():
+        if isinstance(value, dict):
+            value = list(value.values())
+        candidates = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(form, forms.BaseForm) and form.is_bound and form.errors for form in candidates):
+            return True
+    return False

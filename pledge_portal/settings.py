@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pledge_portal.context_processors.programme",
             ],
+            "libraries": {"portal_forms": "pledge_portal.forms"},
         },
     },
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from organisations.models import Membership
-from pledge_portal.forms import PortalForm, PortalModelForm, yes_no_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, PortalModelForm, yes_no_field
 
 from .models import Action, ActionTheme, Commitment, Pledge
 from .services.signing import names_match
@@ -43,10 +43,12 @@ class ActionForm(PortalModelForm):
     )
     target_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayMonthYearInput,
         label="Target date (optional)",
-        help_text="Within the next 12 months. For example, 31/3/2027.",
-        error_messages={"invalid": "Enter the target date as a real date, for example 31/3/2027"},
+        help_text="Within the next 12 months. For example, 31 3 2027.",
+        error_messages={
+            "invalid": "Enter the target date as a real date: day, month and year, for example 31 3 2027"
+        },
     )
 
     class Meta:
@@ -179,13 +181,20 @@ class PublishingForm(PortalModelForm):
     )
     show_logo = yes_no_field(
         "Show your organisation's logo?",
-        help_text="Only if you have given us a logo.",
         required_message="Say whether we may show your organisation's logo",
     )
 
     class Meta:
         model = Pledge
         fields = ["publish_actions", "show_signatory", "show_logo"]
+
+    def __init__(self, *args, has_logo, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_logo:  # nothing to show, so nothing to ask
+            del self.fields["show_logo"]
+        if self.instance.publish_actions is None:
+            # Choices never made: no answer comes chosen (show_signatory is stored as No until then).
+            self.initial.pop("show_signatory", None)
 
 
 class DeclarationForm(PortalForm):

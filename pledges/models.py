@@ -312,6 +312,9 @@ class Pledge(models.Model):
     show_signatory = models.BooleanField(default=False)
     show_logo = models.BooleanField(null=True, blank=True)
 
+    # The valid answers of an action not yet complete, by its number ("1", "2"), so nothing typed is lost.
+    action_drafts = models.JSONField(default=dict, blank=True)
+
     declaration_name = models.CharField(max_length=200, blank=True)
     changes_requested_message = models.TextField(blank=True)
     rejection_reason = models.ForeignKey(
@@ -673,6 +676,8 @@ class PledgeEvent(models.Model):
     version = models.ForeignKey(
         PledgeVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When the team asks for changes: the partner's answers then, to show what changed on resubmission.
+    answers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PledgeEventQuerySet.as_manager()

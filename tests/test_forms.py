@@ -1,11 +1,14 @@
 """The portal's shared form pieces: a yes-or-no question cleans to True or False, whatever its wording;
 text fields refuse control characters."""
 
+import datetime
+
 import pytest
 from django import forms
+from django.template import Context, Template
 
 from organisations.forms import OrganisationForm
-from pledge_portal.forms import PortalForm, yes_no_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, yes_no_field
 from pledges.forms import ActionForm, PublishingForm
 from reviews.forms import ReviewPublishingForm
 
@@ -82,3 +85,42 @@ def test_an_organisation_name_with_a_control_character_is_refused_so_its_badge_s
     form = OrganisationForm({"name": "Riverside\x01 Housing"})
     assert not form.is_valid()
     assert "control characters" in form.errors["name"][0]
+
+
+class DateForm(PortalForm):
+    when = forms.DateField(widget=DayMonthYearInput, required=False)
+
+
+def test_a_date_is_typed_as_day_month_and_year():
+    form = DateForm({"when_day": "31", "when_month": "3", "when_year": "2027"})
+    assert form.is_valid()
+    assert form.cleaned_data["when"] == datetime.date(2027, 3, 31)
+    assert DateForm({"when_day": "", "when_month": "", "when_year": ""}).is_valid()
+
+
+def test_a_wrong_date_comes_back_exactly_as_typed():
+    form = DateForm({"when_day": "31", "when_month": "Feb", "when_year": "2027"})
+    assert not form.is_valid()
+    [date] = form["when"].subwidgets
+    assert [box["value"] for box in date.data["subwidgets"]] == ["31", "Feb", "2027"]
+
+
+def test_a_saved_date_is_shown_in_its_three_boxes():
+    [date] = DateForm(initial={"when": datetime.date(2027, 3, 1)})["when"].subwidgets
+    assert [box["value"] for box in date.data["subwidgets"]] == ["1", "3", "2027"]
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"form": QuestionForm({"answer": ""})},
+        {"action_forms": [QuestionForm({"answer": "True"}), QuestionForm({"answer": ""})]},
+        {"decision_forms": {"approve": QuestionForm(), "reject": QuestionForm({"answer": ""})}},
+    ],
+    ids=["form", "a list of forms", "forms by name"],
+)
+def test_the_page_title_says_error_when_any_form_on_the_page_has_errors(context):
+    template = Template("{% load portal_forms %}{% page_has_errors as errors %}{{ errors }}")
+    assert template.render(Context(context)) == "True"
+    no_errors = {"form": QuestionForm(), "other": QuestionForm({"answer": "True"})}
+    assert template.render(Context(no_errors)) == "False"

@@ -15,6 +15,7 @@ from accounts.models import User
 from organisations.models import Membership, emails_of
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
+from pledges.answers import answers_of
 from pledges.models import DECISIONS, Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services.transitions import change_status, record_event
 from pledges.signals import pledge_changed
@@ -67,6 +68,9 @@ def request_changes(*, pledge: Pledge, by: User, message: str) -> PledgeEvent:
             allowed_from=DECISIONS["request_changes"],
             note=message,
         )
+        # Kept so that, on resubmission, the team sees what changed since they asked.
+        event.answers = answers_of(pledge)
+        event.save(update_fields=["answers"])
         _email_signatory(pledge=pledge, template="pledge_changes_requested", context={"message": message})
     return event
 

@@ -181,20 +181,56 @@ def agree_to_commitments(*, pledge: Pledge, by: User) -> Pledge:
     return pledge
 
 
-def save_actions(*, pledge: Pledge, by: User, actions: Sequence[Mapping[str, Any]]) -> Pledge:
-    """Step "Your two actions": `actions` is the cleaned data of action 1 and action 2, in order."""
+def save_action(*, pledge: Pledge, by: User, number: int, answers: Mapping[str, Any]) -> Action:
+    """One action of the signing journey, complete and valid (`answers` is ActionForm's cleaned data).
+
+    Its draft, if it had one, is done with.
+    """
     with transaction.atomic():
         pledge = _lock_editable(pledge)
-        for number, data in enumerate(actions, start=1):
-            data = dict(data)
-            commitments = data.pop("commitments")
-            if any(c.version_id != pledge.version_id for c in commitments):
-                raise NotAllowed("The commitments chosen are not from this pledge's wording.")
-            action, _ = Action.objects.update_or_create(
-                pledge=pledge, cycle=None, number=number, defaults=data
-            )
-            action.commitments.set(commitments)
-        pledge.save(update_fields=["updated_at"])
+        data = dict(answers)
+        commitments = data.pop("commitments")
+        if any(c.version_id != pledge.version_id for c in commitments):
+            raise NotAllowed("The commitments chosen are not from this pledge's wording.")
+        action, _ = Action.objects.update_or_create(pledge=pledge, cycle=None, number=number, defaults=data)
+        action.commitments.set(commitments)
+        pledge.action_drafts.pop(str(number), None)
+        pledge.save(update_fields=["action_drafts", "updated_at"])
+    return action
+
+
+def save_action_draft(*, pledge: Pledge, by: User, number: int, answers: Mapping[str, Any]) -> Pledge:
+    """Keep the valid answers of an action not yet complete, so a person who leaves finds them again.
+
+    `answers` holds only the fields that passed validation (ActionForm's
+    cleaned data after errors); they are kept as the form's initial values.
+    """
+    with transaction.atomic():
+        pledge = _lock_editable(pledge)
+        if answers:
+            pledge.action_drafts[str(number)] = {name: _as_draft_value(v) for name, v in answers.items()}
+        else:  # nothing valid to keep
+            pledge.action_drafts.pop(str(number), None)
+        pledge.save(update_fields=["action_drafts", "updated_at"])
+    return pledge
+
+
+def _as_draft_value(value: Any) -> Any:
+    """An answer as JSON: a chosen row by its id, several by their ids, a date as YYYY-MM-DD."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "values_list"):
+        return list(value.values_list("pk", flat=True))
+    return value
+
+
+def save_actions(*, pledge: Pledge, by: User, actions: Sequence[Mapping[str, Any]]) -> Pledge:
+    """Both actions at once (the demo's seeding): the answers of action 1 and action 2, in order."""
+    with transaction.atomic():
+        for number, answers in enumerate(actions, start=1):
+            save_action(pledge=pledge, by=by, number=number, answers=answers)
     return pledge
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -37,8 +38,21 @@ STEP_FOR_MISSING_ANSWER = {
 }
 
 
+ACTION_NUMBERS = (1, 2)
+
+
 def step_url(name, pledge):
     return reverse(f"pledges:{name}", kwargs={"pk": pledge.pk})
+
+
+def action_url(pledge, number):
+    return reverse("pledges:sign_action", kwargs={"pk": pledge.pk, "number": number})
+
+
+def focus_field(form, name):
+    """Put the cursor in the field a Change link on Check your answers names (`?field=title`)."""
+    if name in form.fields:
+        form.fields[name].widget.attrs["autofocus"] = True
 
 
 def continue_url(pledge):
@@ -186,6 +200,21 @@ class NewOrganisationView(FormView):
             return self.form_invalid(form)
         return redirect("pledges:sign_about_you", pk=pledge.pk)
 
+    def form_invalid(self, form):
+        # "Search for it and choose it" cannot help when the organisation already has a pledge: say what can.
+        if "name" in form.errors:
+            name = " ".join(form.data.get("name", "").split())
+            taken = with_live_pledge_flag(Organisation.objects.filter(name__iexact=name)).first()
+            if taken and taken.has_live_pledge:
+                form.errors["name"] = form.error_class(
+                    [
+                        f"{taken.name} already has a pledge, so it cannot be chosen. To be part of it, "
+                        "ask the person who signed it to add you as a contact, "
+                        f"or contact the programme team at {settings.PROGRAMME_TEAM_EMAIL}."
+                    ]
+                )
+        return super().form_invalid(form)
+
 
 class PledgeStepMixin(LoginRequiredMixin):
     """A step of one pledge: members of its organisation only (404 for anyone else), while editable."""
@@ -241,6 +270,13 @@ class ContinuePledgeView(PledgeStepMixin, View):
 class PledgeFormStepView(PledgeStepMixin, FormView):
     """A step with one form: valid answers go to the step's service, then on to the next step."""
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        focus_field(form, self.request.GET.get("field"))
+        # Post to this address without the Change link's #field, which the next page would otherwise keep.
+        form.helper.form_action = self.request.get_full_path()
+        return form
+
     def form_valid(self, form):
         try:
             self.save(form)
@@ -288,43 +324,125 @@ class CommitmentsView(PledgeFormStepView):
     def save(self, form):
         signing.agree_to_commitments(pledge=self.pledge, by=self.request.user)
 
+    def next_url(self):
+        return super().next_url() if self.returning_to_check else action_url(self.pledge, ACTION_NUMBERS[0])
 
-class ActionsView(PledgeStepMixin, TemplateView):
-    """Both actions on one page, each a prefixed ActionForm, with the pledge's examples beside them."""
+
+class ActionView(PledgeStepMixin, FormView):
+    """One action on its own page, with the pledge's examples above its fields.
+
+    Valid answers save the action; invalid ones come back with their errors,
+    and the parts that were valid are kept as a draft, as they are when the
+    person chooses to save and come back later, or leaves the page by a link
+    (static/js/save_on_leave.js sends the form as they go). Nothing typed is lost.
+    """
+
+    step = "sign_actions"
+    template_name = "pledges/signing/action.html"
+    form_class = ActionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["number"] not in ACTION_NUMBERS:
+            raise Http404
+        self.number = kwargs["number"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "prefix": f"action-{self.number}",
+            "version": self.pledge.version,
+            "instance": self.pledge.actions.filter(cycle__isnull=True, number=self.number).first(),
+            "initial": self.pledge.action_drafts.get(str(self.number), {}),
+        }
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        focus_field(form, self.request.GET.get("field"))
+        return form
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        valid = form.is_valid()
+        if "save_on_leave" in request.POST:  # sent in the background as the person leaves the page
+            self.save_draft(form)
+            return HttpResponse(status=204)
+        if "save_for_later" in request.POST:
+            self.save_draft(form)
+            messages.success(
+                request, f"Action {self.number} is saved. Carry on from Your pledge when you are ready."
+            )
+            return redirect("pledges:my_pledges")
+        return self.form_valid(form) if valid else self.form_invalid(form)
+
+    def save_draft(self, form):
+        try:
+            signing.save_action_draft(
+                pledge=self.pledge, by=self.request.user, number=self.number, answers=form.cleaned_data
+            )
+        except NotAllowed as error:
+            messages.error(self.request, str(error))
+
+    def form_valid(self, form):
+        try:
+            signing.save_action(
+                pledge=self.pledge, by=self.request.user, number=self.number, answers=form.cleaned_data
+            )
+        except NotAllowed as error:
+            messages.error(self.request, str(error))
+            return redirect("pledges:my_pledges")
+        return redirect(self.next_url())
+
+    def form_invalid(self, form):
+        self.save_draft(form)
+        return super().form_invalid(form)
+
+    def next_url(self):
+        if self.returning_to_check:
+            return step_url("sign_check", self.pledge)
+        if self.number < ACTION_NUMBERS[-1]:
+            return action_url(self.pledge, self.number + 1)
+        return step_url("sign_actions", self.pledge)
+
+    def back_url(self):
+        if self.returning_to_check:
+            return step_url("sign_check", self.pledge)
+        if self.number > ACTION_NUMBERS[0]:
+            return action_url(self.pledge, self.number - 1)
+        return step_url("sign_commitments", self.pledge)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            number=self.number,
+            examples=list(ActionTheme.objects.examples()),
+            returning_to_check=self.returning_to_check,
+            **kwargs,
+        )
+
+
+class ActionsSummaryView(PledgeStepMixin, TemplateView):
+    """After action 2: both actions in short, each with a Change link, then on to publishing."""
 
     step = "sign_actions"
     template_name = "pledges/signing/actions.html"
 
-    def get_forms(self, data=None):
-        existing = {action.number: action for action in self.pledge.actions.filter(cycle__isnull=True)}
-        return [
-            ActionForm(data, prefix=f"action-{n}", version=self.pledge.version, instance=existing.get(n))
-            for n in (1, 2)
-        ]
+    def back_url(self):
+        return action_url(self.pledge, ACTION_NUMBERS[-1])
 
     def get_context_data(self, **kwargs):
-        action_forms = kwargs.pop("action_forms", None) or self.get_forms()
+        actions = {
+            action.number: action
+            for action in self.pledge.actions.filter(cycle__isnull=True).select_related("theme")
+        }
         return super().get_context_data(
-            action_forms=action_forms,
-            has_errors=any(form.errors for form in action_forms),
-            examples=list(ActionTheme.objects.examples()),
+            actions=[
+                (n, actions.get(n), action_url(self.pledge, n), str(n) in self.pledge.action_drafts)
+                for n in ACTION_NUMBERS
+            ],
+            complete=sorted(actions) == list(ACTION_NUMBERS),
+            next_url=self.next_url(),
             **kwargs,
         )
-
-    def post(self, request, pk):
-        action_forms = self.get_forms(request.POST)
-        # Validate both forms (no short-circuit) so both show their errors at once.
-        valid = [form.is_valid() for form in action_forms]
-        if not all(valid):
-            return self.render_to_response(self.get_context_data(action_forms=action_forms))
-        try:
-            signing.save_actions(
-                pledge=self.pledge, by=request.user, actions=[form.cleaned_data for form in action_forms]
-            )
-        except NotAllowed as error:
-            messages.error(request, str(error))
-            return redirect("pledges:my_pledges")
-        return redirect(self.next_url())
 
 
 class PublishingView(PledgeFormStepView):
@@ -333,10 +451,15 @@ class PublishingView(PledgeFormStepView):
     form_class = PublishingForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.pledge}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.pledge,
+            "has_logo": bool(self.pledge.organisation.logo),
+        }
 
     def save(self, form):
-        signing.save_publishing_choices(pledge=self.pledge, by=self.request.user, **form.cleaned_data)
+        answers = {"show_logo": False} | form.cleaned_data  # not asked when there is no logo
+        signing.save_publishing_choices(pledge=self.pledge, by=self.request.user, **answers)
 
 
 class CheckAnswersView(PledgeStepMixin, TemplateView):

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from pledge_portal.errors import NotAllowed
 from pledges import exports, team_forms
+from pledges.answers import changes_since_request
 from pledges.checks import checks_for
 from pledges.dashboard import build_dashboard
 from pledges.models import DECISION_TABS, Pledge
@@ -85,6 +86,7 @@ class PledgeDetailView(ProgrammeTeamRequiredMixin, DetailView):
             history=[event for event in events if event.kind != event.Kind.NOTE],
             notes=[event for event in events if event.kind == event.Kind.NOTE],
             signed_it_yourself=pledge.created_by_id == self.request.user.pk,
+            changes=changes_since_request(pledge) if pledge.status == Pledge.Status.SUBMITTED else None,
             decision_forms=forms,
             # base.html marks the page title "Error:" when the form just sent has errors.
             form=failed_form,

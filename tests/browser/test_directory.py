@@ -30,15 +30,20 @@ def test_search_and_filter_by_keyboard_then_open_a_partner(page, assert_accessib
     assert page.get_by_text("3 partners have signed").is_visible()
     assert_accessible(page)
 
+    page.locator("summary", has_text="Search and filter").focus()
+    page.keyboard.press("Enter")  # opens the collapsed filters
     page.get_by_label("Search by name").focus()
     page.keyboard.type("health")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"\?q=health"))
-    results = page.get_by_role("region", name=re.compile(r"partners? found"))
+    assert page.title().startswith("2 partners match “health”")
+    results = page.get_by_role("region", name="2 partners match “health”")
     assert results.get_by_role("heading", level=3).all_inner_texts() == [
         "Alpha Health",
         "Gamma Health College",
     ]
+    assert page.get_by_label("Search by name").is_visible()  # the filters stay open
+    assert_accessible(page)
 
     page.get_by_label("Sector", exact=True).focus()
     page.keyboard.type("Education")
@@ -46,6 +51,7 @@ def test_search_and_filter_by_keyboard_then_open_a_partner(page, assert_accessib
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"sector=education"))
     assert page.get_by_label("Search by name").input_value() == "health"
+    results = page.get_by_role("region", name=re.compile("1 partner matches"))
     assert results.get_by_role("heading", level=3).all_inner_texts() == ["Gamma Health College"]
 
     page.get_by_role("link", name="Gamma Health College").focus()
@@ -55,9 +61,23 @@ def test_search_and_filter_by_keyboard_then_open_a_partner(page, assert_accessib
     assert_accessible(page)
 
 
+def test_on_a_phone_the_results_start_on_the_first_screen_even_with_the_filters_open(
+    browser, live_server, assert_accessible, directory
+):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for url in ("/partners/", "/partners/?q=health&sector=nhs_health"):
+        page.goto(url)
+        first_result = page.get_by_role("link", name="Alpha Health")
+        assert first_result.bounding_box()["y"] + first_result.bounding_box()["height"] < 844, url
+    assert page.get_by_label("Search by name").is_visible()
+    assert_accessible(page)
+    context.close()
+
+
 def test_the_directory_with_no_results_is_accessible(page, assert_accessible, directory):
     page.goto("/partners/?q=zebra&sector=housing")
-    assert page.get_by_text("No partners match").is_visible()
+    assert page.get_by_role("heading", name="No partners match “zebra”").is_visible()
     assert_accessible(page)
 
 

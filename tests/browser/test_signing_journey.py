@@ -8,6 +8,8 @@ from django.core import mail
 from outbox.models import OutboxEmail
 from pledges.models import Pledge
 from tests.factories import OrganisationFactory, PledgeFactory, UserFactory
+from tests.support.browser import sign_in as sign_in_through_the_page
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,6 +80,15 @@ def add_organisation(page, assert_accessible, name):
     continue_(page)
 
 
+def fill_action(page, n, *, title=True):
+    press(page, f"#id_action-{n}-theme_{n - 1}")
+    if title:
+        type_into(page, f"#id_action-{n}-title", f"Our action {n}")
+    type_into(page, f"#id_action-{n}-description", f"What we will do for action {n}.")
+    press(page, f"#id_action-{n}-is_continuing_{n - 1}")
+    press(page, f"#id_action-{n}-commitments_{n}")
+
+
 def fill_about_you(page, name):
     type_into(page, "input[name=signatory_name]", name)
     type_into(page, "input[name=signatory_job_title]", "Chair")
@@ -108,20 +119,21 @@ def test_a_new_leader_signs_up_verifies_and_signs_the_pledge_with_the_keyboard_o
     press(page, "input[name=agree]")
     continue_(page)
 
+    for n in (1, 2):
+        assert page.url.endswith(f"/actions/{n}/")
+        assert_accessible(page)
+        fill_action(page, n)
+        continue_(page)
     assert page.url.endswith("/actions/")
     assert_accessible(page)
-    for n in (1, 2):
-        press(page, f"#id_action-{n}-theme_{n - 1}")
-        type_into(page, f"#id_action-{n}-title", f"Our action {n}")
-        type_into(page, f"#id_action-{n}-description", f"What we will do for action {n}.")
-        press(page, f"#id_action-{n}-is_continuing_{n - 1}")
-        press(page, f"#id_action-{n}-commitments_{n}")
-    continue_(page)
+    activate(page, page.locator("main").get_by_role("link", name="Continue"))
 
     assert page.url.endswith("/publishing/")
     assert_accessible(page)
+    assert page.locator("input[name=show_logo]").count() == 0  # no logo was given, so none to show
+    assert page.locator("main input:checked").count() == 0
     press(page, "#id_publish_actions_0")
-    press(page, "#id_show_logo_1")
+    press(page, "#id_show_signatory_1")
     continue_(page)
 
     assert page.url.endswith("/check/")
@@ -194,7 +206,7 @@ def test_possible_duplicates_and_organisations_already_pledged_are_explained_acc
     type_into(page, "input[name=q]", "southmead")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "This organisation already has a pledge" in page.inner_text("main")
+    assert "already has a pledge, so it cannot be chosen" in page.inner_text("main")
     assert_accessible(page)
 
     activate(page, page.get_by_role("link", name="Add your organisation"))
@@ -209,3 +221,75 @@ def test_possible_duplicates_and_organisations_already_pledged_are_explained_acc
     activate(page, page.get_by_role("button", name=f"Yes, choose {free.name}"))
     assert page.url.endswith("/about-you/")
     assert Pledge.objects.get(organisation=free).created_by == user
+
+
+def test_half_an_action_2_is_kept_with_action_1_when_a_leader_leaves_and_comes_back_on_a_phone(
+    browser, live_server, assert_accessible
+):
+    user = UserFactory()
+    pledge = PledgeFactory(created_by=user, with_actions=False)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in_through_the_page(page, user.email)
+
+    page.goto(f"/pledge/{pledge.pk}/actions/1/")
+    examples = page.locator("details", has_text="Examples from the pledge")
+    assert examples.bounding_box()["y"] < page.locator("#id_action-1-theme_0").bounding_box()["y"]
+    assert examples.bounding_box()["y"] < 844  # on the first screen
+    fill_action(page, 1)
+    continue_(page)
+    assert page.url.endswith("/actions/2/")
+    fill_action(page, 2, title=False)
+    type_into(page, "#id_action-2-target_date_0", "31")
+    type_into(page, "#id_action-2-target_date_1", "2")
+    type_into(page, "#id_action-2-target_date_2", "2027")
+    continue_(page)  # no title, and 31 February: errors, and the rest is kept
+    assert page.title().startswith("Error: ")
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert page.locator("#id_action-2-target_date_1").input_value() == "2"
+    assert_accessible(page)
+
+    page.goto("/")  # leave
+    page.goto(f"/pledge/{pledge.pk}/continue/")  # and return
+    assert page.url.endswith("/actions/")
+    assert "Our action 1" in page.inner_text("main")
+    activate(page, page.get_by_role("link", name="Describe action 2"))
+    assert page.locator("#id_action-2-description").input_value() == "What we will do for action 2."
+    assert page.locator("#id_action-2-theme_1").is_checked()
+    assert page.locator("#id_action-2-is_continuing_1").is_checked()
+    assert page.locator("#id_action-2-commitments_2").is_checked()
+    assert page.locator("#id_action-2-title").input_value() == ""
+    assert_accessible(page)
+    context.close()
+
+
+def test_a_change_link_on_check_your_answers_puts_the_cursor_in_the_field(page, live_server):
+    user = UserFactory()
+    pledge = PledgeFactory(created_by=user)
+    sign_in_through_the_page(page, user.email)
+    page.goto(f"/pledge/{pledge.pk}/check/")
+    activate(page, page.get_by_role("link", name="Change action 2 title"))
+    assert page.url.endswith("#id_action-2-title")
+    assert page.evaluate("document.activeElement.id") == "id_action-2-title"
+    page.keyboard.press("End")
+    page.keyboard.type(" again")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/pledge/{pledge.pk}/check/")  # back, without the field's #anchor
+    assert " again" in page.inner_text("main")
+
+
+def test_what_was_typed_in_an_action_is_kept_when_the_leader_leaves_by_a_link(page, live_server):
+    user = UserFactory()
+    pledge = PledgeFactory(created_by=user, with_actions=False)
+    sign_in_through_the_page(page, user.email)
+    page.goto(f"/pledge/{pledge.pk}/actions/1/")
+    type_into(page, "#id_action-1-description", "Typed, then the phone rang.")
+    press(page, "#id_action-1-theme_2")
+    activate(page, page.get_by_role("link", name="Your pledge").first)  # leaves without pressing a button
+    # The form went in the background as the page was left; wait for it before coming back.
+    assert wait_for(lambda: Pledge.objects.get(pk=pledge.pk).action_drafts, timeout=5)
+
+    page.goto(f"/pledge/{pledge.pk}/actions/1/")
+    assert page.locator("#id_action-1-description").input_value() == "Typed, then the phone rang."
+    assert page.locator("#id_action-1-theme_2").is_checked()

@@ -61,7 +61,7 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     partner.wait_for_url(re.compile(r"/check/$"))
     partner.get_by_role("link", name="Change action 1 title").click()
     partner.fill("#id_action-1-title", "Our wellbeing team will set up a steering group")
-    partner.locator("main").get_by_role("button", name="Continue").click()
+    partner.locator("main").get_by_role("button", name="Save and return to check your answers").click()
     partner.wait_for_url(re.compile(r"/check/$"))
     partner.locator("main").get_by_role("link", name="Continue").click()
     partner.fill("input[name=declaration_name]", oldest.signatory_name)
@@ -73,7 +73,10 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     row = page.locator("main tbody tr").filter(has_text=oldest.organisation.name)
     expect(row.get_by_text("Resubmitted")).to_be_visible()
     row.get_by_role("link").click()
-    expect(page.get_by_text("Our wellbeing team will set up a steering group")).to_be_visible()
+    changes = page.get_by_role("region", name=re.compile("Each answer changed since you asked"))
+    expect(changes.get_by_role("row")).to_have_count(2)  # the header, and the title that changed
+    expect(changes.get_by_text("Our wellbeing team will set up a steering group")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Approve pledge").click()
     expect(page.get_by_text("Pledge approved.")).to_be_visible()
 

@@ -371,6 +371,27 @@ def test_an_unknown_filter_value_is_ignored_with_a_message(client, varied_direct
     assert "Select a valid choice" in response.content.decode()
 
 
+def test_the_result_count_is_in_the_page_title_and_the_results_heading(client):
+    directory_partner("Health One")
+    directory_partner("Health Two")
+    directory_partner("Housing Three", sector=S.HOUSING)
+    services.render_directory()
+    page = client.get(DIRECTORY, {"q": "health"}).content.decode()
+    assert "<title>2 partners match “health”: partners" in page
+    assert re.search(r'<h2 id="results-heading"[^>]*>\s*2 partners match “health”\s*</h2>', page)
+    assert "1 partner matches these filters" in client.get(DIRECTORY, {"sector": "housing"}).content.decode()
+
+
+def test_the_results_come_before_the_filters_which_stay_open_while_a_filter_is_on(client):
+    directory_partner("Health One")
+    services.render_directory()
+    unfiltered = client.get(DIRECTORY).content.decode()
+    assert unfiltered.index('id="results-heading"') < unfiltered.index('id="filters"')
+    assert '<details class="nhsuk-details portal-directory-filters" id="filters">' in unfiltered
+    filtered = client.get(DIRECTORY, {"sector": "vcse"}).content.decode()
+    assert '<details class="nhsuk-details portal-directory-filters" id="filters" open>' in filtered
+
+
 def test_pagination_keeps_the_search_and_filters_in_its_links(client):
     for number in range(23):
         directory_partner(f"Housing Partner {number:02d}", sector=S.HOUSING)
@@ -379,7 +400,7 @@ def test_pagination_keeps_the_search_and_filters_in_its_links(client):
 
     response = client.get(DIRECTORY, {"q": "partner", "sector": "housing", "sort": "name"})
     assert len(response.context["partners"]) == 20
-    assert "23 partners found" in response.content.decode()
+    assert "23 partners match “partner” with these filters" in response.content.decode()
     next_link = re.search(r'href="([^"]+)" rel="next"', response.content.decode()).group(1)
     assert next_link == "?q=partner&amp;sector=housing&amp;sort=name&amp;page=2"
 

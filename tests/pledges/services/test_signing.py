@@ -141,6 +141,40 @@ def test_each_step_saves_its_answers_to_the_draft(user):
     assert signing.missing_answers(pledge) == []
 
 
+def test_an_unfinished_actions_valid_answers_are_kept_as_json_until_the_action_is_saved(user):
+    pledge = PledgeFactory(created_by=user, with_actions=False)
+    answers = action(2, pledge.version)
+    partial_answers = {
+        "theme": answers["theme"],
+        "commitments": Commitment.objects.filter(pk__in=[c.pk for c in answers["commitments"]]),
+        "target_date": timezone.localdate(),
+    }
+    signing.save_action_draft(pledge=pledge, by=user, number=2, answers=partial_answers)
+    pledge.refresh_from_db()
+    assert pledge.action_drafts == {
+        "2": {
+            "theme": answers["theme"].pk,
+            "commitments": [c.pk for c in answers["commitments"]],
+            "target_date": timezone.localdate().isoformat(),
+        }
+    }
+    signing.save_action(pledge=pledge, by=user, number=2, answers=answers)
+    pledge.refresh_from_db()
+    assert pledge.action_drafts == {}
+    signing.save_action_draft(pledge=pledge, by=user, number=1, answers={})
+    pledge.refresh_from_db()
+    assert pledge.action_drafts == {}  # nothing valid, nothing kept
+    assert pledge.actions.get().title == "Action 2"
+
+
+def test_an_action_with_commitments_from_another_wording_is_refused(user):
+    pledge = PledgeFactory(created_by=user, with_actions=False)
+    another_wording = Commitment(version_id=pledge.version_id + 1, number=1)
+    answers = action(1, pledge.version) | {"commitments": [another_wording]}
+    with pytest.raises(NotAllowed, match="not from this pledge's wording"):
+        signing.save_action(pledge=pledge, by=user, number=1, answers=answers)
+
+
 @pytest.mark.parametrize("status", ["submitted", "approved", "rejected", "withdrawn", "lapsed"])
 def test_steps_refuse_to_change_a_pledge_that_is_not_editable(user, status):
     pledge = pledge_in(status, created_by=user)
@@ -150,6 +184,8 @@ def test_steps_refuse_to_change_a_pledge_that_is_not_editable(user, status):
         )
     with pytest.raises(NotAllowed):
         signing.agree_to_commitments(pledge=pledge, by=user)
+    with pytest.raises(NotAllowed):
+        signing.save_action_draft(pledge=pledge, by=user, number=1, answers={"title": "Late"})
 
 
 def test_submitting_a_draft_records_the_event_freezes_the_version_and_queues_two_emails(

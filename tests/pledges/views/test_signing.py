@@ -1,7 +1,11 @@
 """The signing journey's pages: each step validates, keeps what was typed, and guards its pledge."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations.models import Area, Membership, Organisation
 from outbox.models import OutboxEmail
@@ -34,20 +38,21 @@ def about_you_data(**overrides):
     }
 
 
-def actions_data(**overrides):
+def action_data(n, **overrides):
+    """What a person posts on the page of action `n`; overrides are keyed by field name."""
     themes = list(ActionTheme.objects.order_by("position"))
     commitments = list(Commitment.objects.filter(version__number=1).order_by("number"))
-    data = {}
-    for n in (1, 2):
-        data |= {
-            f"action-{n}-theme": themes[n - 1].pk,
-            f"action-{n}-title": f"Our action number {n}",
-            f"action-{n}-description": f"What we will do for action {n}.",
-            f"action-{n}-is_continuing": "True" if n == 1 else "False",
-            f"action-{n}-commitments": [commitments[n - 1].pk, commitments[n].pk],
-            f"action-{n}-target_date": "",
-        }
-    return data | overrides
+    data = {
+        "theme": themes[n - 1].pk,
+        "title": f"Our action number {n}",
+        "description": f"What we will do for action {n}.",
+        "is_continuing": "True" if n == 1 else "False",
+        "commitments": [commitments[n - 1].pk, commitments[n].pk],
+        "target_date_day": "",
+        "target_date_month": "",
+        "target_date_year": "",
+    } | overrides
+    return {f"action-{n}-{name}": value for name, value in data.items()}
 
 
 def publishing_data(**overrides):
@@ -56,6 +61,10 @@ def publishing_data(**overrides):
 
 def url(name, pledge, query=""):
     return reverse(f"pledges:{name}", kwargs={"pk": pledge.pk}) + query
+
+
+def action_url(pledge, n, query=""):
+    return reverse("pledges:sign_action", kwargs={"pk": pledge.pk, "number": n}) + query
 
 
 @pytest.fixture
@@ -90,8 +99,10 @@ def test_the_whole_journey_works_with_plain_html_forms_and_no_javascript(
     assert Membership.objects.get(user=user, organisation=pledge.organisation).role == "signatory"
 
     assert client.post(url("sign_about_you", pledge), about_you_data()).url == url("sign_commitments", pledge)
-    assert client.post(url("sign_commitments", pledge), {"agree": "on"}).url == url("sign_actions", pledge)
-    assert client.post(url("sign_actions", pledge), actions_data()).url == url("sign_publishing", pledge)
+    assert client.post(url("sign_commitments", pledge), {"agree": "on"}).url == action_url(pledge, 1)
+    assert client.post(action_url(pledge, 1), action_data(1)).url == action_url(pledge, 2)
+    assert client.post(action_url(pledge, 2), action_data(2)).url == url("sign_actions", pledge)
+    assert url("sign_publishing", pledge) in client.get(url("sign_actions", pledge)).content.decode()
     assert client.post(url("sign_publishing", pledge), publishing_data()).url == url("sign_check", pledge)
     check = client.get(url("sign_check", pledge))
     assert "Still to do" not in check.content.decode()
@@ -176,6 +187,25 @@ def test_choosing_an_organisation_with_a_live_pledge_says_so_and_offers_the_prog
     assert Pledge.objects.filter(organisation=existing.organisation).count() == 1
 
 
+def test_an_exact_duplicate_of_an_organisation_with_a_pledge_says_what_to_do_instead(signed_in, settings):
+    existing = PledgeFactory(approved=True).organisation
+    data = new_organisation_data(name=f" {existing.name.upper()} ")
+    page = signed_in.post(reverse("pledges:sign_new_organisation"), data).content.decode()
+    assert "Search for it and choose it" not in page
+    assert "already has a pledge, so it cannot be chosen" in page
+    assert "ask the person who signed it to add you as a contact" in page
+    assert settings.PROGRAMME_TEAM_EMAIL in page
+    assert "<title>Error: " in page
+
+
+def test_an_exact_duplicate_without_a_pledge_is_to_be_searched_for_and_chosen(signed_in):
+    existing = OrganisationFactory()
+    page = signed_in.post(
+        reverse("pledges:sign_new_organisation"), new_organisation_data(name=existing.name)
+    ).content.decode()
+    assert "Search for it and choose it" in page
+
+
 def test_a_new_organisation_like_an_existing_one_is_shown_as_a_possible_match_first(signed_in):
     existing = OrganisationFactory(
         name="Hartcliffe Community Larder Ltd", website="https://other.example.org"
@@ -235,19 +265,64 @@ def test_the_commitments_step_shows_all_eight_in_full_and_needs_the_box_ticked(s
     assert draft.agreed_to_commitments_at is None
 
 
-def test_the_actions_step_shows_errors_for_both_actions_and_keeps_what_was_typed(signed_in, draft):
-    data = actions_data(**{"action-1-title": "", "action-2-commitments": []})
-    data["action-2-description"] = "Keep <this> text"
-    page = signed_in.post(url("sign_actions", draft), data).content.decode()
-    assert "Action 1: Enter a short title for the action" in page
-    assert "Action 2: Choose at least one commitment this action serves" in page
+def test_each_action_has_its_own_page_and_keeps_what_was_typed_with_its_errors(signed_in, draft):
+    data = action_data(2, commitments=[], description="Keep <this> text")
+    response = signed_in.post(action_url(draft, 2), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose at least one commitment this action serves" in page
     assert "Keep &lt;this&gt; text" in page
+    assert page.count('name="action-2-title"') == 1
+    assert "action-1-" not in page
     assert not draft.actions.exists()
 
 
-def test_the_actions_step_saves_two_draft_actions_and_edits_them_in_place(signed_in, draft):
-    signed_in.post(url("sign_actions", draft), actions_data())
-    signed_in.post(url("sign_actions", draft), actions_data(**{"action-2-title": "A better title"}))
+def test_the_valid_answers_of_an_unfinished_action_are_kept_for_when_the_person_returns(signed_in, draft):
+    signed_in.post(action_url(draft, 1), action_data(1))
+    signed_in.post(action_url(draft, 2), action_data(2, title="", commitments=[], description="Half done"))
+    draft.refresh_from_db()
+    assert draft.actions.get().number == 1
+    assert draft.action_drafts["2"]["description"] == "Half done"
+    assert "title" not in draft.action_drafts["2"]
+
+    page = signed_in.get(action_url(draft, 2)).content.decode()
+    assert "Half done" in page
+    assert "Our action number 1" in signed_in.get(action_url(draft, 1)).content.decode()
+    summary = signed_in.get(url("sign_actions", draft)).content.decode()
+    assert "Our action number 1" in summary
+    assert "Describe action 2</a>: what you have answered so far is kept" in summary
+    assert url("sign_publishing", draft) not in summary
+
+
+def test_save_and_come_back_later_keeps_the_valid_answers_without_showing_errors(signed_in, draft):
+    data = action_data(1, title="", target_date_day="31", target_date_month="2", target_date_year="2027")
+    response = signed_in.post(action_url(draft, 1), data | {"save_for_later": ""})
+    assert response.url == reverse("pledges:my_pledges")
+    draft.refresh_from_db()
+    assert draft.action_drafts["1"]["description"] == "What we will do for action 1."
+    assert "target_date" not in draft.action_drafts["1"]  # 31 February is not a date, so it is not kept
+
+
+def test_leaving_the_page_keeps_the_valid_answers_quietly(signed_in, draft):
+    data = action_data(2, title="", description="Typed before leaving")
+    response = signed_in.post(action_url(draft, 2), data | {"save_on_leave": ""})
+    assert response.status_code == 204
+    draft.refresh_from_db()
+    assert draft.action_drafts["2"]["description"] == "Typed before leaving"
+    assert not draft.actions.exists()
+
+
+def test_a_saved_action_replaces_its_draft(signed_in, draft):
+    signed_in.post(action_url(draft, 1), action_data(1, title=""))
+    signed_in.post(action_url(draft, 1), action_data(1))
+    draft.refresh_from_db()
+    assert draft.action_drafts == {}
+
+
+def test_the_actions_are_saved_as_draft_actions_and_edited_in_place(signed_in, draft):
+    signed_in.post(action_url(draft, 1), action_data(1))
+    signed_in.post(action_url(draft, 2), action_data(2))
+    signed_in.post(action_url(draft, 2), action_data(2, title="A better title"))
     assert sorted(draft.actions.values_list("number", "title")) == [
         (1, "Our action number 1"),
         (2, "A better title"),
@@ -255,17 +330,83 @@ def test_the_actions_step_saves_two_draft_actions_and_edits_them_in_place(signed
     assert all(action.cycle is None for action in draft.actions.all())
 
 
-def test_the_actions_step_shows_the_pledges_examples_beside_the_form(signed_in, draft):
-    page = signed_in.get(url("sign_actions", draft)).content.decode()
-    assert "Examples from the pledge" in page
+def test_the_target_date_is_a_day_month_and_year_and_comes_back_as_typed_when_wrong(signed_in, draft):
+    wrong = action_data(1, target_date_day="31", target_date_month="13", target_date_year="2027")
+    page = signed_in.post(action_url(draft, 1), wrong).content.decode()
+    assert "Enter the target date as a real date" in page
+    assert (
+        'name="action-1-target_date_month" type="text" inputmode="numeric" autocomplete="off" value="13"'
+        in page
+    )
+    assert 'href="#id_action-1-target_date_0"' in page
+    assert "<title>Error: " in page
+    next_month = timezone.localdate() + timedelta(days=31)
+    right = action_data(
+        1,
+        target_date_day=str(next_month.day),
+        target_date_month=str(next_month.month),
+        target_date_year=str(next_month.year),
+    )
+    signed_in.post(action_url(draft, 1), right)
+    assert draft.actions.get().target_date == next_month
+
+
+def test_an_action_page_shows_the_pledges_examples_above_the_fields(signed_in, draft):
+    page = signed_in.get(action_url(draft, 1)).content.decode()
+    assert page.index("Examples from the pledge") < page.index('name="action-1-theme"')
     assert "Setting up an organisational trauma-informed steering group" in page
 
 
-def test_publishing_defaults_to_not_showing_the_signatory_and_requires_a_choice(signed_in, draft):
+def test_there_are_only_two_actions(signed_in, draft):
+    assert signed_in.get(action_url(draft, 3)).status_code == 404
+
+
+def test_a_change_link_for_an_action_goes_to_its_field_and_focuses_it(signed_in, draft):
+    ActionFactory(pledge=draft, number=1)
+    ActionFactory(pledge=draft, number=2)
+    check = signed_in.get(url("sign_check", draft)).content.decode()
+    link = action_url(draft, 2, "?next=check&amp;field=title#id_action-2-title")
+    assert link in check
+    page = signed_in.get(action_url(draft, 2, "?next=check&field=title")).content.decode()
+    [title_input] = re.findall(r'<input[^>]*name="action-2-title"[^>]*>', page)
+    assert "autofocus" in title_input
+    assert page.count("autofocus") == 1
+    response = signed_in.post(action_url(draft, 2, "?next=check"), action_data(2))
+    assert response.url == url("sign_check", draft)
+
+
+def test_the_page_title_starts_with_error_when_any_form_on_it_has_errors(signed_in, draft):
+    page = signed_in.post(action_url(draft, 1), action_data(1, title="")).content.decode()
+    assert "<title>Error: Action 1" in page
+    assert "<title>Action 1" in signed_in.get(action_url(draft, 1)).content.decode()
+
+
+def test_publishing_comes_with_no_answer_chosen_and_requires_each_choice(signed_in, draft):
     page = signed_in.get(url("sign_publishing", draft)).content.decode()
-    assert 'id="id_show_signatory_1" name="show_signatory" value="False" checked' in page
+    assert " checked" not in page
     response = signed_in.post(url("sign_publishing", draft), publishing_data(publish_actions=""))
     assert "Say whether we may publish your two actions and their progress" in response.content.decode()
+
+
+def test_publishing_asks_about_the_logo_only_when_there_is_one(signed_in, draft):
+    draft.organisation.logo = "logos/larder.png"
+    draft.organisation.save()
+    assert 'name="show_logo"' in signed_in.get(url("sign_publishing", draft)).content.decode()
+    draft.organisation.logo = ""
+    draft.organisation.save()
+    page = signed_in.get(url("sign_publishing", draft)).content.decode()
+    assert 'name="show_logo"' not in page
+    signed_in.post(url("sign_publishing", draft), publishing_data(show_logo=""))
+    draft.refresh_from_db()
+    assert (draft.publish_actions, draft.show_logo) == (True, False)
+    assert "Show your logo" not in signed_in.get(url("sign_check", draft)).content.decode()
+
+
+def test_the_start_page_names_everything_that_is_published(client):
+    page = client.get(reverse("pledges:sign_start")).content.decode()
+    published = page.split("What we publish and what stays private")[1].split("What happens next")[0]
+    for item in ("name", "kind of body", "sector", "areas it serves", "website", "short description", "date"):
+        assert item in published
 
 
 def test_a_change_link_returns_to_check_your_answers(signed_in, draft):
@@ -312,6 +453,17 @@ def test_another_persons_pledge_is_not_found(client, step):
     assert client.post(url(step, pledge), {}).status_code == 404
 
 
+def test_action_pages_need_sign_in_and_are_not_found_for_anyone_else(client):
+    pledge = PledgeFactory()
+    for n in (1, 2):
+        assert client.get(action_url(pledge, n)).url.startswith(reverse("account_login"))
+        assert client.post(action_url(pledge, n), action_data(n)).url.startswith(reverse("account_login"))
+    client.force_login(UserFactory())
+    for n in (1, 2):
+        assert client.get(action_url(pledge, n)).status_code == 404
+        assert client.post(action_url(pledge, n), action_data(n)).status_code == 404
+
+
 @pytest.mark.parametrize("step", ["sign_check", "sign_declaration", "sign_submitted"])
 def test_another_persons_pledge_pages_are_not_found(client, step):
     pledge = PledgeFactory(submitted=step == "sign_submitted")
@@ -352,7 +504,7 @@ def test_when_changes_are_requested_the_journey_reopens_and_resubmits(
     assert "Edit and resubmit" in my
     check = signed_in.get(url("sign_check", pledge)).content.decode()
     assert "Please say who leads action 2." in check
-    signed_in.post(url("sign_actions", pledge, "?next=check"), actions_data())
+    signed_in.post(action_url(pledge, 2, "?next=check"), action_data(2))
     with django_capture_on_commit_callbacks(execute=True):
         signed_in.post(url("sign_declaration", pledge), {"declaration_name": pledge.signatory_name})
     pledge.refresh_from_db()

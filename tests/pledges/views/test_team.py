@@ -13,6 +13,7 @@ from accounts.models import PROGRAMME_TEAM_GROUP
 from organisations.models import Membership
 from outbox.models import BouncedAddress, OutboxEmail
 from pledges.models import DECISIONS, Pledge, PledgeEvent, RejectionReason, working_days_between
+from pledges.services import decisions, signing
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory, bulk_pledges
 
 pytestmark = pytest.mark.django_db
@@ -414,3 +415,24 @@ def test_bounce_flags_on_the_pledge_page_take_no_query_per_person(client, progra
         page = client.get(url).content.decode()
     assert page.count(">Emails bounce</strong>") == 5
     assert len(six_people) == len(one_person)
+
+
+def test_a_resubmitted_pledge_shows_the_team_what_changed_since_their_request(client, programme_team_member):
+    pledge = PledgeFactory(submitted=True, signatory_job_title="Chair")
+    decisions.request_changes(pledge=pledge, by=programme_team_member, message="Your full job title, please.")
+    pledge.refresh_from_db()
+    signing.save_signatory(
+        pledge=pledge,
+        by=pledge.created_by,
+        signatory_name=pledge.signatory_name,
+        signatory_job_title="Chair of the Board",
+        signatory_role=pledge.signatory_role,
+    )
+    signing.submit_pledge(pledge=pledge, by=pledge.created_by, declaration_name=pledge.signatory_name)
+    client.force_login(programme_team_member)
+    page = client.get(reverse("team:pledge", args=[pledge.pk])).content.decode()
+    changes = page.split("What changed since you asked for changes")[1].split("</table>")[0]
+    assert "Signatory&#x27;s job title" in changes
+    assert '<td class="nhsuk-table__cell">Chair</td>' in changes
+    assert "Chair of the Board" in changes
+    assert "Action 1" not in changes
