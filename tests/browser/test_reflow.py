@@ -12,9 +12,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from directory import services
+from directory.models import DirectorySnapshot, LibraryAction
+from organisations import services as organisations
+from pledges.services import versions
 from tests.factories import (
     OutboxEmailFactory,
     PledgeFactory,
+    UserFactory,
     directory_partner,
 )
 
@@ -53,6 +57,23 @@ NOT_PAGES = {
     "account_confirm_email": "needs an emailed key",
     "account_reset_password_from_key": "needs an emailed key",
     "account_reset_password_from_key_done": "shown after the emailed key",
+    "accounts:send_confirmation_again": "POST only",
+    "directory:actions_json": "JSON download",
+    "directory:actions_library_csv": "CSV download",
+    "directory:report_chart_csv": "CSV download",
+    "directory:report_pdf": "PDF",
+    "privacy:download_json": "JSON download",
+    "privacy:download_csv": "CSV download",
+    "team:remind_version": "POST only",
+    "organisations:join_request": "shown to the person who asked; laid out like the answer page (listed)",
+    "pledges:reaffirm": "needs a published second version; text and a form, like the declaration",
+    "pledges:reaffirm_as_signatory": "needs an emailed change of signatory; the declaration's form",
+    "mfa_authenticate": "asked at sign-in only once an authenticator is set up; the sign-in form's layout",
+    "mfa_reauthenticate": "needs an authenticator set up; the sign-in form's layout",
+    "mfa_deactivate_totp": "needs an authenticator set up; a confirmation form",
+    "mfa_generate_recovery_codes": "needs an authenticator set up; a confirmation form",
+    "mfa_view_recovery_codes": "needs an authenticator set up; a list of ten codes",
+    "mfa_download_recovery_codes": "text download",
     "health:live": "plain text for monitoring",
     "health:ready": "plain text for monitoring",
 }
@@ -90,7 +111,14 @@ def everything(programme_team_member):
     services.render_directory()
     OutboxEmailFactory(to="someone.with.a.very.long.address@a-long-domain-name.example.org", failed=True)
     cycle = approved.cycles.get()
+    organisation = approved.organisation
     return {
+        "library_action": LibraryAction.objects.filter(snapshot=DirectorySnapshot.objects.current()).first(),
+        "join_request": organisations.request_to_join(organisation=organisation, by=UserFactory()),
+        "name_change": organisations.request_name_change(
+            organisation=organisation, by=partner, new_name="A new and longer name", reason="We merged."
+        ),
+        "draft_version": versions.start_draft_version(by=programme_team_member),
         "partner": partner,
         "team": programme_team_member,
         "approved": approved,
@@ -122,6 +150,12 @@ def pages(data):
     yield from ((None, name, reverse(name)) for name in anyone)
     yield None, "directory:partner", reverse("directory:partner", args=[organisation.slug])
     yield None, "directory:pledge_version", reverse("directory:pledge_version", args=[1])
+    year = timezone.localdate().year
+    yield None, "accounts:reset_password", reverse("accounts:reset_password")
+    yield None, "directory:library", reverse("directory:library")
+    yield None, "directory:action", reverse("directory:action", args=[data["library_action"].action_id])
+    yield None, "directory:report", reverse("directory:report")
+    yield None, "directory:report_year", reverse("directory:report_year", args=[year])
 
     partner = [
         ("pledges:my_pledges", []),
@@ -148,6 +182,14 @@ def pages(data):
         ("organisations:invite_contact", [organisation.pk]),
         ("account_email", []),
         ("account_change_password", []),
+        ("accounts:name", []),
+        ("privacy:your_data", []),
+        ("privacy:close_account", []),
+        ("organisations:name_change", [organisation.pk]),
+        ("organisations:answer_join_request", [data["join_request"].pk]),
+        ("pledges:change_signatory", [approved.pk]),
+        ("mfa_index", []),
+        ("mfa_activate_totp", []),
     ]
     yield from (("partner", name, reverse(name, args=args)) for name, args in partner)
     yield "partner", "pledges:sign_organisation", reverse("pledges:sign_organisation") + "?q=partner"
@@ -161,6 +203,17 @@ def pages(data):
         ("team:failed_emails", []),
         ("reviews:team_list", []),
         ("reviews:team_detail", [cycle]),
+        ("reviews:team_lapsing", []),
+        ("reviews:team_more_time", [cycle]),
+        ("organisations:team_join_requests", []),
+        ("organisations:team_name_changes", []),
+        ("organisations:team_name_change", [data["name_change"].pk]),
+        ("team:versions", []),
+        ("team:version", [1]),
+        ("team:edit_version", [data["draft_version"].number]),
+        ("team:preview_version", [data["draft_version"].number]),
+        ("team:report", []),
+        ("team:report_year", [year]),
     ]
     yield from (("team", name, reverse(name, args=args)) for name, args in team)
 
