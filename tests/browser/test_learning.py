@@ -90,7 +90,7 @@ def test_a_leader_on_the_actions_step_sees_what_similar_organisations_do_and_los
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
-    page.goto(f"/pledge/{pledge.pk}/actions/")
+    page.goto(f"/pledge/{pledge.pk}/actions/1/")
     page.locator("#id_action-1-title").fill("Listen to tenants first")
     page.locator("#id_action-1-description").fill("Ask tenants what feels safe, before we change anything.")
     assert_accessible(page)
@@ -106,7 +106,7 @@ def test_a_leader_on_the_actions_step_sees_what_similar_organisations_do_and_los
     library_tab.close()
 
     page.bring_to_front()
-    assert page.url.endswith(f"/pledge/{pledge.pk}/actions/")
+    assert page.url.endswith(f"/pledge/{pledge.pk}/actions/1/")
     assert page.locator("#id_action-1-title").input_value() == "Listen to tenants first"
     assert "before we change anything" in page.locator("#id_action-1-description").input_value()
 
