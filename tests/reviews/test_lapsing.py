@@ -242,6 +242,23 @@ def test_the_automatic_lapse_takes_the_same_queries_for_a_batch_of_any_size(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("due_cycles", [3, 30])
+def test_the_team_confirms_any_number_of_lapses_in_the_same_queries(
+    team_member, due_cycles, django_assert_max_num_queries
+):
+    pledges = bulk_pledges(due_cycles, approved=True, signed_on=DUE_ON - relativedelta(months=12))
+    pending_invitations(pledges)
+    sweep_on(ESCALATED_ON)
+    sweep_on(NOTICE_ON)
+    cycle_ids = list(ReviewCycle.objects.values_list("pk", flat=True))
+    # Whether they are in the team; then as the sweep's batch: the savepoint pair, the claim, the
+    # people, the status UPDATE, the invitations (lock, UPDATE), both kinds of event, the outbox
+    # and the render request.
+    with at(LAPSES_ON, hour=10), django_assert_max_num_queries(1 + 11):
+        assert lapsing.lapse_pledges(cycle_ids=cycle_ids, by=team_member, message=LAPSE_MESSAGE) == due_cycles
+
+
+@pytest.mark.django_db
 def test_a_batch_of_lapses_ends_each_partners_period_and_asks_the_directory_once(team_member):
     pledges = [approved_pledge() for _ in range(3)]
     pending_invitations(pledges[:2])
