@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -321,23 +322,42 @@ def end_period(*, organisation: Organisation, by: AbstractBaseUser | None) -> in
     the organisation's next pledge invites their own people.
     Returns how many invitations were withdrawn.
     """
+    return end_periods(organisations=[organisation], by=by).get(organisation.pk, 0)
+
+
+def end_periods(*, organisations: Sequence[Organisation], by: AbstractBaseUser | None) -> dict[int, int]:
+    """`end_period` for many organisations in a constant number of queries (a batch of lapses).
+
+    Returns how many invitations were withdrawn, by organisation id (only those with any).
+    """
+    organisations = list({organisation.pk: organisation for organisation in organisations}.values())
     now = timezone.now()
-    OrganisationEvent.objects.create(
-        organisation=organisation, kind=OrganisationEvent.Kind.PERIOD_ENDED, actor=by
-    )
-    ended = (
+    # Locked, so the count each event records is exactly what this UPDATE withdrew.
+    pending = list(
         Invitation.objects.pending(now=now)
-        .filter(organisation=organisation)
-        .update(revoked_at=now, revoked_by=by)
+        .filter(organisation__in=organisations)
+        .select_for_update()
+        .values_list("pk", "organisation_id")
     )
-    if ended:
-        OrganisationEvent.objects.create(
-            organisation=organisation,
-            kind=OrganisationEvent.Kind.INVITATIONS_ENDED,
-            actor=by,
-            note=f"{ended} pending invitation{'s' if ended != 1 else ''}",
+    if pending:
+        Invitation.objects.filter(pk__in=[pk for pk, _ in pending]).update(revoked_at=now, revoked_by=by)
+    ended = Counter(organisation_id for _, organisation_id in pending)
+    events = []
+    for organisation in organisations:
+        events.append(
+            OrganisationEvent(organisation=organisation, kind=OrganisationEvent.Kind.PERIOD_ENDED, actor=by)
         )
-    return ended
+        if count := ended[organisation.pk]:
+            events.append(
+                OrganisationEvent(
+                    organisation=organisation,
+                    kind=OrganisationEvent.Kind.INVITATIONS_ENDED,
+                    actor=by,
+                    note=f"{count} pending invitation{'s' if count != 1 else ''}",
+                )
+            )
+    OrganisationEvent.objects.bulk_create(events)
+    return dict(ended)
 
 
 def visible_invitations(*, organisation: Organisation, user: AbstractBaseUser) -> QuerySet[Invitation]:

@@ -24,8 +24,8 @@ from outbox.models import OutboxEmail
 from outbox.services import queue_emails, render_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent, ReviewCycle
-from pledges.services.transitions import change_status, record_event
-from pledges.signals import pledge_changed
+from pledges.services.transitions import change_statuses, record_event
+from pledges.signals import pledges_changed
 
 from .models import Reminder
 
@@ -76,22 +76,25 @@ def _claim_due(*, on: datetime.date, cycle_ids: list[int] | None, limit: int) ->
 
 
 def _lapse(*, cycles: list[ReviewCycle], by: User | None, message: str) -> None:
+    # A pledge changed while we waited for its lock is no longer due.
+    cycles = [cycle for cycle in cycles if cycle.pledge.status == Pledge.Status.APPROVED]
     if not cycles:
         return
     prefetch_related_objects(cycles, _PEOPLE)
+    change_statuses(
+        pledges={
+            cycle.pledge: message
+            or f"Lapsed automatically: the review of year {cycle.number} was not completed."
+            for cycle in cycles
+        },
+        to=Pledge.Status.LAPSED,
+        by=by,
+        kind=PledgeEvent.Kind.LAPSED,
+        allowed_from=(Pledge.Status.APPROVED,),
+    )
     emails = []
     for cycle in cycles:
         pledge = cycle.pledge
-        if pledge.status != Pledge.Status.APPROVED:
-            continue  # changed while we waited for its lock: no longer due
-        change_status(
-            pledge=pledge,
-            to=Pledge.Status.LAPSED,
-            by=by,
-            kind=PledgeEvent.Kind.LAPSED,
-            allowed_from=(Pledge.Status.APPROVED,),
-            note=message or f"Lapsed automatically: the review of year {cycle.number} was not completed.",
-        )
         context = {
             "cycle": cycle,
             "pledge": pledge,
@@ -104,8 +107,8 @@ def _lapse(*, cycles: list[ReviewCycle], by: User | None, message: str) -> None:
             OutboxEmail(to=to, subject=subject, body_text=body, about=pledge)
             for to in emails_of(pledge.organisation.people)
         )
-        pledge_changed.send(sender=Pledge, pledge=pledge)
     queue_emails(emails)
+    pledges_changed.send(sender=Pledge, pledges=[cycle.pledge for cycle in cycles])
 
 
 def give_more_time(*, cycle: ReviewCycle, by: User, until: datetime.date, reason: str) -> ReviewCycle:

@@ -1,6 +1,7 @@
 """Lapsing, gently: the last notice, the team's confirmation (or the sweep's), more time, and the return."""
 
 import datetime
+import secrets
 from datetime import timedelta
 from functools import partial
 
@@ -11,7 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from directory import services as directory
-from organisations.models import Membership
+from directory.models import DirectoryRenderRequest
+from organisations.models import Invitation, Membership, OrganisationEvent
 from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent, ReviewCycle
@@ -205,20 +207,88 @@ def test_two_sweeps_at_once_send_each_notice_and_each_lapse_exactly_once(setting
         assert pledge.events.filter(kind=PledgeEvent.Kind.LAPSED).count() == 1
 
 
+def pending_invitations(pledges):
+    """An invitation waiting to be accepted, for each pledge's organisation."""
+    Invitation.objects.bulk_create(
+        Invitation(
+            organisation=pledge.organisation,
+            email=f"invited-{pledge.pk}@example.org",
+            token_hash=Invitation.hash_token(secrets.token_urlsafe()),
+            invited_by=pledge.created_by,
+            expires_at=datetime.datetime.combine(
+                LAPSES_ON + timedelta(days=30), datetime.time(), datetime.UTC
+            ),
+        )
+        for pledge in pledges
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("due_cycles", [6, 60])
-def test_the_automatic_lapse_is_bounded_per_batch_in_its_claim_and_email_queries(
+def test_the_automatic_lapse_takes_the_same_queries_for_a_batch_of_any_size(
     settings, due_cycles, django_assert_max_num_queries
 ):
     settings.LAPSE_AUTOMATICALLY = True
-    bulk_pledges(due_cycles, approved=True, signed_on=DUE_ON - relativedelta(months=12))
+    pending_invitations(bulk_pledges(due_cycles, approved=True, signed_on=DUE_ON - relativedelta(months=12)))
     sweep_on(ESCALATED_ON)
     sweep_on(NOTICE_ON)
-    # Per batch: claim, people, outbox and the savepoint pair. Per pledge: its status, its event
-    # and the directory's render request (pledge_changed's listener): the lapse goes one by one
-    # through change_status, while the notices before it stay per batch.
-    with django_assert_max_num_queries(5 + 3 * due_cycles + 3 * 6):
+    # One batch, whatever its size: the savepoint pair, the claim, the people, the status UPDATE,
+    # the invitations (lock, UPDATE), the organisations' events, the pledges' events, the outbox
+    # and the directory's render request. Each of the five kinds of reminder finds none due, in a
+    # savepoint pair and a claim.
+    with django_assert_max_num_queries(11 + 3 * 5):
         assert sweep_on(LAPSES_ON, batch_size=500)["lapsed"] == due_cycles
+    assert Invitation.objects.filter(revoked_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("due_cycles", [3, 30])
+def test_the_team_confirms_any_number_of_lapses_in_the_same_queries(
+    team_member, due_cycles, django_assert_max_num_queries
+):
+    pledges = bulk_pledges(due_cycles, approved=True, signed_on=DUE_ON - relativedelta(months=12))
+    pending_invitations(pledges)
+    sweep_on(ESCALATED_ON)
+    sweep_on(NOTICE_ON)
+    cycle_ids = list(ReviewCycle.objects.values_list("pk", flat=True))
+    # Whether they are in the team; then as the sweep's batch: the savepoint pair, the claim, the
+    # people, the status UPDATE, the invitations (lock, UPDATE), both kinds of event, the outbox
+    # and the render request.
+    with at(LAPSES_ON, hour=10), django_assert_max_num_queries(1 + 11):
+        assert lapsing.lapse_pledges(cycle_ids=cycle_ids, by=team_member, message=LAPSE_MESSAGE) == due_cycles
+
+
+@pytest.mark.django_db
+def test_a_batch_of_lapses_ends_each_partners_period_and_asks_the_directory_once(team_member):
+    pledges = [approved_pledge() for _ in range(3)]
+    pending_invitations(pledges[:2])
+    pending_invitations(pledges[:1])
+    elsewhere = approved_pledge(signed_on=DUE_ON)  # reviewed a month later: not due to lapse yet
+    pending_invitations([elsewhere])
+    sweep_on(ESCALATED_ON)
+    sweep_on(NOTICE_ON)
+    DirectoryRenderRequest.objects.all().delete()
+    cycle_ids = [pledge.cycles.get().pk for pledge in pledges]
+    with at(LAPSES_ON, hour=10):
+        assert lapsing.lapse_pledges(cycle_ids=cycle_ids, by=team_member, message=LAPSE_MESSAGE) == 3
+    assert DirectoryRenderRequest.objects.count() == 1
+    for pledge, invitations in zip(pledges, (2, 1, 0), strict=True):
+        events = OrganisationEvent.objects.filter(organisation=pledge.organisation, actor=team_member)
+        assert events.filter(kind=OrganisationEvent.Kind.PERIOD_ENDED).count() == 1
+        ended = events.filter(kind=OrganisationEvent.Kind.INVITATIONS_ENDED)
+        assert [event.note for event in ended] == (
+            [f"{invitations} pending invitation{'s' * (invitations > 1)}"] if invitations else []
+        )
+        assert not pledge.organisation.invitations.filter(revoked_at__isnull=True).exists()
+        event = pledge.events.get(kind=PledgeEvent.Kind.LAPSED)
+        assert (event.actor, event.from_status, event.to_status, event.note) == (
+            team_member,
+            Pledge.Status.APPROVED,
+            Pledge.Status.LAPSED,
+            LAPSE_MESSAGE,
+        )
+    assert elsewhere.organisation.invitations.get().revoked_at is None
+    assert not OrganisationEvent.objects.filter(organisation=elsewhere.organisation).exists()
 
 
 # The team's decisions -------------------------------------------------------------------
