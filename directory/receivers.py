@@ -14,6 +14,10 @@ from . import services
 
 
 @receiver(organisation_changed, dispatch_uid="directory.render_after_organisation_change")
+def render_organisation(sender, organisation, **kwargs):
+    services.schedule_directory_render(organisation.pk)
+
+
 @receiver(pledge_changed, dispatch_uid="directory.render_after_pledge_change")
-def schedule_render(sender, **kwargs):
-    services.schedule_directory_render()
+def render_pledge(sender, pledge, **kwargs):
+    services.schedule_directory_render(pledge.organisation_id)

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it wraps only the view: anonymous visitors get the public pages below from the cache.
+    "directory.caching.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "pledge_portal.urls"
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pledge_portal.context_processors.programme",
+                "directory.context_processors.directory",
             ],
         },
     },
@@ -341,6 +344,13 @@ LOGGING = {
         "health_check": {"level": "ERROR"},
     },
 }
+
+# The public directory -------------------------------------------------------------
+# A change waits this long before its render, so a burst of changes is shown by one render.
+DIRECTORY_RENDER_DELAY_SECONDS = 3
+# Pages outside the directory app that anonymous visitors get from the cache (directory/caching.py);
+# the directory's own pages are marked in directory/views.py.
+DIRECTORY_CACHED_PAGES = {"pages:home", "pages:pledge"}
 
 # Operations ----------------------------------------------------------------------
 # Health checks (/health/live, /health/ready; see operations/health.py). Each
