@@ -34,6 +34,10 @@ from . import services
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Cache-Control")
 # A day: a cached page is useless once its snapshot moves on, and Redis evicts it long before.
 PAGE_TIMEOUT = 24 * 60 * 60
+# The current snapshot's identity, so a page served from the cache needs no query. Every render sets it
+# once committed; requests only add it when missing. Short-lived, so a lost update heals by itself.
+CURRENT_KEY = "directory:current"
+CURRENT_TIMEOUT = 60
 
 
 def snapshot_of(request):
@@ -43,6 +47,24 @@ def snapshot_of(request):
     return request._directory_snapshot
 
 
+def publish_current(snapshot):
+    """Tell every web process which snapshot is current; call once the render has committed."""
+    cache.set(CURRENT_KEY, _identity(snapshot), CURRENT_TIMEOUT)
+
+
+def current_identity(request):
+    """(identity, rendered_at timestamp) of the current snapshot: from the cache, else from the database."""
+    current = cache.get(CURRENT_KEY)
+    if current is None:
+        current = _identity(snapshot_of(request))
+        cache.add(CURRENT_KEY, current, CURRENT_TIMEOUT)  # never over a newer one a render set meanwhile
+    return current
+
+
+def _identity(snapshot):
+    return snapshot.identity, snapshot.rendered_at.timestamp()
+
+
 def is_anonymous_visit(request):
     """Whether the request can be answered with the page every anonymous visitor gets.
 
@@ -50,7 +72,7 @@ def is_anonymous_visit(request):
     a session may be signed in, and one with flash messages must see them.
     """
     return request.method in ("GET", "HEAD") and not (
-        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get("messages")
     )
 
 
@@ -59,9 +81,9 @@ def normalised_query(request):
     return urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
 
 
-def page_key(request, snapshot):
+def page_key(request, identity):
     digest = hashlib.sha256(f"{request.path}?{normalised_query(request)}".encode()).hexdigest()
-    return f"directory:page:{snapshot.identity}:{digest}"
+    return f"directory:page:{identity}:{digest}"
 
 
 def cache_public_page(view):
@@ -71,12 +93,11 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not is_anonymous_visit(request):
             return view(request, *args, **kwargs)
-        snapshot = snapshot_of(request)
-        etag = f'"{snapshot.identity}"'
-        last_modified = snapshot.rendered_at.timestamp()
+        identity, last_modified = current_identity(request)
+        etag = f'"{identity}"'
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
-            key = page_key(request, snapshot)
+            key = page_key(request, identity)
             stored = cache.get(key)
             if stored is None:
                 response = view(request, *args, **kwargs)

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from pledge_portal.celery import publish
 
-from . import build, open_data
+from . import build, caching, open_data
 from .models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
 
 logger = logging.getLogger(__name__)
@@ -123,9 +123,11 @@ def render_directory() -> DirectorySnapshot:
                 _report_differences(previous, snapshot)
             DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
             DirectoryRenderRequest.objects.filter(pk__in=covered).delete()
+        current = DirectorySnapshot.objects.current()
+        caching.publish_current(current)  # committed, and still holding the lock: no older render can follow
         _analyze()
     open_data.write_files(snapshot)
-    return DirectorySnapshot.objects.current()
+    return current
 
 
 def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
@@ -136,28 +138,32 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
     brought up to date. The open-data files are written anew after commit.
     """
     organisation_ids = list(organisation_ids)
-    with _render_lock(), transaction.atomic():
-        snapshot = DirectorySnapshot.objects.select_for_update().order_by("-data_as_of", "-pk").first()
-        snapshot.entries.filter(organisation_id__in=organisation_ids).delete()
-        snapshot.departures.filter(organisation_id__in=organisation_ids).delete()
-        DirectoryEntry.objects.bulk_create(
-            DirectoryEntry(snapshot_id=snapshot.pk, name_position=0, recent_position=0, **entry)
-            for entry in build.build_entries(organisation_ids)
-        )
-        DirectoryDeparture.objects.bulk_create(
-            DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in build.departures(organisation_ids)
-        )
-        _number_positions(snapshot)
-        _summarise(snapshot)
-        now = timezone.now()
-        snapshot.version += 1
-        snapshot.rendered_at = snapshot.content_changed_at = now
-        # Names this content for the open data's ETag; the next full render hashes it afresh.
-        snapshot.content_hash = hashlib.sha256(
-            f"{snapshot.content_hash}:{snapshot.identity}".encode()
-        ).hexdigest()
-        snapshot.save()
-        DirectoryRenderRequest.objects.filter(pk__in=list(covered)).delete()
+    # The new identity is published after commit, before unlocking: no older render can overwrite it.
+    with _render_lock():
+        with transaction.atomic():
+            snapshot = DirectorySnapshot.objects.select_for_update().order_by("-data_as_of", "-pk").first()
+            snapshot.entries.filter(organisation_id__in=organisation_ids).delete()
+            snapshot.departures.filter(organisation_id__in=organisation_ids).delete()
+            DirectoryEntry.objects.bulk_create(
+                DirectoryEntry(snapshot_id=snapshot.pk, name_position=0, recent_position=0, **entry)
+                for entry in build.build_entries(organisation_ids)
+            )
+            departures = build.departures(organisation_ids)
+            DirectoryDeparture.objects.bulk_create(
+                DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in departures
+            )
+            _number_positions(snapshot)
+            _summarise(snapshot)
+            now = timezone.now()
+            snapshot.version += 1
+            snapshot.rendered_at = snapshot.content_changed_at = now
+            # Names this content for the open data's ETag; the next full render hashes it afresh.
+            snapshot.content_hash = hashlib.sha256(
+                f"{snapshot.content_hash}:{snapshot.identity}".encode()
+            ).hexdigest()
+            snapshot.save()
+            DirectoryRenderRequest.objects.filter(pk__in=list(covered)).delete()
+        caching.publish_current(snapshot)  # committed, and still holding the lock
     open_data.write_files(snapshot)
     return snapshot
 
