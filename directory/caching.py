@@ -1,21 +1,23 @@
 """Whole public pages cached per snapshot: what an anonymous visitor gets is rendered once per change.
 
-`cache_public_page` wraps a view. For an anonymous GET or HEAD it answers
-from Django's cache (Redis in production, `CACHE_URL`) under a key made of the
-current snapshot's identity and the request's path and normalised query, and
-sends that identity as the ETag (answering If-None-Match with 304) and the
-snapshot's render time as Last-Modified. A new snapshot, or an incremental
-render of one partner, changes the identity, so every key turns over by
-itself: nothing is ever deleted by hand.
+`cache_public_page` marks a view's pages as the same for every anonymous
+visitor; `PublicPageCacheMiddleware` stores them in Django's cache (Redis in
+production, `CACHE_URL`) under a key made of the current snapshot's identity
+and the request's path and normalised query, and serves them from there before
+the session, CSRF and authentication middleware run. They carry that identity
+as the ETag (If-None-Match gets a 304) and the snapshot's render time as
+Last-Modified. A new snapshot, or an incremental render of one partner,
+changes the identity, so every key turns over by itself: nothing is ever
+deleted by hand.
 
 Only visitors without a session or flash messages are served from, or stored
 in, the cache; anyone signed in (or mid-way through signing in) gets a page
-rendered for them alone, never stored. A response that set a cookie or used a
-CSRF token is never stored either, so no cached page carries anyone's content.
+rendered for them alone, never stored. A response that sets a cookie (a CSRF
+token used, say) is never stored either, so no cached page carries anyone's content.
 
-Pages outside this app (home, the pledge) get the same through
-`PublicPageCacheMiddleware`, which wraps the views named in the
-`DIRECTORY_CACHED_PAGES` setting: the apps below the directory cannot import it.
+Pages outside this app (home, the pledge) are marked by the middleware itself,
+from the `DIRECTORY_CACHED_PAGES` setting: the apps below the directory cannot
+import it.
 """
 
 import hashlib
@@ -24,14 +26,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from . import services
 
-# Headers a view sets that belong to the page itself (the rest are added fresh on every response).
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Cache-Control")
 # A day: a cached page is useless once its snapshot moves on, and Redis evicts it long before.
 PAGE_TIMEOUT = 24 * 60 * 60
 # The current snapshot's identity, so a page served from the cache needs no query. Every render sets it
@@ -87,7 +87,11 @@ def page_key(request, identity):
 
 
 def cache_public_page(view):
-    """Serve the view's page to anonymous visitors from the cache, keyed by the snapshot; see the module."""
+    """Mark the view's pages for anonymous visitors as shared, keyed by the snapshot; see the module.
+
+    The view answers If-None-Match with a 304 and renders on a miss; the
+    middleware, further out, stores the finished response and serves it next time.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -97,15 +101,10 @@ def cache_public_page(view):
         etag = f'"{identity}"'
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
-            key = page_key(request, identity)
-            stored = cache.get(key)
-            if stored is None:
-                response = view(request, *args, **kwargs)
-                stored = _storable(request, response)
-                if stored is not None:
-                    cache.set(key, stored, PAGE_TIMEOUT)
-            else:
-                response = _response(stored)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            response.public_page_key = page_key(request, identity)
             _forget_session_access(request)
         if response.status_code in (200, 304):
             response["ETag"] = etag
@@ -118,29 +117,6 @@ def cache_public_page(view):
     return wrapper
 
 
-def _storable(request, response):
-    """(status, headers, content) to cache, or None when the page must not be shared."""
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    if (
-        response.status_code not in (200, 404, 410)
-        or response.streaming
-        or response.cookies
-        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-    ):
-        return None
-    headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-    return response.status_code, headers, response.content
-
-
-def _response(stored):
-    status, headers, content = stored
-    response = HttpResponse(content, status=status)
-    for name, value in headers.items():
-        response[name] = value
-    return response
-
-
 def _forget_session_access(request):
     # Rendering the base template asks whether the visitor is signed in, which reads the (empty) session
     # and would add "Vary: Cookie". This page is the same for every visitor without a session cookie, and
@@ -151,16 +127,55 @@ def _forget_session_access(request):
 
 
 class PublicPageCacheMiddleware:
-    """Applies `cache_public_page` to the views named in settings.DIRECTORY_CACHED_PAGES ("pages:home")."""
+    """Serves shared pages from the cache before the session, CSRF and authentication middleware run.
+
+    Placed just after WhiteNoise: an anonymous GET whose page is in the cache
+    under the current snapshot's identity is answered here (a 304 if the ETag
+    matches), as cheaply as a static file. On the way out it stores the
+    finished response of a view marked with `cache_public_page` (the views
+    named in settings.DIRECTORY_CACHED_PAGES are marked here, in process_view),
+    with the headers the inner middleware added, unless it sets a cookie.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        anonymous = is_anonymous_visit(request)
+        # Only when a render has published the identity: this path never reads the database.
+        current = cache.get(CURRENT_KEY) if anonymous else None
+        if current is not None:
+            key = page_key(request, current[0])
+            stored = cache.get(key)
+            if stored is not None:
+                return _response(request, stored)
+        response = self.get_response(request)
+        key = getattr(response, "public_page_key", None)
+        if anonymous and key and request.method == "GET" and _shareable(response):
+            cache.set(key, (response.status_code, dict(response.headers), response.content), PAGE_TIMEOUT)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is None or match.view_name not in settings.DIRECTORY_CACHED_PAGES:
             return None
         return cache_public_page(view_func)(request, *view_args, **view_kwargs)
+
+
+def _shareable(response):
+    return response.status_code in (200, 410) and not response.streaming and not response.cookies
+
+
+def _response(request, stored):
+    status, headers, content = stored
+    etag = headers.get("ETag")
+    if status == 200 and etag and etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+        for name in ("ETag", "Last-Modified", "Cache-Control", "Access-Control-Allow-Origin"):
+            if name in headers:
+                response[name] = headers[name]
+        return response
+    response = HttpResponse(content, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "operations.middleware.access_log_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors get public pages from the cache here, before sessions and CSRF: directory/caching.py
+    "directory.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,8 +95,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Last, so it wraps only the view: anonymous visitors get the public pages below from the cache.
-    "directory.caching.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "pledge_portal.urls"
