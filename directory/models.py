@@ -115,8 +115,8 @@ class DirectoryEntry(models.Model):
         NAME = "name", "Name (A to Z)"
         RECENT = "recent", "Most recently signed"
 
-    # The field holding each entry's place (1, 2, 3...) in each sort order, numbered at render time.
-    POSITION = {Sort.NAME: "name_position", Sort.RECENT: "recent_position"}
+    # Where each entry's place (1, 2, 3...) in each sort order is kept, numbered at render time.
+    POSITION = {Sort.NAME: "position__name_position", Sort.RECENT: "position__recent_position"}
 
     snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="entries")
     organisation_id = models.PositiveIntegerField()
@@ -134,9 +134,6 @@ class DirectoryEntry(models.Model):
     year = models.PositiveSmallIntegerField()
     logo_url = models.CharField(max_length=500, blank=True)
     page = models.JSONField(default=dict, help_text="Everything the partner's page shows.")
-    # Place in the order by name, then pk; and newest signed first, then name, then pk. Pages are ranges.
-    name_position = models.PositiveIntegerField()
-    recent_position = models.PositiveIntegerField()
     # The partner's share of the open-data files, so they are assembled, not built, after a change.
     record = models.TextField(help_text="Its object in partners.json.")
     csv_row = models.TextField(help_text="Its row in partners.csv.")
@@ -153,7 +150,33 @@ class DirectoryEntry(models.Model):
             models.UniqueConstraint(
                 fields=["snapshot", "organisation_id"], name="one_directory_entry_per_organisation"
             ),
-            # Deferred: renumbering after an incremental render moves many positions in one statement.
+        ]
+        indexes = [
+            models.Index(fields=["snapshot", "sector"], name="directory_by_sector"),
+            models.Index(fields=["snapshot", "kind"], name="directory_by_kind"),
+            models.Index(fields=["snapshot", "year"], name="directory_by_year"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DirectoryPosition(models.Model):
+    """An entry's place in each sort order: by name, then pk; and newest signed first, then name, then pk.
+
+    A page of the whole directory is a range of places. Kept apart from the
+    wide, much-indexed entries, so that the places a new partner moves are
+    cheap to rewrite.
+    """
+
+    snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="positions")
+    entry = models.OneToOneField(DirectoryEntry, on_delete=models.CASCADE, related_name="position")
+    name_position = models.PositiveIntegerField()
+    recent_position = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Deferred: renumbering after an incremental render moves many places in one statement.
             models.UniqueConstraint(
                 fields=["snapshot", "name_position"],
                 name="one_directory_entry_per_name_position",
@@ -165,14 +188,9 @@ class DirectoryEntry(models.Model):
                 deferrable=Deferrable.DEFERRED,
             ),
         ]
-        indexes = [
-            models.Index(fields=["snapshot", "sector"], name="directory_by_sector"),
-            models.Index(fields=["snapshot", "kind"], name="directory_by_kind"),
-            models.Index(fields=["snapshot", "year"], name="directory_by_year"),
-        ]
 
     def __str__(self):
-        return self.name
+        return f"{self.entry_id}: {self.name_position} by name, {self.recent_position} by date"
 
 
 class DirectoryDeparture(models.Model):

@@ -43,7 +43,7 @@ def write_files(snapshot):
     partners_out.write(csv_header(PARTNER_CSV_HEADER))
     actions_out.write(csv_header(ACTIONS_CSV_HEADER))
     rows = (
-        snapshot.entries.order_by("name_position")
+        snapshot.entries.order_by("position__name_position")
         .values_list("record", "csv_row", "action_rows")
         .iterator(chunk_size=CHUNK_SIZE)
     )

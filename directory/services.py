@@ -25,7 +25,13 @@ from django.utils import timezone
 from pledge_portal.celery import publish
 
 from . import build, caching, open_data
-from .models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
+from .models import (
+    DirectoryDeparture,
+    DirectoryEntry,
+    DirectoryPosition,
+    DirectoryRenderRequest,
+    DirectorySnapshot,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +107,7 @@ def render_directory() -> DirectorySnapshot:
             batch = []
             for entry in build.build_entries():
                 content.update(entry["digest"].encode())
-                batch.append(
-                    DirectoryEntry(snapshot_id=snapshot.pk, name_position=0, recent_position=0, **entry)
-                )
+                batch.append(DirectoryEntry(snapshot_id=snapshot.pk, **entry))
                 if len(batch) == ENTRY_BATCH_SIZE:
                     DirectoryEntry.objects.bulk_create(batch)
                     batch = []
@@ -145,7 +149,7 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
             snapshot.entries.filter(organisation_id__in=organisation_ids).delete()
             snapshot.departures.filter(organisation_id__in=organisation_ids).delete()
             DirectoryEntry.objects.bulk_create(
-                DirectoryEntry(snapshot_id=snapshot.pk, name_position=0, recent_position=0, **entry)
+                DirectoryEntry(snapshot_id=snapshot.pk, **entry)
                 for entry in build.build_entries(organisation_ids)
             )
             departures = build.departures(organisation_ids)
@@ -174,27 +178,38 @@ def current_directory() -> DirectorySnapshot:
 
 
 def _number_positions(snapshot):
-    """Store each entry's place in each sort order, touching only the rows whose place changed.
+    """Store each entry's place in each sort order, touching only the places that changed.
 
     The orders are the ones the directory always had (by name then pk; newest
     signed first, then name, then pk), computed by the database's collation.
+    New entries get their row first; a departed entry's went with it.
     """
-    table = DirectoryEntry._meta.db_table
+    positions, entries = DirectoryPosition._meta.db_table, DirectoryEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE {table} AS entry
+            INSERT INTO {positions} (snapshot_id, entry_id, name_position, recent_position)
+            SELECT entry.snapshot_id, entry.id, 0, 0
+            FROM {entries} AS entry
+            WHERE entry.snapshot_id = %s
+              AND NOT EXISTS (SELECT 1 FROM {positions} AS position WHERE position.entry_id = entry.id)
+            """,  # noqa: S608 (the table names are the models' own)
+            [snapshot.pk],
+        )
+        cursor.execute(
+            f"""
+            UPDATE {positions} AS position
             SET name_position = numbered.by_name, recent_position = numbered.by_recent
             FROM (
                 SELECT id,
                     ROW_NUMBER() OVER (ORDER BY sort_name, id) AS by_name,
                     ROW_NUMBER() OVER (ORDER BY signed_on DESC, sort_name, id) AS by_recent
-                FROM {table}
+                FROM {entries}
                 WHERE snapshot_id = %s
             ) AS numbered
-            WHERE entry.id = numbered.id
-              AND (entry.name_position <> numbered.by_name OR entry.recent_position <> numbered.by_recent)
-            """,  # noqa: S608 (the table name is the model's own)
+            WHERE position.entry_id = numbered.id
+              AND (position.name_position, position.recent_position) <> (numbered.by_name, numbered.by_recent)
+            """,  # noqa: S608 (the table names are the models' own)
             [snapshot.pk],
         )
 
