@@ -83,7 +83,7 @@ def run(sizes, requests):
         render_seconds = time.perf_counter() - started
         organisation_id = snapshot.library.values_list("organisation_id", flat=True).first()
         started = time.perf_counter()
-        library.rebuild_partner_library(snapshot=snapshot, organisation_id=organisation_id)
+        library.rebuild_partners_library(snapshot=snapshot, organisation_ids=[organisation_id])
         rebuild_seconds = time.perf_counter() - started
         actions = snapshot.library.count()
         print(

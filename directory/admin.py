@@ -23,13 +23,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(DirectorySnapshot)
 class DirectorySnapshotAdmin(ReadOnlyAdmin):
-    list_display = ("data_as_of", "partner_count", "content_changed_at", "rendered_at")
-    exclude = DirectorySnapshot.OPEN_DATA_FIELDS
+    list_display = ("data_as_of", "version", "partner_count", "content_changed_at", "rendered_at")
 
 
 @admin.register(DirectoryRenderRequest)
 class DirectoryRenderRequestAdmin(ReadOnlyAdmin):
-    list_display = ("requested_at",)
+    list_display = ("requested_at", "organisation_id")
 
 
 @admin.register(DirectoryEntry)
@@ -37,7 +36,7 @@ class DirectoryEntryAdmin(ReadOnlyAdmin):
     list_display = ("name", "slug", "sector", "kind", "signed_on", "snapshot")
     list_select_related = ("snapshot",)
     search_fields = ("name", "slug")
-    exclude = ("page",)
+    exclude = ("page", "record", "csv_row", "action_rows")
 
 
 @admin.register(DirectoryDeparture)

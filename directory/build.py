@@ -1,7 +1,8 @@
 """Building the public directory: every listed partner's card, page and open-data record, from a few reads.
 
-This module only reads and computes; `services.render_directory()` writes the result
-as one snapshot. Nothing here may publish what a partner did not agree to publish:
+This module only reads and computes; `services` writes the result, a chunk at a
+time, as a snapshot (or, for one partner, into the current snapshot).
+Nothing here may publish what a partner did not agree to publish:
 actions only with `publish_actions`, progress only from reviewed cycles with
 `publish_progress`, the signatory only with `show_signatory`, the logo only with
 `show_logo`, and never an email address.
@@ -77,42 +78,43 @@ MONTHS = [
 ]
 
 
+# Partners read and built per chunk, so a render's memory does not grow with the directory.
+CHUNK_SIZE = 2000
+
+
 @dataclass
-class Directory:
-    """What one render produces, ready to be written as a snapshot."""
+class Context:
+    """What every partner's rows need, read once per render."""
 
-    entries: list = field(default_factory=list)
-    departures: list = field(default_factory=list)
-    summary: dict = field(default_factory=dict)
-    partners_records: str = "[]"
-    partners_csv: str = ""
-    actions_csv: str = ""
-
-    @property
-    def content_hash(self):
-        digest = hashlib.sha256()
-        for part in (self.partners_records, self.partners_csv, self.actions_csv):
-            digest.update(part.encode())
-        return digest.hexdigest()
-
-    def partners_json(self, *, updated):
-        # Assembled around the precomputed records so the hash ignores the timestamp.
-        count = len(self.entries)
-        return f'{{"updated":"{updated.isoformat()}","count":{count},"partners":{self.partners_records}}}'
-
-
-def build_directory():
-    """Read everything the directory shows and compute its rows and open-data files."""
-    site = settings.SITE_URL
+    site: str = field(default_factory=lambda: settings.SITE_URL)
     # One reverse() for all partners: at tens of thousands, resolving each URL costs seconds.
-    partner_path = reverse("directory:partner", kwargs={"slug": SLUG_PLACEHOLDER})
-    areas = {area.pk: area for area in Area.objects.all()}
-    themes = {theme.pk: theme for theme in ActionTheme.objects.all()}
+    partner_path: str = field(
+        default_factory=lambda: reverse("directory:partner", kwargs={"slug": SLUG_PLACEHOLDER})
+    )
+    areas: dict = field(default_factory=lambda: {area.pk: area for area in Area.objects.all()})
+    themes: dict = field(default_factory=lambda: {theme.pk: theme for theme in ActionTheme.objects.all()})
 
+
+def build_entries(organisation_ids=None, *, chunk_size=CHUNK_SIZE):
+    """Every listed partner's directory entry (or only those of `organisation_ids`), a chunk at a time.
+
+    Each entry carries its card, its page and its share of the open-data files.
+    """
+    context = Context()
     listed = Pledge.objects.in_directory()
+    if organisation_ids is not None:
+        listed = listed.filter(organisation_id__in=organisation_ids)
+    ids = list(listed.order_by("organisation_id").values_list("organisation_id", flat=True))
+    for start in range(0, len(ids), chunk_size):
+        yield from _entries(ids[start : start + chunk_size], context)
+
+
+def _entries(organisation_ids, context):
     pledges = {
         row["organisation_id"]: row
-        for row in listed.values(
+        for row in Pledge.objects.in_directory()
+        .filter(organisation_id__in=organisation_ids)
+        .values(
             "id",
             "organisation_id",
             "version__number",
@@ -125,23 +127,22 @@ def build_directory():
             "approved_at",
         )
     }
-    organisations = sorted(
-        Organisation.objects.filter(pk__in=listed.values("organisation_id"))
-        .order_by()
-        .values("id", "name", "slug", "kind", "sector", "website", "logo", "description"),
-        # Open data lists partners in name order; sorting here is cheaper than in the database.
-        key=lambda organisation: (organisation["name"].casefold(), organisation["slug"]),
+    organisations = (
+        Organisation.objects.filter(pk__in=organisation_ids)
+        .order_by("pk")
+        .values("id", "name", "slug", "kind", "sector", "website", "logo", "description")
     )
     areas_of = defaultdict(list)
     for organisation_id, area_id in (
-        Organisation.areas.through.objects.filter(organisation_id__in=listed.values("organisation_id"))
+        Organisation.areas.through.objects.filter(organisation_id__in=organisation_ids)
         .order_by()
         .values_list("organisation_id", "area_id")
     ):
-        areas_of[organisation_id].append(areas[area_id])
+        areas_of[organisation_id].append(context.areas[area_id])
     actions_of = defaultdict(list)
     for action in (
         Action.objects.published()
+        .filter(pledge_id__in=[pledge["id"] for pledge in pledges.values()])
         .order_by()
         .values(
             "pledge_id",
@@ -163,87 +164,69 @@ def build_directory():
     ):
         actions_of[action["pledge_id"]].append(action)
 
-    directory = Directory()
-    records, partner_rows, action_rows = [], [], []
-    by_area, by_sector, years, theme_counts = Counter(), Counter(), Counter(), Counter()
     for organisation in organisations:
-        pledge = pledges[organisation["id"]]
-        signed_on = pledge["signed_on"] or timezone.localdate(pledge["approved_at"])
-        url = site + partner_path.replace(SLUG_PLACEHOLDER, organisation["slug"])
-        served = sorted(areas_of[organisation["id"]], key=lambda area: (area.position, area.name))
-        logo_url = _logo_url(organisation["logo"]) if pledge["show_logo"] else ""
-        signatory = (
-            {"name": pledge["signatory_name"], "job_title": pledge["signatory_job_title"]}
-            if pledge["show_signatory"] and pledge["signatory_name"]
-            else None
-        )
-        cycles = _cycles(actions_of[pledge["id"]] if pledge["publish_actions"] else [], themes)
-        actions = [action for cycle in cycles for action in cycle["actions"]]
+        pledge = pledges.get(organisation["id"])
+        if pledge is None:  # withdrawn since the list of ids was read
+            continue
+        yield _entry(organisation, pledge, areas_of, actions_of, context)
 
-        theme_slugs = sorted({action["theme_slug"] for action in actions})
-        directory.entries.append(
-            {
-                "slug": organisation["slug"],
-                "name": organisation["name"],
-                "sort_name": organisation["name"].casefold(),
-                "search_key": search_key(organisation["name"]),
-                "kind": organisation["kind"],
-                "sector": organisation["sector"],
-                "areas": [area.name for area in served],
-                "area_codes": _codes(area.code for area in served),
-                "theme_slugs": _codes(theme_slugs),
-                "signed_on": signed_on,
-                "year": signed_on.year,
-                "logo_url": logo_url,
-                "page": {
-                    "description": organisation["description"],
-                    "website": organisation["website"],
-                    "signed_on": _display_date(signed_on),
-                    "version": pledge["version__number"],
-                    # Always the version's own page, which says whether it is the current wording:
-                    # a new version taking effect changes no partner's page.
-                    "version_url": reverse(
-                        "directory:pledge_version", kwargs={"number": pledge["version__number"]}
-                    ),
-                    "signatory": signatory,
-                    "publishes_actions": bool(pledge["publish_actions"]),
-                    "current": cycles[0] if cycles else None,
-                    "earlier": cycles[1:],
-                },
-            }
-        )
-        for area in served:
-            by_area[area.code] += 1
-        by_sector[organisation["sector"]] += 1
-        years[signed_on.year] += 1
-        theme_counts.update(theme_slugs)
 
-        records.append(
-            {
-                "name": organisation["name"],
-                "slug": organisation["slug"],
-                "url": url,
-                "kind": organisation["kind"],
-                "sector": organisation["sector"],
-                "areas": [area.name for area in served],
-                "website": organisation["website"],
-                "signed_on": signed_on.isoformat(),
-                "pledge_version": pledge["version__number"],
-                "logo_url": logo_url or None,
-                "signatory": signatory,
-                "actions": [
-                    {
-                        "cycle": action["cycle"],
-                        "number": action["number"],
-                        "title": action["title"],
-                        "theme": action["theme"],
-                        "status": action["status"],
-                    }
-                    for action in actions
-                ],
-            }
-        )
-        partner_rows.append(
+def _entry(organisation, pledge, areas_of, actions_of, context):
+    signed_on = pledge["signed_on"] or timezone.localdate(pledge["approved_at"])
+    url = context.site + context.partner_path.replace(SLUG_PLACEHOLDER, organisation["slug"])
+    served = sorted(areas_of[organisation["id"]], key=lambda area: (area.position, area.name))
+    logo_url = _logo_url(organisation["logo"]) if pledge["show_logo"] else ""
+    signatory = (
+        {"name": pledge["signatory_name"], "job_title": pledge["signatory_job_title"]}
+        if pledge["show_signatory"] and pledge["signatory_name"]
+        else None
+    )
+    cycles = _cycles(actions_of[pledge["id"]] if pledge["publish_actions"] else [], context.themes)
+    actions = [action for cycle in cycles for action in cycle["actions"]]
+    version = pledge["version__number"]
+
+    page = {
+        "description": organisation["description"],
+        "website": organisation["website"],
+        "signed_on": _display_date(signed_on),
+        "version": version,
+        # Always the version's own page, which says whether it is the current wording:
+        # a new version taking effect changes no partner's page.
+        "version_url": reverse("directory:pledge_version", kwargs={"number": version}),
+        "signatory": signatory,
+        "publishes_actions": bool(pledge["publish_actions"]),
+        "current": cycles[0] if cycles else None,
+        "earlier": cycles[1:],
+    }
+    record = json.dumps(
+        {
+            "name": organisation["name"],
+            "slug": organisation["slug"],
+            "url": url,
+            "kind": organisation["kind"],
+            "sector": organisation["sector"],
+            "areas": [area.name for area in served],
+            "website": organisation["website"],
+            "signed_on": signed_on.isoformat(),
+            "pledge_version": version,
+            "logo_url": logo_url or None,
+            "signatory": signatory,
+            "actions": [
+                {
+                    "cycle": action["cycle"],
+                    "number": action["number"],
+                    "title": action["title"],
+                    "theme": action["theme"],
+                    "status": action["status"],
+                }
+                for action in actions
+            ],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    csv_row = _csv_rows(
+        [
             [
                 organisation["name"],
                 organisation["slug"],
@@ -253,32 +236,65 @@ def build_directory():
                 ";".join(area.name for area in served),
                 organisation["website"],
                 signed_on.isoformat(),
-                pledge["version__number"],
+                version,
                 logo_url,
                 signatory["name"] if signatory else "",
                 signatory["job_title"] if signatory else "",
             ]
-        )
-        action_rows.extend(
-            [
-                organisation["name"],
-                organisation["slug"],
-                url,
-                action["cycle"],
-                action["number"],
-                action["title"],
-                action["theme"],
-                action["status"],
-            ]
-            for action in actions
-        )
+        ]
+    )
+    action_rows = _csv_rows(
+        [
+            organisation["name"],
+            organisation["slug"],
+            url,
+            action["cycle"],
+            action["number"],
+            action["title"],
+            action["theme"],
+            action["status"],
+        ]
+        for action in actions
+    )
+    entry = {
+        "organisation_id": organisation["id"],
+        "slug": organisation["slug"],
+        "name": organisation["name"],
+        "sort_name": organisation["name"].casefold(),
+        "search_key": search_key(organisation["name"]),
+        "kind": organisation["kind"],
+        "sector": organisation["sector"],
+        "areas": [area.name for area in served],
+        "area_codes": _codes(area.code for area in served),
+        "theme_slugs": _codes(sorted({action["theme_slug"] for action in actions})),
+        "signed_on": signed_on,
+        "year": signed_on.year,
+        "logo_url": logo_url,
+        "page": page,
+        "record": record,
+        "csv_row": csv_row,
+        "action_rows": action_rows,
+    }
+    digest = hashlib.sha256()
+    for value in (record, csv_row, action_rows, json.dumps(page, sort_keys=True, default=str)):
+        digest.update(value.encode())
+    entry["digest"] = digest.hexdigest()
+    return entry
 
-    directory.departures = _departures()
-    directory.summary = {
-        "count": len(directory.entries),
-        "by_area": [
-            {"code": area.code, "name": area.name, "count": by_area[area.code]} for area in areas.values()
-        ],
+
+def summarise(rows, *, areas, themes):
+    """Totals by area and sector, and the filters' choices, from (area_codes, sector, year, theme_slugs)."""
+    by_area, by_sector, years, theme_counts = Counter(), Counter(), Counter(), Counter()
+    count = 0
+    for area_codes, sector, year, theme_slugs in rows:
+        count += 1
+        by_area.update(area_codes.split())
+        by_sector[sector] += 1
+        years[year] += 1
+        theme_counts.update(theme_slugs.split())
+    return {
+        "count": count,
+        "by_area": [{"code": area.code, "name": area.name, "count": by_area[area.code]} for area in areas],
         "by_sector": [
             {"code": code, "name": label, "count": by_sector[code]}
             for code, label in Organisation.Sector.choices
@@ -287,14 +303,37 @@ def build_directory():
         "years": sorted(years, reverse=True),
         "themes": [
             {"slug": theme.slug, "name": theme.name}
-            for theme in sorted(themes.values(), key=lambda theme: (theme.position, theme.name))
+            for theme in sorted(themes, key=lambda theme: (theme.position, theme.name))
             if theme_counts[theme.slug]
         ],
     }
-    directory.partners_records = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
-    directory.partners_csv = _csv(PARTNER_CSV_HEADER, partner_rows)
-    directory.actions_csv = _csv(ACTIONS_CSV_HEADER, action_rows)
-    return directory
+
+
+def departures(organisation_ids=None):
+    """Former partners (or only `organisation_ids`), each's newest departure, so their old page says why."""
+    found = {}
+    departed = Pledge.objects.departed_from_directory()
+    if organisation_ids is not None:
+        departed = departed.filter(organisation_id__in=organisation_ids)
+    for row in departed.order_by("organisation_id", "-updated_at").values(
+        "organisation_id",
+        "organisation__slug",
+        "organisation__name",
+        "status",
+        "withdrawn_at",
+        "updated_at",
+    ):
+        if row["organisation_id"] in found:
+            continue
+        left = row["withdrawn_at"] if row["status"] == Pledge.Status.WITHDRAWN else row["updated_at"]
+        found[row["organisation_id"]] = {
+            "organisation_id": row["organisation_id"],
+            "slug": row["organisation__slug"],
+            "name": row["organisation__name"],
+            "status": row["status"],
+            "left_on": timezone.localdate(left) if left else None,
+        }
+    return list(found.values())
 
 
 def _cycles(actions, themes):
@@ -345,38 +384,14 @@ def _cycles(actions, themes):
     return cycles
 
 
-def _departures():
-    """Former partners, newest departure per organisation, so their old page can say what happened."""
-    departures = {}
-    for row in (
-        Pledge.objects.departed_from_directory()
-        .order_by("organisation_id", "-updated_at")
-        .values(
-            "organisation_id",
-            "organisation__slug",
-            "organisation__name",
-            "status",
-            "withdrawn_at",
-            "updated_at",
-        )
-    ):
-        if row["organisation_id"] in departures:
-            continue
-        left = row["withdrawn_at"] if row["status"] == Pledge.Status.WITHDRAWN else row["updated_at"]
-        departures[row["organisation_id"]] = {
-            "slug": row["organisation__slug"],
-            "name": row["organisation__name"],
-            "status": row["status"],
-            "left_on": timezone.localdate(left) if left else None,
-        }
-    return list(departures.values())
+def csv_header(header):
+    return _csv_rows([header])
 
 
-def _csv(header, rows):
-    """RFC 4180: comma-separated, double quotes where needed, CRLF line endings."""
+def _csv_rows(rows):
+    """RFC 4180: comma-separated, double quotes where needed, CRLF line endings; formulas defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
     writer.writerows([defuse_formula(value) for value in row] for row in rows)
     return buffer.getvalue()
 

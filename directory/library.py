@@ -171,10 +171,10 @@ def write_library(*, snapshot):
     )
 
 
-def rebuild_partner_library(*, snapshot, organisation_id):
-    """Replace one partner's library rows in `snapshot` (none if it is no longer listed), then the files."""
-    snapshot.library.filter(organisation_id=organisation_id).delete()
-    _create(snapshot, build_library_rows(organisation_ids=[organisation_id]))
+def rebuild_partners_library(*, snapshot, organisation_ids):
+    """Replace these partners' library rows in `snapshot` (none for those not listed), then the files."""
+    snapshot.library.filter(organisation_id__in=organisation_ids).delete()
+    _create(snapshot, build_library_rows(organisation_ids=organisation_ids))
     write_library_files(snapshot=snapshot)
 
 

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.db import connection, models
+from django.db.models import Deferrable
 from django.utils import timezone
 
 from organisations.models import Organisation
@@ -13,9 +14,9 @@ class DirectorySnapshotQuerySet(models.QuerySet):
         """The snapshot whose data was read most recently: what the public sees.
 
         Snapshots are written in one transaction, so an uncommitted one is
-        never seen. Large text fields are loaded only when asked for.
+        never seen.
         """
-        return self.defer(*DirectorySnapshot.OPEN_DATA_FIELDS).order_by("-data_as_of", "-pk").first()
+        return self.order_by("-data_as_of", "-pk").first()
 
     def superseded(self, *, keep):
         """Every snapshot but the newest `keep`: safe to delete once no request can still be reading them."""
@@ -24,21 +25,24 @@ class DirectorySnapshotQuerySet(models.QuerySet):
 
 
 class DirectorySnapshot(models.Model):
-    """One complete rendering of the public directory, written by the render_directory task."""
+    """One complete rendering of the public directory, written by the render_directory task.
 
-    OPEN_DATA_FIELDS = ("partners_json", "partners_csv", "actions_csv", "library_json", "library_csv")
+    Incremental renders change one partner's rows in place and bump `version`,
+    so (pk, version) names exactly what the public pages show: the key of
+    their cached copies, and their ETag.
+    """
 
     # When the render began reading: every change committed before this is in the snapshot.
     data_as_of = models.DateTimeField(db_index=True)
-    rendered_at = models.DateTimeField()
+    rendered_at = models.DateTimeField(
+        help_text="When the full render, or the latest incremental one, finished."
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by each incremental render.")
     # When the published content last changed (Last-Modified); kept across renders that change nothing.
     content_changed_at = models.DateTimeField()
     content_hash = models.CharField(max_length=64)
     partner_count = models.PositiveIntegerField()
     summary = models.JSONField(default=dict, help_text="Totals by area and sector, and the filters' choices.")
-    partners_json = models.TextField()
-    partners_csv = models.TextField()
-    actions_csv = models.TextField()
     # The actions library's open data, written from its rows (directory/library.py).
     library_json = models.TextField(default="")
     library_csv = models.TextField(default="")
@@ -47,6 +51,11 @@ class DirectorySnapshot(models.Model):
 
     def __str__(self):
         return f"Directory of {self.partner_count} partners, as of {self.data_as_of:%Y-%m-%d %H:%M}"
+
+    @property
+    def identity(self):
+        """What names this snapshot's published content: changes with every render, full or incremental."""
+        return f"{self.pk}.{self.version}"
 
 
 class DirectoryRenderRequest(models.Model):
@@ -58,6 +67,8 @@ class DirectoryRenderRequest(models.Model):
     """
 
     requested_at = models.DateTimeField(default=timezone.now)
+    # The partner that changed: only its rows are rendered again. None asks for a full render.
+    organisation_id = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self):
         return f"Directory render requested at {self.requested_at:%Y-%m-%d %H:%M:%S}"
@@ -96,9 +107,8 @@ class DirectoryEntryQuerySet(models.QuerySet):
         return queryset
 
     def sorted_by(self, sort):
-        if sort == DirectoryEntry.Sort.RECENT:
-            return self.order_by("-signed_on", "sort_name", "pk")
-        return self.order_by("sort_name", "pk")
+        """In the order stored at render time (the same as by name or newest first, then by pk)."""
+        return self.order_by(DirectoryEntry.POSITION[sort])
 
 
 class DirectoryEntry(models.Model):
@@ -108,7 +118,11 @@ class DirectoryEntry(models.Model):
         NAME = "name", "Name (A to Z)"
         RECENT = "recent", "Most recently signed"
 
+    # Where each entry's place (1, 2, 3...) in each sort order is kept, numbered at render time.
+    POSITION = {Sort.NAME: "position__name_position", Sort.RECENT: "position__recent_position"}
+
     snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="entries")
+    organisation_id = models.PositiveIntegerField()
     slug = models.SlugField(max_length=220, db_index=False)
     name = models.CharField(max_length=200)
     # Text, not CharField(200): case-folding can lengthen a name ("ß" becomes "ss").
@@ -123,16 +137,24 @@ class DirectoryEntry(models.Model):
     year = models.PositiveSmallIntegerField()
     logo_url = models.CharField(max_length=500, blank=True)
     page = models.JSONField(default=dict, help_text="Everything the partner's page shows.")
+    # The partner's share of the open-data files, so they are assembled, not built, after a change.
+    record = models.TextField(help_text="Its object in partners.json.")
+    csv_row = models.TextField(help_text="Its row in partners.csv.")
+    action_rows = models.TextField(blank=True, help_text="Its rows in partners-actions.csv.")
+    digest = models.CharField(
+        max_length=64, help_text="Of everything above: the nightly render compares them."
+    )
 
     objects = DirectoryEntryQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "slug"], name="one_directory_entry_per_slug"),
+            models.UniqueConstraint(
+                fields=["snapshot", "organisation_id"], name="one_directory_entry_per_organisation"
+            ),
         ]
         indexes = [
-            models.Index(fields=["snapshot", "sort_name"], name="directory_by_name"),
-            models.Index(fields=["snapshot", "-signed_on", "sort_name"], name="directory_by_recent"),
             models.Index(fields=["snapshot", "sector"], name="directory_by_sector"),
             models.Index(fields=["snapshot", "kind"], name="directory_by_kind"),
             models.Index(fields=["snapshot", "year"], name="directory_by_year"),
@@ -142,10 +164,43 @@ class DirectoryEntry(models.Model):
         return self.name
 
 
+class DirectoryPosition(models.Model):
+    """An entry's place in each sort order: by name, then pk; and newest signed first, then name, then pk.
+
+    A page of the whole directory is a range of places. Kept apart from the
+    wide, much-indexed entries, so that the places a new partner moves are
+    cheap to rewrite.
+    """
+
+    snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="positions")
+    entry = models.OneToOneField(DirectoryEntry, on_delete=models.CASCADE, related_name="position")
+    name_position = models.PositiveIntegerField()
+    recent_position = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Deferred: renumbering after an incremental render moves many places in one statement.
+            models.UniqueConstraint(
+                fields=["snapshot", "name_position"],
+                name="one_directory_entry_per_name_position",
+                deferrable=Deferrable.DEFERRED,
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "recent_position"],
+                name="one_directory_entry_per_recent_position",
+                deferrable=Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.name_position} by name, {self.recent_position} by date"
+
+
 class DirectoryDeparture(models.Model):
     """A former partner in a directory snapshot: its page says why it is no longer listed."""
 
     snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="departures")
+    organisation_id = models.PositiveIntegerField()
     slug = models.SlugField(max_length=220, db_index=False)
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=20)

@@ -14,12 +14,16 @@ from . import services
 
 
 @receiver(organisation_changed, dispatch_uid="directory.render_after_organisation_change")
+def render_organisation(sender, organisation, **kwargs):
+    services.schedule_directory_render(organisation.pk)
+
+
 @receiver(pledge_changed, dispatch_uid="directory.render_after_pledge_change")
-def schedule_render(sender, **kwargs):
-    services.schedule_directory_render()
+def render_pledge(sender, pledge, **kwargs):
+    services.schedule_directory_render(pledge.organisation_id)
 
 
 @receiver(pledges_changed, dispatch_uid="directory.render_after_pledges_change")
-def schedule_render_for_batch(sender, **kwargs):
-    """One render request for a whole batch of changed pledges."""
-    services.schedule_directory_render()
+def render_pledges(sender, pledges, **kwargs):
+    """One write for a whole batch of changed pledges (a day's lapses, say)."""
+    services.schedule_directory_render(*(pledge.organisation_id for pledge in pledges))

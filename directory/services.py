@@ -1,82 +1,282 @@
-"""Rendering the public directory into snapshots, and the entry point writers call to ask for one."""
+"""Rendering the public directory into snapshots, and the entry point writers call to ask for one.
 
-from django.db import transaction
+Two kinds of render write the directory:
+
+- the full render (`render_directory`, nightly and by hand) writes a new
+  snapshot from scratch, streaming partners a chunk at a time, and reports any
+  partner whose rows differ from the previous snapshot's: a change an
+  incremental render missed;
+- the incremental render (`render_partners`) rewrites only the partners that
+  changed, in the current snapshot, in one transaction, and bumps its version.
+
+Either way the snapshot's `identity` changes, so every cached page turns over
+by itself. A burst of changes is merged into one render (`schedule_directory_render`).
+"""
+
+import hashlib
+import logging
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
 
-from pledge_portal.celery import publish_on_commit
+from pledge_portal.celery import publish
 
-from . import library
-from .build import build_directory
-from .models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
+from . import build, caching, library, open_data
+from .models import (
+    DirectoryDeparture,
+    DirectoryEntry,
+    DirectoryPosition,
+    DirectoryRenderRequest,
+    DirectorySnapshot,
+)
+
+logger = logging.getLogger(__name__)
 
 # Snapshots kept: the current one and the one before, so a request that began
 # reading the previous snapshot can finish with it while a new one lands.
 SNAPSHOTS_KEPT = 2
 ENTRY_BATCH_SIZE = 1000
+# Set while a render task is queued: changes until it starts join it rather than queue another.
+RENDER_QUEUED_KEY = "directory:render-queued"
+# How many differing partners the full render names in its report.
+DIFFERENCES_NAMED = 10
 
 
-def schedule_directory_render() -> None:
-    """Re-render the public directory once the current transaction commits.
+def schedule_directory_render(*organisation_ids) -> None:
+    """Show a change in the public directory shortly after the current transaction commits.
 
-    Every service that changes what the directory shows (approval, withdrawal,
-    a partner's edits, a recorded review) calls this.
+    `organisation_ids` name the partners that changed, so only their rows are
+    rendered again; none asks for a full render. The request rows outlive a
+    broker that is down or loses the task: the render sweep finds them.
     """
-    # The request row outlives a broker that is down or loses the task: the render sweep finds it.
-    DirectoryRenderRequest.objects.create()
-    publish_on_commit("directory.tasks.render_requested_directory", ())
+    DirectoryRenderRequest.objects.bulk_create(
+        DirectoryRenderRequest(organisation_id=organisation_id)
+        for organisation_id in organisation_ids or [None]
+    )
+    transaction.on_commit(_queue_render)
+
+
+def _queue_render():
+    # One task for a burst: it waits a few seconds, and changes made meanwhile find the key and join it.
+    delay = settings.DIRECTORY_RENDER_DELAY_SECONDS
+    queued = cache.add(RENDER_QUEUED_KEY, True, timeout=delay + 60)
+    if queued and not publish("directory.tasks.render_requested_directory", (), countdown=delay):
+        cache.delete(RENDER_QUEUED_KEY)  # the sweep renders; the next change tries the broker again
 
 
 def render_requested_directory() -> DirectorySnapshot | None:
-    """Render if any change is still waiting to be shown (after a change, and every few minutes).
+    """Render what changes are still waiting to be shown (after a change, and every few minutes).
 
-    Returns the new snapshot, or None when every request was already covered.
+    Only the partners that changed are rendered, unless a full render was asked
+    for or there is no snapshot yet. Returns the snapshot now current, or None
+    when every request was already covered.
     """
-    if not DirectoryRenderRequest.objects.exists():
+    # Cleared before reading the requests: a change committed from now on queues a task of its own.
+    cache.delete(RENDER_QUEUED_KEY)
+    requests = list(DirectoryRenderRequest.objects.values_list("pk", "organisation_id"))
+    if not requests:
         return None
-    return render_directory()
+    organisation_ids = {organisation_id for _, organisation_id in requests}
+    if None in organisation_ids or not DirectorySnapshot.objects.exists():
+        return render_directory()
+    return render_partners(organisation_ids, covered=[pk for pk, _ in requests])
 
 
 def render_directory() -> DirectorySnapshot:
     """Build the directory from the database and publish it as a new snapshot, atomically.
 
     Readers see the previous snapshot until this one commits, then this one.
-    Safe to run twice or concurrently: the snapshot whose reads began last is
-    the current one. Returns the snapshot now current.
+    Partners are read, built and written a chunk at a time, so memory stays
+    flat as the directory grows. Safe to run twice or concurrently. Returns
+    the snapshot now current.
     """
-    data_as_of = timezone.now()
-    # Requests committed before the reads begin are covered by this render; later ones are not.
-    covered = list(DirectoryRenderRequest.objects.values_list("pk", flat=True))
-    directory = build_directory()
-    content_hash = directory.content_hash
-    with transaction.atomic():
-        previous = DirectorySnapshot.objects.current()
-        unchanged = previous is not None and previous.content_hash == content_hash
-        changed_at = previous.content_changed_at if unchanged else data_as_of
-        snapshot = DirectorySnapshot.objects.create(
-            data_as_of=data_as_of,
-            rendered_at=timezone.now(),
-            content_changed_at=changed_at,
-            content_hash=content_hash,
-            partner_count=len(directory.entries),
-            summary=directory.summary,
-            partners_json=directory.partners_json(updated=changed_at),
-            partners_csv=directory.partners_csv,
-            actions_csv=directory.actions_csv,
-        )
-        DirectoryEntry.objects.bulk_create(
-            (DirectoryEntry(snapshot_id=snapshot.pk, **entry) for entry in directory.entries),
-            batch_size=ENTRY_BATCH_SIZE,
-        )
-        DirectoryDeparture.objects.bulk_create(
-            (DirectoryDeparture(snapshot_id=snapshot.pk, **departure) for departure in directory.departures),
-            batch_size=ENTRY_BATCH_SIZE,
-        )
-        library.write_library(snapshot=snapshot)
-        DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
-        DirectoryRenderRequest.objects.filter(pk__in=covered).delete()
-    return DirectorySnapshot.objects.current()
+    with _render_lock():
+        data_as_of = timezone.now()
+        # Requests committed before the reads begin are covered by this render; later ones are not.
+        covered = list(DirectoryRenderRequest.objects.values_list("pk", flat=True))
+        with transaction.atomic():
+            previous = DirectorySnapshot.objects.current()
+            snapshot = DirectorySnapshot.objects.create(
+                data_as_of=data_as_of,
+                rendered_at=data_as_of,
+                content_changed_at=data_as_of,
+                content_hash="",
+                partner_count=0,
+            )
+            content = hashlib.sha256()
+            batch = []
+            for entry in build.build_entries():
+                content.update(entry["digest"].encode())
+                batch.append(DirectoryEntry(snapshot_id=snapshot.pk, **entry))
+                if len(batch) == ENTRY_BATCH_SIZE:
+                    DirectoryEntry.objects.bulk_create(batch)
+                    batch = []
+            DirectoryEntry.objects.bulk_create(batch)
+            DirectoryDeparture.objects.bulk_create(
+                (DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in build.departures()),
+                batch_size=ENTRY_BATCH_SIZE,
+            )
+            _number_positions(snapshot)
+            unchanged = previous is not None and previous.content_hash == content.hexdigest()
+            snapshot.content_hash = content.hexdigest()
+            snapshot.content_changed_at = previous.content_changed_at if unchanged else data_as_of
+            _summarise(snapshot)
+            library.write_library(snapshot=snapshot)
+            snapshot.rendered_at = timezone.now()
+            snapshot.save()
+            if previous is not None:
+                _report_differences(previous, snapshot)
+            DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
+            DirectoryRenderRequest.objects.filter(pk__in=covered).delete()
+        current = DirectorySnapshot.objects.current()
+        caching.publish_current(current)  # committed, and still holding the lock: no older render can follow
+        _analyze()
+    open_data.write_files(snapshot)
+    return current
+
+
+def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
+    """Render only these partners again, into the current snapshot, in one transaction; bump its version.
+
+    Each partner's entry (or its departure, once it has left) and its share of
+    the open data are replaced; the positions that moved and the totals are
+    brought up to date. The open-data files are written anew after commit.
+    """
+    organisation_ids = list(organisation_ids)
+    # The new identity is published after commit, before unlocking: no older render can overwrite it.
+    with _render_lock():
+        with transaction.atomic():
+            snapshot = DirectorySnapshot.objects.select_for_update().order_by("-data_as_of", "-pk").first()
+            snapshot.entries.filter(organisation_id__in=organisation_ids).delete()
+            snapshot.departures.filter(organisation_id__in=organisation_ids).delete()
+            DirectoryEntry.objects.bulk_create(
+                DirectoryEntry(snapshot_id=snapshot.pk, **entry)
+                for entry in build.build_entries(organisation_ids)
+            )
+            departures = build.departures(organisation_ids)
+            DirectoryDeparture.objects.bulk_create(
+                DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in departures
+            )
+            _number_positions(snapshot)
+            _summarise(snapshot)
+            library.rebuild_partners_library(snapshot=snapshot, organisation_ids=organisation_ids)
+            now = timezone.now()
+            snapshot.version += 1
+            snapshot.rendered_at = snapshot.content_changed_at = now
+            # Names this content for the open data's ETag; the next full render hashes it afresh.
+            snapshot.content_hash = hashlib.sha256(
+                f"{snapshot.content_hash}:{snapshot.identity}".encode()
+            ).hexdigest()
+            snapshot.save()
+            DirectoryRenderRequest.objects.filter(pk__in=list(covered)).delete()
+        caching.publish_current(snapshot)  # committed, and still holding the lock
+    open_data.write_files(snapshot)
+    return snapshot
 
 
 def current_directory() -> DirectorySnapshot:
     """The snapshot the public sees; rendered here and now if there has never been one."""
     return DirectorySnapshot.objects.current() or render_directory()
+
+
+def _number_positions(snapshot):
+    """Store each entry's place in each sort order, touching only the places that changed.
+
+    The orders are the ones the directory always had (by name then pk; newest
+    signed first, then name, then pk), computed by the database's collation.
+    New entries get their row first; a departed entry's went with it.
+    """
+    positions, entries = DirectoryPosition._meta.db_table, DirectoryEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {positions} (snapshot_id, entry_id, name_position, recent_position)
+            SELECT entry.snapshot_id, entry.id, 0, 0
+            FROM {entries} AS entry
+            WHERE entry.snapshot_id = %s
+              AND NOT EXISTS (SELECT 1 FROM {positions} AS position WHERE position.entry_id = entry.id)
+            """,  # noqa: S608 (the table names are the models' own)
+            [snapshot.pk],
+        )
+        cursor.execute(
+            f"""
+            UPDATE {positions} AS position
+            SET name_position = numbered.by_name, recent_position = numbered.by_recent
+            FROM (
+                SELECT id,
+                    ROW_NUMBER() OVER (ORDER BY sort_name, id) AS by_name,
+                    ROW_NUMBER() OVER (ORDER BY signed_on DESC, sort_name, id) AS by_recent
+                FROM {entries}
+                WHERE snapshot_id = %s
+            ) AS numbered
+            WHERE position.entry_id = numbered.id
+              AND (position.name_position, position.recent_position) <> (numbered.by_name, numbered.by_recent)
+            """,  # noqa: S608 (the table names are the models' own)
+            [snapshot.pk],
+        )
+
+
+def _summarise(snapshot):
+    build_context = build.Context()
+    rows = snapshot.entries.values_list("area_codes", "sector", "year", "theme_slugs").iterator(
+        chunk_size=ENTRY_BATCH_SIZE * 5
+    )
+    snapshot.summary = {
+        # The library's own totals and choices (directory/library.py) are kept as they are.
+        **{key: value for key, value in snapshot.summary.items() if key == "library"},
+        **build.summarise(rows, areas=build_context.areas.values(), themes=build_context.themes.values()),
+    }
+    snapshot.partner_count = snapshot.summary["count"]
+
+
+def _report_differences(previous, snapshot):
+    """Log the partners whose rows the full render changed: changes the incremental renders did not show.
+
+    Differences are expected for changes still waiting for their render; any
+    other means a change was never announced, or its render was lost.
+    """
+    table = DirectoryEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT COALESCE(new.slug, old.slug)
+            FROM (SELECT slug, organisation_id, digest FROM {table} WHERE snapshot_id = %s) AS new
+            FULL OUTER JOIN (SELECT slug, organisation_id, digest FROM {table} WHERE snapshot_id = %s) AS old
+                ON new.organisation_id = old.organisation_id
+            WHERE new.digest IS DISTINCT FROM old.digest
+            ORDER BY 1
+            """,  # noqa: S608 (the table name is the model's own)
+            [snapshot.pk, previous.pk],
+        )
+        differing = [slug for (slug,) in cursor.fetchall()]
+    if differing:
+        logger.warning(
+            "The full directory render changed %d partner(s) the last snapshot showed otherwise: %s",
+            len(differing),
+            ", ".join(differing[:DIFFERENCES_NAMED]),
+            extra={"differing_partners": len(differing)},
+        )
+
+
+def _analyze():
+    # Fresh statistics after tens of thousands of rows came and went, so the planner keeps using the indexes.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {DirectoryEntry._meta.db_table}")
+
+
+@contextmanager
+def _render_lock():
+    """One render at a time, full or incremental, so neither writes over what the other has just shown."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtext('directory-render'))")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext('directory-render'))")

@@ -2,14 +2,17 @@
 
 Every view reads the snapshot written by the render_directory task; none runs
 the joins that build it (except once, on a cold start with no snapshot yet).
+Anonymous visitors get the public pages from the cache (`caching.py`).
 """
 
 from functools import wraps
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 from django.views.generic import TemplateView
@@ -17,8 +20,10 @@ from django.views.generic import TemplateView
 from organisations.models import OldSlug, Organisation
 from pledges.models import Commitment, PledgeVersion
 
-from . import build, certificates, services
+from . import build, certificates, open_data
+from .caching import cache_public_page, snapshot_of
 from .forms import DirectoryFilterForm
+from .models import DirectoryEntry
 
 PARTNERS_PER_PAGE = 20
 # Open data may be cached for a few minutes by browsers and proxies; after that
@@ -26,12 +31,9 @@ PARTNERS_PER_PAGE = 20
 OPEN_DATA_MAX_AGE = 5 * 60
 
 
-def _snapshot(request):
-    # One snapshot per request, so every part of a page (and ETag, Last-Modified
-    # and body of a file) comes from the same render.
-    if not hasattr(request, "_directory_snapshot"):
-        request._directory_snapshot = services.current_directory()
-    return request._directory_snapshot
+_snapshot = snapshot_of
+# What a list of partners never shows: loaded only on the partner's own page, or into the open-data files.
+NOT_ON_CARDS = ("page", "record", "csv_row", "action_rows", "digest")
 
 
 def _moved(request, slug, url_name):
@@ -67,6 +69,28 @@ def _listed_entry(request, slug):
     return entry
 
 
+class PositionPaginator(Paginator):
+    """Pages of the whole directory by the positions stored at render time: a range, not an OFFSET.
+
+    Page n holds the entries at positions (n - 1) * per_page + 1 to n * per_page,
+    read through the index on (snapshot, position) however deep the page.
+    """
+
+    def __init__(self, entries, per_page, *, count, position):
+        super().__init__(entries, per_page)
+        self.count = count  # the snapshot knows its size: no need to count the rows
+        self.position = position
+
+    def page(self, number):
+        number = self.validate_number(number)
+        first = (number - 1) * self.per_page
+        entries = self.object_list.filter(
+            **{f"{self.position}__gt": first, f"{self.position}__lte": first + self.per_page}
+        )
+        return self._get_page(entries, number, self)
+
+
+@method_decorator(cache_public_page, name="dispatch")
 class DirectoryView(TemplateView):
     template_name = "directory/directory.html"
 
@@ -74,15 +98,20 @@ class DirectoryView(TemplateView):
         snapshot = _snapshot(self.request)
         form = DirectoryFilterForm(self.request.GET or None, summary=snapshot.summary)
         search, filters, sort = form.criteria()
-        partners = snapshot.entries.filtered(**filters).sorted_by(sort).defer("page")
-        whole_directory = not (search or filters)
-        paginator = self.paginator(
-            partners.search(search), count=snapshot.partner_count if whole_directory else None
-        )
+        partners = snapshot.entries.filtered(**filters).sorted_by(sort).defer(*NOT_ON_CARDS)
         similar = False
-        if search and not paginator.count:
-            # Nothing contains the words typed: offer names like them, for typos ("Bristl").
-            paginator, similar = self.paginator(partners.similar_to(search)), True
+        if not (search or filters):
+            paginator = PositionPaginator(
+                partners,
+                PARTNERS_PER_PAGE,
+                count=snapshot.partner_count,
+                position=DirectoryEntry.POSITION[sort],
+            )
+        else:
+            paginator = Paginator(partners.search(search), PARTNERS_PER_PAGE)
+            if search and not paginator.count:
+                # Nothing contains the words typed: offer names like them, for typos ("Bristl").
+                paginator, similar = Paginator(partners.similar_to(search), PARTNERS_PER_PAGE), True
         page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             snapshot=snapshot,
@@ -97,13 +126,8 @@ class DirectoryView(TemplateView):
             **kwargs,
         )
 
-    def paginator(self, partners, count=None):
-        paginator = Paginator(partners, PARTNERS_PER_PAGE)
-        if count is not None:
-            paginator.count = count  # the snapshot knows its size: no need to count the rows
-        return paginator
 
-
+@method_decorator(cache_public_page, name="dispatch")
 class PartnerView(TemplateView):
     template_name = "directory/partner.html"
 
@@ -118,6 +142,7 @@ class PartnerView(TemplateView):
         return self.render_to_response(self.get_context_data(entry=entry, page=entry.page))
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class OpenDataPageView(TemplateView):
     template_name = "directory/open_data.html"
 
@@ -152,8 +177,11 @@ class PledgeVersionView(TemplateView):
         )
 
 
-def _open_data(field, content_type, filename):
-    """A view serving one precomputed open-data file with CORS and conditional GET."""
+def _open_data(filename, content_type):
+    """A view serving one open-data file, as written to storage, with CORS and conditional GET.
+
+    Clients that accept gzip get the gzip copy written beside it.
+    """
 
     def etag(request):
         return _snapshot(request).content_hash
@@ -166,7 +194,13 @@ def _open_data(field, content_type, filename):
     @cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
     @condition(etag_func=etag, last_modified_func=last_modified)
     def view(request):
-        response = HttpResponse(getattr(_snapshot(request), field), content_type=content_type)
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        response = FileResponse(
+            open_data.open_file(_snapshot(request), filename, gzipped=gzipped), content_type=content_type
+        )
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ["Accept-Encoding"])
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
 
@@ -185,11 +219,12 @@ def cors(view):
     return wrapper
 
 
-partners_json = _open_data("partners_json", "application/json", "partners.json")
-partners_csv = _open_data("partners_csv", "text/csv; charset=utf-8", "partners.csv")
-actions_csv = _open_data("actions_csv", "text/csv; charset=utf-8", "partners-actions.csv")
+partners_json = _open_data(open_data.PARTNERS_JSON, "application/json")
+partners_csv = _open_data(open_data.PARTNERS_CSV, "text/csv; charset=utf-8")
+actions_csv = _open_data(open_data.ACTIONS_CSV, "text/csv; charset=utf-8")
 
 
+@cache_public_page
 @require_safe
 @cors
 @cache_control(public=True, max_age=60 * 60)
@@ -204,6 +239,7 @@ def badge_svg(request, slug):
     )
 
 
+@cache_public_page
 @require_safe
 @cors
 @cache_control(public=True, max_age=60 * 60)

@@ -33,8 +33,10 @@ def use_django_logging(**kwargs):
 _broker_paused_until = 0.0
 
 
-def publish(task_name, *calls):
+def publish(task_name, *calls, countdown=None):
     """Hand task `task_name` to the broker once per tuple of arguments in `calls`; return how many went.
+
+    `countdown` (seconds) holds the task back, so changes made meanwhile can join it.
 
     The broker being down, or frozen (accepting connections and never
     answering), must not hold up the web request or the batch that publishes:
@@ -49,7 +51,7 @@ def publish(task_name, *calls):
     if app.conf.task_always_eager:
         app.loader.import_default_modules()  # tasks are found on first use outside a worker
         for args in calls:
-            app.tasks[task_name].apply_async(args)
+            app.tasks[task_name].apply_async(args, countdown=countdown)
         return len(calls)
     if time.monotonic() < _broker_paused_until:
         return 0
@@ -65,7 +67,14 @@ def publish(task_name, *calls):
     ) as connection:
         for args in calls:
             try:
-                app.send_task(task_name, args, connection=connection, retry=True, retry_policy=retry_policy)
+                app.send_task(
+                    task_name,
+                    args,
+                    countdown=countdown,
+                    connection=connection,
+                    retry=True,
+                    retry_policy=retry_policy,
+                )
             except Exception as exc:  # whatever the broker did, the caller's change stands
                 _broker_paused_until = time.monotonic() + settings.TASK_PUBLISH_PAUSE_SECONDS
                 logger.error(

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "operations.middleware.policy_headers_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors get public pages from the cache here, before sessions and CSRF: directory/caching.py
+    "directory.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pledge_portal.context_processors.programme",
+                "directory.context_processors.directory",
             ],
             "libraries": {"portal_forms": "pledge_portal.forms"},
         },
@@ -460,6 +463,13 @@ LOGGING = {
         "health_check": {"level": "ERROR"},
     },
 }
+
+# The public directory -------------------------------------------------------------
+# A change waits this long before its render, so a burst of changes is shown by one render.
+DIRECTORY_RENDER_DELAY_SECONDS = 3
+# Pages outside the directory app that anonymous visitors get from the cache (directory/caching.py);
+# the directory's own pages are marked in directory/views.py.
+DIRECTORY_CACHED_PAGES = {"pages:home", "pages:pledge"}
 
 # Operations ----------------------------------------------------------------------
 # Health checks (/health/live, /health/ready; see operations/health.py). Each

@@ -2,7 +2,7 @@
 
 from django.views.generic import TemplateView
 
-from pledges.models import ActionTheme, Pledge, PledgeVersion
+from pledges.models import ActionTheme, PledgeVersion
 
 
 class PledgeView(TemplateView):
@@ -16,10 +16,11 @@ class PledgeView(TemplateView):
             version=version,
             commitments=list(version.commitments.all()) if version else [],
             themes=list(ActionTheme.objects.all()),
-            partner_count=Pledge.objects.in_directory().count(),  # one approved pledge per partner
             **kwargs,
         )
 
 
 class HomeView(PledgeView):
+    """The pledge, and how many partners have signed it (from the directory's snapshot)."""
+
     template_name = "pages/home.html"

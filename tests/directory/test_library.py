@@ -167,11 +167,11 @@ def test_rebuilding_one_partner_replaces_only_its_rows_and_the_files(client, par
     before = snapshot.library.count()
     published = partners["published"]
     Action.objects.filter(pledge=published, cycle__number=2, number=2).update(title="Open Partner RENAMED")
-    library.rebuild_partner_library(snapshot=snapshot, organisation_id=published.organisation_id)
+    library.rebuild_partners_library(snapshot=snapshot, organisation_ids=[published.organisation_id])
     assert snapshot.library.count() == before
     assert b"Open Partner RENAMED" in client.get(reverse("directory:actions_library_csv")).content
     Pledge.objects.filter(pk=published.pk).update(publish_actions=False)
-    library.rebuild_partner_library(snapshot=snapshot, organisation_id=published.organisation_id)
+    library.rebuild_partners_library(snapshot=snapshot, organisation_ids=[published.organisation_id])
     assert not snapshot.library.filter(organisation_id=published.organisation_id).exists()
     assert b"Open Partner" not in client.get(reverse("directory:actions_json")).content
 

@@ -1,6 +1,7 @@
 """Rendering the directory: idempotent, atomic, harmless when concurrent, and triggered after commit."""
 
 import io
+import json
 import threading
 
 import pytest
@@ -8,19 +9,21 @@ from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 
+from directory import build as directory_build
 from directory import services as directory_services
 from directory import tasks as directory_tasks
 from directory.models import DirectoryDeparture, DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
 from pledges.models import Pledge
 from pledges.services import decisions
 from tests.factories import PledgeFactory, directory_partner
+from tests.support.directory import file_body, names_listed_in
 from tests.support.waiting import wait_for
 
 DIRECTORY = reverse("directory:directory")
 
 
 def listed(client):
-    return [entry.name for entry in client.get(DIRECTORY).context["partners"]]
+    return names_listed_in(client.get(DIRECTORY))
 
 
 def in_a_thread(target):
@@ -77,14 +80,14 @@ def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commit
         assert written.wait(10)
         # The new snapshot and its rows are written but not committed: readers see the old one whole.
         assert listed(client) == ["Old Partner"]
-        assert client.get(reverse("directory:partners_json")).json()["count"] == 1
+        assert json.loads(file_body(client.get(reverse("directory:partners_json"))))["count"] == 1
         assert client.get(reverse("directory:partner", kwargs={"slug": "new-partner"})).status_code == 404
     finally:
         release.set()
         thread.join(10)
     assert errors == []
     assert listed(client) == ["New Partner", "Old Partner"]
-    assert client.get(reverse("directory:partners_json")).json()["count"] == 2
+    assert json.loads(file_body(client.get(reverse("directory:partners_json"))))["count"] == 2
 
 
 def test_concurrent_renders_are_harmless(transactional_db, client):
@@ -121,16 +124,16 @@ def test_an_approval_renders_the_directory_only_once_it_commits(
 @pytest.mark.django_db
 def test_the_render_task_retries_when_the_database_fails(monkeypatch):
     directory_partner("Retried Partner")
-    build = directory_services.build_directory
+    build = directory_build.build_entries
     calls = []
 
-    def failing_once():
+    def failing_once(*args, **kwargs):
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("the database went away")
-        return build()
+        return build(*args, **kwargs)
 
-    monkeypatch.setattr(directory_services, "build_directory", failing_once)
+    monkeypatch.setattr(directory_build, "build_entries", failing_once)
     directory_tasks.render_directory.apply()
     assert len(calls) == 2
     assert DirectorySnapshot.objects.current().partner_count == 1
@@ -201,13 +204,12 @@ def test_a_burst_of_changes_is_shown_by_one_render():
 @pytest.mark.django_db
 def test_a_change_requested_after_a_render_began_reading_waits_for_the_next_render(monkeypatch):
     DirectoryRenderRequest.objects.create()
-    build = directory_services.build_directory
+    build = directory_build.build_entries
 
-    def build_while_a_change_lands():
-        directory = build()
-        DirectoryRenderRequest.objects.create()  # committed after the reads began: not in this snapshot
-        return directory
+    def build_while_a_change_lands(*args, **kwargs):
+        yield from build(*args, **kwargs)
+        DirectoryRenderRequest.objects.create()  # made after the reads began: not in this snapshot
 
-    monkeypatch.setattr(directory_services, "build_directory", build_while_a_change_lands)
+    monkeypatch.setattr(directory_build, "build_entries", build_while_a_change_lands)
     directory_services.render_directory()
     assert DirectoryRenderRequest.objects.count() == 1

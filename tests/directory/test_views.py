@@ -1,6 +1,7 @@
 """The public directory and partner pages: who is listed, what is shown, search, filters and paging."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -14,8 +15,14 @@ from organisations.models import Organisation
 from pledges.models import Pledge, PledgeVersion
 from pledges.services import decisions
 from tests.factories import ActionFactory, PledgeFactory, ReviewCycleFactory, directory_partner
+from tests.support.directory import file_body, names_listed_in
 
 pytestmark = pytest.mark.django_db
+
+
+def partners_json(client):
+    return json.loads(file_body(client.get(reverse("directory:partners_json"))))["partners"]
+
 
 DIRECTORY = reverse("directory:directory")
 S, K = Organisation.Sector, Organisation.Kind
@@ -24,7 +31,7 @@ S, K = Organisation.Sector, Organisation.Kind
 def names_listed(client, **params):
     response = client.get(DIRECTORY, params)
     assert response.status_code == 200
-    return [entry.name for entry in response.context["partners"]]
+    return names_listed_in(response)
 
 
 def partner_page(client, pledge):
@@ -46,7 +53,7 @@ def test_only_approved_partners_are_listed_in_the_page_and_open_data(client):
 
     assert names_listed(client) == ["Listed Partner"]
     for path in ["directory:partners_json", "directory:partners_csv", "directory:actions_csv"]:
-        body = client.get(reverse(path)).content
+        body = file_body(client.get(reverse(path)))
         assert b"Listed Partner" in body
         assert b"Hidden" not in body
     assert partner_page(client, hidden["withdrawn"]).status_code == 410
@@ -83,7 +90,7 @@ def test_a_withdrawal_removes_the_partner_after_the_render_it_triggers(
         assert "Leaving Partner" in names_listed(client)  # nothing changes before the commit
 
     assert names_listed(client) == ["Staying Partner"]
-    assert b"Leaving Partner" not in client.get(reverse("directory:partners_json")).content
+    assert b"Leaving Partner" not in file_body(client.get(reverse("directory:partners_json")))
     assert partner_page(client, leaving).status_code == 410
     assert partner_page(client, staying).status_code == 200
 
@@ -123,9 +130,9 @@ def test_unpublished_actions_and_names_never_appear_in_html_json_or_csv(client):
         "list": client.get(DIRECTORY).content,
         "private page": partner_page(client, private).content,
         "public page": partner_page(client, public).content,
-        "json": client.get(reverse("directory:partners_json")).content,
-        "csv": client.get(reverse("directory:partners_csv")).content,
-        "actions csv": client.get(reverse("directory:actions_csv")).content,
+        "json": file_body(client.get(reverse("directory:partners_json"))),
+        "csv": file_body(client.get(reverse("directory:partners_csv"))),
+        "actions csv": file_body(client.get(reverse("directory:actions_csv"))),
     }
     secrets = [b"Unpublished action", b"Priya Private", b"Secret Chief", b"logos/private.png"]
     for where, body in bodies.items():
@@ -167,10 +174,12 @@ def test_progress_is_published_only_from_reviewed_cycles_the_partner_chose_to_sh
     assert "We held six steering group meetings." in html
     assert "Kept between us" not in html
     assert html.index("Year three action 1") < html.index("Earlier years") < html.index("Year 1, from")
-    assert b"Kept between us" not in client.get(reverse("directory:partners_json")).content
+    assert b"Kept between us" not in file_body(client.get(reverse("directory:partners_json")))
     statuses = {
         (action["cycle"], action["status"])
-        for action in client.get(reverse("directory:partners_json")).json()["partners"][0]["actions"]
+        for action in json.loads(file_body(client.get(reverse("directory:partners_json"))))["partners"][0][
+            "actions"
+        ]
     }
     assert statuses == {(3, "current"), (2, "reviewed"), (1, "completed")}
 
@@ -420,7 +429,8 @@ def test_a_logo_is_shown_only_when_the_partner_allows_it(client, settings):
     assert f'src="{logo_url}"' in client.get(DIRECTORY).content.decode()
     assert f'src="{logo_url}"' in partner_page(client, shown).content.decode()
     records = {
-        p["name"]: p["logo_url"] for p in client.get(reverse("directory:partners_json")).json()["partners"]
+        p["name"]: p["logo_url"]
+        for p in json.loads(file_body(client.get(reverse("directory:partners_json"))))["partners"]
     }
     assert records == {"Logo Hidden": None, "Logo Shown": logo_url}
     assert b"hidden.png" not in client.get(DIRECTORY).content

@@ -1,0 +1,181 @@
+"""Whole public pages cached per snapshot: what an anonymous visitor gets is rendered once per change.
+
+`cache_public_page` marks a view's pages as the same for every anonymous
+visitor; `PublicPageCacheMiddleware` stores them in Django's cache (Redis in
+production, `CACHE_URL`) under a key made of the current snapshot's identity
+and the request's path and normalised query, and serves them from there before
+the session, CSRF and authentication middleware run. They carry that identity
+as the ETag (If-None-Match gets a 304) and the snapshot's render time as
+Last-Modified. A new snapshot, or an incremental render of one partner,
+changes the identity, so every key turns over by itself: nothing is ever
+deleted by hand.
+
+Only visitors without a session or flash messages are served from, or stored
+in, the cache; anyone signed in (or mid-way through signing in) gets a page
+rendered for them alone, never stored. A response that sets a cookie (a CSRF
+token used, say) is never stored either, so no cached page carries anyone's content.
+
+Pages outside this app (home, the pledge) are marked by the middleware itself,
+from the `DIRECTORY_CACHED_PAGES` setting: the apps below the directory cannot
+import it.
+"""
+
+import hashlib
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from . import services
+
+# A day: a cached page is useless once its snapshot moves on, and Redis evicts it long before.
+PAGE_TIMEOUT = 24 * 60 * 60
+# The current snapshot's identity, so a page served from the cache needs no query. Every render sets it
+# once committed; requests only add it when missing. Short-lived, so a lost update heals by itself.
+CURRENT_KEY = "directory:current"
+CURRENT_TIMEOUT = 60
+
+
+def snapshot_of(request):
+    """The current snapshot, read once per request so every part of a response comes from the same render."""
+    if not hasattr(request, "_directory_snapshot"):
+        request._directory_snapshot = services.current_directory()
+    return request._directory_snapshot
+
+
+def publish_current(snapshot):
+    """Tell every web process which snapshot is current; call once the render has committed."""
+    cache.set(CURRENT_KEY, _identity(snapshot), CURRENT_TIMEOUT)
+
+
+def current_identity(request):
+    """(identity, rendered_at timestamp) of the current snapshot: from the cache, else from the database."""
+    current = cache.get(CURRENT_KEY)
+    if current is None:
+        current = _identity(snapshot_of(request))
+        cache.add(CURRENT_KEY, current, CURRENT_TIMEOUT)  # never over a newer one a render set meanwhile
+    return current
+
+
+def _identity(snapshot):
+    return snapshot.identity, snapshot.rendered_at.timestamp()
+
+
+def is_anonymous_visit(request):
+    """Whether the request can be answered with the page every anonymous visitor gets.
+
+    Decided from the cookies alone, without loading a session: a visitor with
+    a session may be signed in, and one with flash messages must see them.
+    """
+    return request.method in ("GET", "HEAD") and not (
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get("messages")
+    )
+
+
+def normalised_query(request):
+    """The query string with its parameters in a fixed order: ?b=2&a=1 and ?a=1&b=2 share a page."""
+    return urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
+
+
+def page_key(request, identity):
+    digest = hashlib.sha256(f"{request.path}?{normalised_query(request)}".encode()).hexdigest()
+    return f"directory:page:{identity}:{digest}"
+
+
+def cache_public_page(view):
+    """Mark the view's pages for anonymous visitors as shared, keyed by the snapshot; see the module.
+
+    The view answers If-None-Match with a 304 and renders on a miss; the
+    middleware, further out, stores the finished response and serves it next time.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_anonymous_visit(request):
+            return view(request, *args, **kwargs)
+        identity, last_modified = current_identity(request)
+        etag = f'"{identity}"'
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            response.public_page_key = page_key(request, identity)
+            _forget_session_access(request)
+        if response.status_code in (200, 304):
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+            if "Cache-Control" not in response:
+                # Browsers and proxies may keep it but must ask again each time: a visitor may have signed in.
+                patch_cache_control(response, public=True, no_cache=True)
+        return response
+
+    return wrapper
+
+
+def _forget_session_access(request):
+    # Rendering the base template asks whether the visitor is signed in, which reads the (empty) session
+    # and would add "Vary: Cookie". This page is the same for every visitor without a session cookie, and
+    # one with a cookie never gets it from a cache without asking us first (no-cache): the Vary is not needed.
+    session = getattr(request, "session", None)
+    if session is not None and not session.modified:
+        session.accessed = False
+
+
+class PublicPageCacheMiddleware:
+    """Serves shared pages from the cache before the session, CSRF and authentication middleware run.
+
+    Placed just after WhiteNoise: an anonymous GET whose page is in the cache
+    under the current snapshot's identity is answered here (a 304 if the ETag
+    matches), as cheaply as a static file. On the way out it stores the
+    finished response of a view marked with `cache_public_page` (the views
+    named in settings.DIRECTORY_CACHED_PAGES are marked here, in process_view),
+    with the headers the inner middleware added, unless it sets a cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        anonymous = is_anonymous_visit(request)
+        # Only when a render has published the identity: this path never reads the database.
+        current = cache.get(CURRENT_KEY) if anonymous else None
+        if current is not None:
+            key = page_key(request, current[0])
+            stored = cache.get(key)
+            if stored is not None:
+                return _response(request, stored)
+        response = self.get_response(request)
+        key = getattr(response, "public_page_key", None)
+        if anonymous and key and request.method == "GET" and _shareable(response):
+            cache.set(key, (response.status_code, dict(response.headers), response.content), PAGE_TIMEOUT)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name not in settings.DIRECTORY_CACHED_PAGES:
+            return None
+        return cache_public_page(view_func)(request, *view_args, **view_kwargs)
+
+
+def _shareable(response):
+    return response.status_code in (200, 410) and not response.streaming and not response.cookies
+
+
+def _response(request, stored):
+    status, headers, content = stored
+    etag = headers.get("ETag")
+    if status == 200 and etag and etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+        for name in ("ETag", "Last-Modified", "Cache-Control", "Access-Control-Allow-Origin"):
+            if name in headers:
+                response[name] = headers[name]
+        return response
+    response = HttpResponse(content, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response

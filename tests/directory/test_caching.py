@@ -1,0 +1,149 @@
+"""Whole public pages cached per snapshot: fresh after every change, never shared with anyone signed in."""
+
+import pytest
+from django.urls import reverse
+
+from directory import services
+from pledges.services import decisions
+from tests.factories import MembershipFactory, PledgeFactory, directory_partner
+from tests.support.directory import names_listed_in
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = reverse("directory:directory")
+FILTERED = DIRECTORY + "?sector=vcse&area=bristol"
+SEARCHED = DIRECTORY + "?q=avon"
+PUBLIC_PAGES = [
+    reverse("pages:home"),
+    reverse("pages:pledge"),
+    DIRECTORY,
+    FILTERED,
+    SEARCHED,
+    reverse("directory:partner", kwargs={"slug": "avon-steady"}),
+    reverse("directory:open_data"),
+]
+
+
+@pytest.fixture
+def steady():
+    pledge = directory_partner("Avon Steady")
+    services.render_directory()
+    return pledge
+
+
+def is_cached(response):
+    # A page from the cache was not rendered by this request, so the test client saw no template.
+    return response.context is None
+
+
+def test_the_second_anonymous_request_is_served_from_the_cache(client, steady):
+    for path in PUBLIC_PAGES:
+        first, second = client.get(path), client.get(path)
+        assert (first.status_code, second.status_code) == (200, 200), path
+        assert not is_cached(first), path
+        assert is_cached(second), path
+        assert second.content == first.content, path
+
+
+def test_the_query_is_normalised_so_the_same_search_shares_one_page(client, steady):
+    client.get(DIRECTORY + "?sector=vcse&area=bristol")
+    assert is_cached(client.get(DIRECTORY + "?area=bristol&sector=vcse"))
+
+
+@pytest.mark.parametrize("path", [DIRECTORY, FILTERED, SEARCHED])
+def test_a_cached_page_shows_an_approval_and_a_withdrawal_at_once(
+    client, steady, programme_team_member, django_capture_on_commit_callbacks, path
+):
+    assert names_listed_in(client.get(path)) == ["Avon Steady"]
+    assert names_listed_in(client.get(path)) == ["Avon Steady"]  # from the cache
+    joining = PledgeFactory(submitted=True, organisation__name="Avon Joining")
+    joining.organisation.areas.set(steady.organisation.areas.all())
+    before = services.current_directory()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the render task runs eagerly after commit
+        decisions.approve_pledge(pledge=joining, by=programme_team_member)
+    after = services.current_directory()
+    assert (after.pk, after.version) == (before.pk, before.version + 1)  # incremental: the same snapshot
+    assert names_listed_in(client.get(path)) == ["Avon Joining", "Avon Steady"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.withdraw_pledge(pledge=joining, by=programme_team_member, reason="They asked us to.")
+    assert names_listed_in(client.get(path)) == ["Avon Steady"]
+
+
+def test_a_signed_in_partner_never_gets_the_anonymous_page(client, steady):
+    member = MembershipFactory(organisation=steady.organisation, user__email="jo@avon.example").user
+    for path in PUBLIC_PAGES:
+        client.logout()
+        client.get(path)
+        anonymous = client.get(path)
+        assert is_cached(anonymous)
+        assert "Sign in" in anonymous.content.decode()
+
+        client.force_login(member)
+        signed_in = client.get(path, headers={"If-None-Match": anonymous["ETag"]})
+        assert signed_in.status_code == 200, path  # never a 304 on the strength of the anonymous page
+        assert not is_cached(signed_in), path
+        assert "jo@avon.example" in signed_in.content.decode(), path
+        assert "ETag" not in signed_in
+        assert "Cookie" in signed_in["Vary"]
+
+
+def test_an_anonymous_visitor_never_gets_a_page_rendered_for_someone_signed_in(client, steady):
+    member = MembershipFactory(organisation=steady.organisation, user__email="jo@avon.example").user
+    for path in PUBLIC_PAGES:
+        client.force_login(member)
+        assert "jo@avon.example" in client.get(path).content.decode()
+        client.logout()
+        client.cookies.clear()
+        for _ in range(2):  # rendered for the visitor, then from the cache
+            html = client.get(path).content.decode()
+            assert "jo@avon.example" not in html, path
+            assert "Sign out" not in html, path
+            assert "csrfmiddlewaretoken" not in html, path
+
+
+def test_a_visitor_with_a_session_or_flash_messages_gets_a_page_of_their_own(client, steady):
+    # A session may be signed in, or mid-way through signing in; messages must be shown once.
+    client.cookies["sessionid"] = "not-a-session"
+    client.get(DIRECTORY)
+    assert not is_cached(client.get(DIRECTORY))
+    client.cookies.clear()
+    client.cookies["messages"] = "a-flash-message"
+    client.get(DIRECTORY)
+    assert not is_cached(client.get(DIRECTORY))
+
+
+def test_anonymous_pages_carry_no_vary_cookie_and_must_be_revalidated(client, steady):
+    for path in PUBLIC_PAGES:
+        for response in (client.get(path), client.get(path)):  # rendered, then cached
+            assert "Cookie" not in response.get("Vary", ""), path
+            assert "Set-Cookie" not in response, path
+            assert "public" in response["Cache-Control"], path
+            assert "no-cache" in response["Cache-Control"], path
+
+
+def test_a_conditional_get_answers_304_until_the_directory_changes(client, steady, programme_team_member):
+    for path in PUBLIC_PAGES:
+        first = client.get(path)
+        assert first["ETag"] and first["Last-Modified"]
+        again = client.get(path, headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304, path
+        assert again.content == b""
+        assert again["ETag"] == first["ETag"]
+
+    first = client.get(DIRECTORY)
+    services.render_partners([steady.organisation_id])
+    changed = client.get(DIRECTORY, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_badges_are_cached_with_their_own_cache_control(client, steady):
+    path = reverse("directory:badge_svg", kwargs={"slug": "avon-steady"})
+    first, second = client.get(path), client.get(path)
+    assert second.content == first.content
+    assert is_cached(second)
+    assert second["Content-Type"] == "image/svg+xml"
+    assert second["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=3600" in second["Cache-Control"]
