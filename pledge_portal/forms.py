@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms, template
 from django.core.validators import RegexValidator
+from django.utils.functional import LazyObject
 
 # Control characters nobody types (tab and line breaks are allowed): pasted in, they break the
 # XML of badges and open data, and the CSV exports, and show as nothing on the page.
@@ -111,6 +112,10 @@ register = template.Library()
 def page_has_errors(context):
     """Whether any form on the page, alone or in a list, has errors: the title then starts "Error:"."""
     for value in context.flatten().values():
+        # Never a form, and evaluating them would read the session or set the CSRF cookie (by type(),
+        # as isinstance() would evaluate them): a public page would no longer be the same for everyone.
+        if issubclass(type(value), LazyObject):
+            continue
         if isinstance(value, dict):
             value = list(value.values())
         candidates = value if isinstance(value, list | tuple) else [value]
