@@ -4,6 +4,7 @@ import io
 import unicodedata
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.urls import reverse
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
@@ -92,7 +93,8 @@ def certificate_pdf(entry, *, commitments):
     pdf.ln(2)
     line(f"signed the {PLEDGE_NAME} on {entry.signed_on.day} {entry.signed_on:%B %Y}", size=12)
     line(
-        f"and agreed to its eight Active Commitments (version {entry.page['version']} of the pledge):",
+        f"and agreed to its {apnumber(len(commitments))} Active Commitments "
+        f"(version {entry.page['version']} of the pledge):",
         size=12,
     )
     pdf.ln(4)

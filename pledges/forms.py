@@ -157,12 +157,12 @@ class SignatoryForm(PortalModelForm):
 
 
 class CommitmentsForm(PortalForm):
-    """Step "The eight commitments": one agreement to all eight."""
+    """Step "The commitments": one agreement to all of the version's commitments (eight in version 1)."""
 
     agree = forms.BooleanField(
-        label="We agree to all eight Active Commitments",
+        label="We agree to all of these Active Commitments",
         help_text="On behalf of the organisation, exactly as written above.",
-        error_messages={"required": "Confirm that your organisation agrees to all eight commitments"},
+        error_messages={"required": "Confirm that your organisation agrees to all of the commitments"},
     )
 
 

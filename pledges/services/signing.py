@@ -156,7 +156,7 @@ def save_signatory(
 
 
 def agree_to_commitments(*, pledge: Pledge, by: User) -> Pledge:
-    """Step "The eight commitments": the organisation agrees to all eight, as currently worded.
+    """Step "The commitments": the organisation agrees to all of them, as currently worded.
 
     Agreeing moves a draft onto the current wording of the pledge (a new
     version may have been published since it was started) and points its draft

@@ -144,7 +144,7 @@ def test_a_new_leader_signs_up_verifies_and_signs_the_pledge_with_the_keyboard_o
         "Priya Sharma",
         "Our action 1",
         "Our action 2",
-        "Yes, to all eight",
+        "Yes, to all of them",
     ):
         assert answer in main
     activate(page, page.locator("main").get_by_role("link", name="Continue"))

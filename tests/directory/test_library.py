@@ -201,7 +201,8 @@ def test_library_query_counts_stay_the_same_from_20_to_500_partners(client):
     services.render_directory()
     assert library_query_counts(client) == small
     assert LibraryAction.objects.filter(snapshot=DirectorySnapshot.objects.current()).count() == 800
-    # The snapshot, then its rows: a page (and, when filtered, a count) or an action's story; a file is the snapshot.
+    # The snapshot, then its rows: a page (and, when filtered, a count) or an action's story.
+    # A file is read from the snapshot alone.
     assert small == {"library": 2, "filtered": 3, "action page": 3, "json": 1}
 
 

@@ -260,7 +260,7 @@ def test_the_commitments_step_shows_all_eight_in_full_and_needs_the_box_ticked(s
     page = signed_in.post(url("sign_commitments", draft), {}).content.decode()
     for commitment in Commitment.objects.filter(version=draft.version):
         assert commitment.text[:80] in page
-    assert "Confirm that your organisation agrees to all eight commitments" in page
+    assert "Confirm that your organisation agrees to all of the commitments" in page
     draft.refresh_from_db()
     assert draft.agreed_to_commitments_at is None
 
