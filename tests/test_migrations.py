@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.models import PROGRAMME_TEAM_GROUP
 from directory.models import DirectorySnapshot
-from organisations.models import Organisation
+from organisations.models import Organisation, OrganisationEvent
 from outbox.models import BouncedAddress, OutboxEmail
-from pledges.models import Pledge, ReviewCycle
+from pledges.models import Pledge, PledgeEvent, ReviewCycle
 from reviews.models import Reminder
 from tests.factories import OutboxEmailFactory, PledgeFactory
 
@@ -218,3 +218,22 @@ def test_the_test_database_migrated_from_empty_is_at_the_latest_migration_with_t
     assert not set(MOVED_TABLES) & table_names()
     assert not ContentType.objects.filter(app_label="pledges", model__in=["outboxemail", "reminder"]).exists()
     assert not ContentType.objects.filter(app_label="organisations", model__startswith="directory").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_records_when_each_earlier_pledge_ended_so_newcomers_never_see_that_periods_people():
+    pledge = PledgeFactory(status=Pledge.Status.WITHDRAWN)
+    ended = PledgeEvent.objects.create(
+        pledge=pledge, kind=PledgeEvent.Kind.WITHDRAWN, from_status="approved", to_status="withdrawn"
+    )
+    PledgeEvent.objects.filter(pk=ended.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
+    try:
+        migrate(("organisations", "0010_people_periods_and_details_audit"))
+        OrganisationEvent.objects.filter(
+            kind=OrganisationEvent.Kind.PERIOD_ENDED
+        ).delete()  # as before the release
+    finally:
+        migrate()
+    [period_ended] = OrganisationEvent.objects.filter(kind=OrganisationEvent.Kind.PERIOD_ENDED)
+    assert period_ended.organisation_id == pledge.organisation_id
+    assert period_ended.created_at == PledgeEvent.objects.get(pk=ended.pk).created_at
