@@ -59,6 +59,12 @@ def test_sign_up_without_a_name_says_so_beside_the_field_and_keeps_the_email(cli
     assert not User.objects.exists()
 
 
+def test_sign_up_refuses_a_name_with_control_characters_beside_the_field(client):
+    response = sign_up(client, name="Priya\x01 Shah")
+    assert "control characters" in response.context["form"].errors["name"][0]
+    assert not User.objects.exists()
+
+
 def test_an_account_without_a_name_is_asked_once_then_goes_where_it_was_going(client):
     UserFactory(email="old.account@example.org", name="")
     response = sign_in(client, "old.account@example.org", next_url="/my/reviews/1/")
