@@ -9,6 +9,7 @@ from django.urls import reverse
 from directory import services
 from pledge_portal.csv import defuse_formula
 from tests.factories import directory_partner
+from tests.support.directory import file_body
 
 FORMULAS = ["=SUM(A1:A2)", "+44 117", "-1+1", "@cmd", "\tindent", "\rreturn"]
 
@@ -36,7 +37,7 @@ def rows(content):
 def test_the_team_export_and_the_open_data_defuse_a_name_the_same_way(client, programme_team_member, name):
     directory_partner(name)
     services.render_directory()
-    open_data = rows(client.get(reverse("directory:partners_csv")).content)
+    open_data = rows(file_body(client.get(reverse("directory:partners_csv"))))
     client.force_login(programme_team_member)
     export = rows(b"".join(client.get(reverse("team:export_partners")).streaming_content))
     assert open_data[1][0] == export[1][1] == f"'{name}"
