@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pledge_portal.forms import PortalForm
+from pledge_portal.forms import DayMonthYearInput, PortalForm
 
 from .services.signing import names_match
 
@@ -87,11 +87,12 @@ class PublishVersionForm(PortalForm):
 
     effective_on = forms.DateField(
         label="The date it takes effect",
-        help_text="From this date new signatories sign it, and partners are invited to reaffirm it.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="From this date new signatories sign it, and partners are invited to reaffirm it. "
+        "For example, 1 4 2027.",
+        widget=DayMonthYearInput,
         error_messages={
             "required": "Enter the date the new wording takes effect",
-            "invalid": "Enter the date as a real date, for example 1 April 2027",
+            "invalid": "Enter the date as a real date: day, month and year, for example 1 4 2027",
         },
     )
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from pledge_portal.forms import PortalForm, PortalModelForm, yes_no_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, PortalModelForm, yes_no_field
 from pledges.models import Action, ReviewCycle
 
 
@@ -130,12 +130,12 @@ class MoreTimeForm(PortalForm):
     submit_label = "Give more time"
 
     until = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayMonthYearInput,
         label="New due date",
-        help_text="The partner's pledge does not lapse before this date. For example, 31/3/2027.",
+        help_text="The partner's pledge does not lapse before this date. For example, 31 3 2027.",
         error_messages={
             "required": "Enter the new due date",
-            "invalid": "Enter the new due date as a real date, for example 31/3/2027",
+            "invalid": "Enter the new due date as a real date: day, month and year, for example 31 3 2027",
         },
     )
     reason = forms.CharField(

@@ -16,6 +16,7 @@ from reviews import lapsing
 from reviews.models import Reminder
 from tests.factories import PledgeFactory, directory_partner
 from tests.support.browser import sign_in
+from tests.support.dates import fill_date_input
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +62,7 @@ def test_the_team_gives_one_partner_more_time_and_confirms_the_other_lapse(
     expect(page.get_by_role("link", name="Enter the new due date")).to_be_visible()
     assert_accessible(page)
     new_date = timezone.localdate() + datetime.timedelta(days=30)
-    page.get_by_label("New due date").fill(new_date.isoformat())
+    fill_date_input(page, "until", new_date)
     page.get_by_label("Reason").fill("Their leader is on leave until next month.")
     page.get_by_role("button", name="Give more time").click()
     expect(page.get_by_text("Kingswood Family Hub has until")).to_be_visible()

@@ -1,5 +1,7 @@
 """In a real browser: the team drafts, previews and publishes version 2, and the signatory reaffirms it."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -7,6 +9,7 @@ from playwright.sync_api import expect
 from pledges.models import PledgeVersion
 from tests.factories import PledgeFactory
 from tests.support.browser import sign_in
+from tests.support.dates import fill_date_input
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,12 +45,12 @@ def test_the_team_publishes_version_2_and_the_signatory_reaffirms_it(
     expect(page.get_by_role("heading", name="Introduction (unchanged)")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("The date it takes effect").fill("2000-01-01")
+    fill_date_input(page, "effective_on", datetime.date(2000, 1, 1))
     page.get_by_role("button", name="Publish this version").click()
     expect(page.get_by_role("link", name="The date it takes effect must be today or later")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("The date it takes effect").fill(timezone.localdate().isoformat())
+    fill_date_input(page, "effective_on", timezone.localdate())
     page.get_by_role("button", name="Publish this version").click()
     page.wait_for_url("**/review/versions/2/")
     expect(page.get_by_text("Version 2 is published.")).to_be_visible()

@@ -12,6 +12,7 @@ from reviews import lapsing
 from reviews.models import Reminder
 from tests.factories import PledgeFactory, UserFactory
 from tests.reviews.test_lapsing import ESCALATED_ON, LAPSES_ON, NOTICE_ON, approved_pledge, at, sweep_on
+from tests.support.dates import date_input
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def notified(name):
 def pages_and_posts(cycle):
     return [
         (LAPSING, {"cycles": [cycle.pk], "message": "Sorry to see you go"}),
-        (more_time_url(cycle), {"until": "2028-01-31", "reason": "Leader away"}),
+        (more_time_url(cycle), {**date_input("until", datetime.date(2028, 1, 31)), "reason": "Leader away"}),
     ]
 
 
@@ -157,13 +158,18 @@ def test_the_team_gives_more_time_and_bad_dates_are_explained_with_the_reason_ke
     with at(LAPSES_ON, hour=10):
         client.force_login(programme_team_member)  # signed in on the day, so the session is fresh
         assert client.get(more_time_url(cycle)).status_code == 200
-        response = client.post(more_time_url(cycle), {"until": "2027-09-01", "reason": "Leader away"})
+        response = client.post(
+            more_time_url(cycle), {**date_input("until", datetime.date(2027, 9, 1)), "reason": "Leader away"}
+        )
         assert response.status_code == 200
         assert response.context["form"].errors == {"until": ["The new due date must be in the future"]}
         assert b"Leader away" in response.content
-        response = client.post(more_time_url(cycle), {"until": "not a date", "reason": ""})
+        response = client.post(more_time_url(cycle), {**date_input("until", "not a date"), "reason": ""})
         assert set(response.context["form"].errors) == {"until", "reason"}
-        response = client.post(more_time_url(cycle), {"until": "2027-10-31", "reason": "Leader away"})
+        response = client.post(
+            more_time_url(cycle),
+            {**date_input("until", datetime.date(2027, 10, 31)), "reason": "Leader away"},
+        )
         assert response.status_code == 302
         assert response.url == LAPSING
     cycle.refresh_from_db()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pledges.models import Commitment, PledgeEvent, PledgeVersion
 from pledges.services import versions
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
+from tests.support.dates import date_input
 
 pytestmark = pytest.mark.django_db
 
@@ -190,12 +191,12 @@ def test_publishing_from_the_preview_invites_partners_and_new_signatories_sign_i
     client.force_login(programme_team_member)
     url = reverse("team:preview_version", args=[draft.number])
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    response = client.post(url, {"effective_on": yesterday.isoformat()})
+    response = client.post(url, date_input("effective_on", yesterday))
     assert "The date it takes effect must be today or later" in response.content.decode()
     assert PledgeVersion.objects.get(pk=draft.pk).is_draft
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"effective_on": timezone.localdate().isoformat()})
+        response = client.post(url, date_input("effective_on", timezone.localdate()))
     assert response.status_code == 302
     assert PledgeVersion.objects.current().number == 2
     assert [m.to for m in mail.outbox] == [[listed.created_by.email]]
