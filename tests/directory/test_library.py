@@ -4,12 +4,13 @@ import datetime
 import json
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import library, services
+from directory import library, open_data, services
 from directory.models import DirectorySnapshot, LibraryAction
 from organisations.models import Organisation
 from pledges.models import Action, ActionTheme, Pledge
@@ -168,6 +169,16 @@ def test_open_data_files_use_the_same_rows_and_revalidate(client, partners):
     csv_lines = file_body(client.get(reverse("directory:actions_library_csv"))).decode().split("\r\n")
     assert csv_lines[0] == ",".join(library.LIBRARY_CSV_HEADER)
     assert len([line for line in csv_lines[1:] if line]) == data["count"]
+
+
+def test_a_library_file_missing_from_storage_is_written_on_demand(client, partners):
+    snapshot = DirectorySnapshot.objects.current()
+    for filename in (open_data.LIBRARY_JSON, open_data.LIBRARY_CSV):
+        for gzipped in (False, True):
+            default_storage.delete(open_data.path(snapshot, filename, gzipped=gzipped))
+    data = json.loads(file_body(client.get(reverse("directory:actions_json"))))
+    assert data["count"] == snapshot.library.count() == len(data["actions"])
+    assert default_storage.exists(open_data.path(snapshot, open_data.LIBRARY_CSV, gzipped=True))
 
 
 def test_rendering_one_partner_replaces_only_its_rows_and_the_files(client, partners):
