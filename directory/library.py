@@ -9,12 +9,12 @@ message to the programme team or anything about a person.
 """
 
 import csv
-import hashlib
 import io
 import json
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 
 from organisations.models import Area, Organisation
@@ -25,6 +25,8 @@ from .build import CURRENT, REVIEWED, STATUS_LABELS
 from .models import LibraryAction, search_key
 
 ROW_BATCH_SIZE = 1000
+# Rows read at a time when writing the open-data files.
+CHUNK_SIZE = 2000
 ID_PLACEHOLDER = 999999999
 SLUG_PLACEHOLDER = "partner-slug"
 
@@ -58,6 +60,25 @@ LIBRARY_CSV_HEADER = [
     "what_happened",
     "what_helped",
 ]
+# What the open-data files read from each row.
+FILE_FIELDS = (
+    "action_id",
+    "story_id",
+    "partner_name",
+    "partner_slug",
+    "sector",
+    "year",
+    "cycle",
+    "number",
+    "title",
+    "description",
+    "theme_name",
+    "commitments",
+    "is_continuing",
+    "progress",
+    "what_happened",
+    "what_helped",
+)
 
 
 def build_library_rows(*, organisation_ids=None):
@@ -161,36 +182,78 @@ def build_library_rows(*, organisation_ids=None):
 
 
 def write_library(*, snapshot):
-    """Build every listed partner's library rows into `snapshot`, then its open data and filters."""
-    rows = build_library_rows()
-    _create(snapshot, rows)
-    # The rows are in hand: no need to read them back for the files.
-    write_library_files(
-        snapshot=snapshot,
-        rows=sorted(rows, key=lambda row: (-row["starts_on"].toordinal(), row["action_id"])),
-    )
+    """Build every listed partner's library rows into `snapshot`, then its filters' choices."""
+    _create(snapshot, build_library_rows())
+    summarise_library(snapshot)
 
 
 def rebuild_partners_library(*, snapshot, organisation_ids):
-    """Replace these partners' library rows in `snapshot` (none for those not listed), then the files."""
+    """Replace these partners' library rows in `snapshot` (none for those not listed), then the choices.
+
+    Touches only their rows: the open-data files are written from the rows after the render commits.
+    """
     snapshot.library.filter(organisation_id__in=organisation_ids).delete()
     _create(snapshot, build_library_rows(organisation_ids=organisation_ids))
-    write_library_files(snapshot=snapshot)
+    summarise_library(snapshot)
 
 
-def write_library_files(*, snapshot, rows=None):
-    """Write the library's open data (JSON, CSV) and its filters' choices from the snapshot's rows.
+def summarise_library(snapshot):
+    """Store the library's size and its filters' choices in the snapshot's summary (saved by the render).
 
-    `rows`, when given, are those rows (as dicts), newest first; otherwise they are read.
+    A few aggregate queries over the snapshot's rows, however many there are.
     """
+    rows = snapshot.library.order_by()
+    table = LibraryAction._meta.db_table
+    with connection.cursor() as cursor:
+        # Area codes are stored as " a b ", commitments as a JSON list of labels ("7. Share best practice").
+        cursor.execute(
+            f"""
+            SELECT DISTINCT code FROM {table},
+                unnest(string_to_array(btrim(area_codes), ' ')) AS code
+            WHERE snapshot_id = %s AND code <> ''
+            """,  # noqa: S608 (the table name is the model's own)
+            [snapshot.pk],
+        )
+        areas = {code for (code,) in cursor.fetchall()}
+        cursor.execute(
+            f"""
+            SELECT DISTINCT label FROM {table}, jsonb_array_elements_text(commitments) AS label
+            WHERE snapshot_id = %s
+            """,  # noqa: S608 (the table name is the model's own)
+            [snapshot.pk],
+        )
+        # The label's number is the filter's value.
+        commitments = {label.split(".")[0]: label for (label,) in cursor.fetchall()}
+    themes = dict(rows.values_list("theme_slug", "theme_name").distinct())
+    progress = set(rows.values_list("progress", flat=True).distinct())
+    theme_order = {theme.slug: (theme.position, theme.name) for theme in ActionTheme.objects.all()}
+    snapshot.summary = {
+        **snapshot.summary,
+        "library": {
+            "count": rows.count(),
+            "years": sorted(rows.values_list("year", flat=True).distinct(), reverse=True),
+            "themes": [
+                {"slug": slug, "name": themes[slug]}
+                for slug in sorted(themes, key=lambda slug: theme_order.get(slug, (0, slug)))
+            ],
+            "areas": [[area.code, area.name] for area in Area.objects.all() if area.code in areas],
+            "commitments": [[number, commitments[number]] for number in sorted(commitments, key=int)],
+            "progress": [[code, label] for code, label in STATUS_LABELS.items() if code in progress],
+        },
+    }
+
+
+def file_rows(snapshot):
+    """The library's open data, newest first, a chunk of rows at a time: (JSON record, CSV row) per action."""
     site = settings.SITE_URL
     # One reverse() for each kind of URL: at tens of thousands of rows, resolving each costs seconds.
     action_path = reverse("directory:action", kwargs={"pk": ID_PLACEHOLDER})
     partner_path = reverse("directory:partner", kwargs={"slug": SLUG_PLACEHOLDER})
-    records, csv_rows = [], []
-    years, themes, areas, commitments, progress = set(), {}, set(), {}, set()
-    if rows is None:
-        rows = snapshot.library.order_by("-starts_on", "action_id").values()
+    rows = (
+        snapshot.library.order_by("-starts_on", "action_id")
+        .values(*FILE_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     for row in rows:
         url = site + action_path.replace(str(ID_PLACEHOLDER), str(row["action_id"]))
         partner_url = site + partner_path.replace(SLUG_PLACEHOLDER, row["partner_slug"])
@@ -216,60 +279,41 @@ def write_library_files(*, snapshot, rows=None):
             "what_happened": row["what_happened"],
             "what_helped": row["what_helped"],
         }
-        records.append(record)
-        csv_rows.append(
-            [
-                row["action_id"],
-                url,
-                row["story_id"],
-                row["partner_name"],
-                row["partner_slug"],
-                partner_url,
-                row["sector"],
-                row["year"],
-                row["cycle"],
-                row["number"],
-                row["title"],
-                row["description"],
-                row["theme_name"],
-                ";".join(row["commitments"]),
-                "yes" if row["is_continuing"] else "no",
-                row["progress"],
-                row["what_happened"],
-                row["what_helped"],
-            ]
+        csv_row = [
+            row["action_id"],
+            url,
+            row["story_id"],
+            row["partner_name"],
+            row["partner_slug"],
+            partner_url,
+            row["sector"],
+            row["year"],
+            row["cycle"],
+            row["number"],
+            row["title"],
+            row["description"],
+            row["theme_name"],
+            ";".join(row["commitments"]),
+            "yes" if row["is_continuing"] else "no",
+            row["progress"],
+            row["what_happened"],
+            row["what_helped"],
+        ]
+        yield (
+            json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+            _csv_line(csv_row),
         )
-        years.add(row["year"])
-        themes[row["theme_slug"]] = row["theme_name"]
-        areas.update(row["area_codes"].split())
-        # Labels are "7. Share best practice": the number is the filter's value.
-        commitments.update((label.split(".")[0], label) for label in row["commitments"])
-        progress.add(row["progress"])
 
-    body = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
-    snapshot.library_json = f'{{"count":{len(records)},"actions":{body}}}'
+
+def csv_header():
+    return _csv_line(LIBRARY_CSV_HEADER)
+
+
+def _csv_line(values):
+    """RFC 4180, as the directory's files: CRLF line endings, formulas defused."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(LIBRARY_CSV_HEADER)
-    writer.writerows([defuse_formula(value) for value in row] for row in csv_rows)
-    snapshot.library_csv = buffer.getvalue()
-    theme_order = {theme.slug: (theme.position, theme.name) for theme in ActionTheme.objects.all()}
-    snapshot.summary = {
-        **snapshot.summary,
-        "library": {
-            "count": len(records),
-            "hash": hashlib.sha256((snapshot.library_json + snapshot.library_csv).encode()).hexdigest(),
-            "years": sorted(years, reverse=True),
-            "themes": [
-                {"slug": slug, "name": themes[slug]}
-                for slug in sorted(themes, key=lambda slug: theme_order.get(slug, (0, slug)))
-            ],
-            "areas": [[area.code, area.name] for area in Area.objects.all() if area.code in areas],
-            "commitments": [[number, commitments[number]] for number in sorted(commitments, key=int)],
-            "progress": [[code, label] for code, label in STATUS_LABELS.items() if code in progress],
-        },
-    }
-    snapshot.save(update_fields=["library_json", "library_csv", "summary"])
+    csv.writer(buffer, lineterminator="\r\n").writerow([defuse_formula(value) for value in values])
+    return buffer.getvalue()
 
 
 def _create(snapshot, rows):

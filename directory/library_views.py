@@ -1,17 +1,21 @@
 """The actions library: what partners are doing, searchable, each action's story, and its open data.
 
 Every view reads the directory's current snapshot (its LibraryAction rows), never the live tables.
+Anonymous visitors get the pages from the cache (`caching.py`), and the files from storage (`open_data.py`).
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 from django.views.generic import TemplateView
 
+from . import open_data
 from .build import STATUS_LABELS
+from .caching import cache_public_page
 from .forms import LibraryFilterForm
-from .views import OPEN_DATA_MAX_AGE, _snapshot, cors
+from .views import OPEN_DATA_MAX_AGE, _snapshot, cors, open_data_file
 
 ACTIONS_PER_PAGE = 20
 
@@ -22,6 +26,7 @@ def _labelled(rows):
     return rows
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class LibraryView(TemplateView):
     template_name = "directory/actions/library.html"
 
@@ -47,6 +52,7 @@ class LibraryView(TemplateView):
         )
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class ActionView(TemplateView):
     """One action's page: its story across the years, when the partner continued it."""
 
@@ -66,26 +72,30 @@ class ActionView(TemplateView):
         )
 
 
-def _library_file(field, content_type, filename):
-    """A view serving one of the library's precomputed open-data files, with CORS and conditional GET."""
+def _library_file(filename, content_type):
+    """A view serving one of the library's open-data files, as written to storage for the current snapshot.
+
+    Like the partners' files (gzip when accepted, CORS, conditional GET), but dated and tagged by the
+    snapshot's identity, as the cached pages are: its rows change with every render.
+    """
 
     def etag(request):
-        return _snapshot(request).summary.get("library", {}).get("hash")
+        return _snapshot(request).identity
 
     def last_modified(request):
-        return _snapshot(request).data_as_of
+        return _snapshot(request).rendered_at
 
-    @require_safe
+    # CORS outermost, so a 304 from the cache's check carries it too.
     @cors
+    @cache_public_page
+    @require_safe
     @cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
     @condition(etag_func=etag, last_modified_func=last_modified)
     def view(request):
-        response = HttpResponse(getattr(_snapshot(request), field), content_type=content_type)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return open_data_file(request, filename, content_type)
 
     return view
 
 
-actions_json = _library_file("library_json", "application/json", "actions.json")
-actions_csv = _library_file("library_csv", "text/csv; charset=utf-8", "actions.csv")
+actions_json = _library_file(open_data.LIBRARY_JSON, "application/json")
+actions_csv = _library_file(open_data.LIBRARY_CSV, "text/csv; charset=utf-8")

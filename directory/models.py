@@ -43,9 +43,6 @@ class DirectorySnapshot(models.Model):
     content_hash = models.CharField(max_length=64)
     partner_count = models.PositiveIntegerField()
     summary = models.JSONField(default=dict, help_text="Totals by area and sector, and the filters' choices.")
-    # The actions library's open data, written from its rows (directory/library.py).
-    library_json = models.TextField(default="")
-    library_csv = models.TextField(default="")
 
     objects = DirectorySnapshotQuerySet.as_manager()
 

@@ -1,8 +1,10 @@
-"""The open-data files, written to storage from a snapshot's entries, each with a gzip copy.
+"""The open-data files, written to storage from a snapshot's rows, each with a gzip copy.
 
-They are assembled from each entry's precomputed share (`record`, `csv_row`,
-`action_rows`), streamed in name order, so memory stays flat however many
-partners there are. Each snapshot version has its own folder: a change writes
+The partners' files are assembled from each entry's precomputed share
+(`record`, `csv_row`, `action_rows`), streamed in name order; the actions
+library's from its rows (`library.file_rows`), newest first. Either way rows
+are read a chunk at a time, so memory stays flat however many partners and
+actions there are. Each snapshot version has its own folder: a change writes
 new files, never rewrites ones a reader may be streaming.
 """
 
@@ -12,6 +14,7 @@ import tempfile
 from django.core.files import File
 from django.core.files.storage import default_storage
 
+from . import library
 from .build import ACTIONS_CSV_HEADER, PARTNER_CSV_HEADER, csv_header
 
 FOLDER = "directory/open-data"
@@ -19,7 +22,9 @@ CHUNK_SIZE = 2000
 PARTNERS_JSON = "partners.json"
 PARTNERS_CSV = "partners.csv"
 ACTIONS_CSV = "partners-actions.csv"
-FILENAMES = (PARTNERS_JSON, PARTNERS_CSV, ACTIONS_CSV)
+LIBRARY_JSON = "actions.json"
+LIBRARY_CSV = "actions.csv"
+FILENAMES = (PARTNERS_JSON, PARTNERS_CSV, ACTIONS_CSV, LIBRARY_JSON, LIBRARY_CSV)
 
 
 def path(snapshot, filename, *, gzipped=False):
@@ -35,9 +40,11 @@ def open_file(snapshot, filename, *, gzipped=False):
 
 
 def write_files(snapshot):
-    """Write the snapshot's three files and their gzip copies, then delete older versions' files."""
+    """Write the snapshot's five files and their gzip copies, then delete older versions' files."""
     outputs = {filename: _Output() for filename in FILENAMES}
-    json_out, partners_out, actions_out = (outputs[filename] for filename in FILENAMES)
+    json_out, partners_out, actions_out, library_json_out, library_csv_out = (
+        outputs[filename] for filename in FILENAMES
+    )
     updated = snapshot.content_changed_at.isoformat()
     json_out.write(f'{{"updated":"{updated}","count":{snapshot.partner_count},"partners":[')
     partners_out.write(csv_header(PARTNER_CSV_HEADER))
@@ -52,6 +59,15 @@ def write_files(snapshot):
         partners_out.write(csv_row)
         actions_out.write(action_rows)
     json_out.write("]}")
+    # The library's rows change with every render, so its files date from the render (their Last-Modified).
+    library_updated = snapshot.rendered_at.isoformat()
+    library_count = snapshot.summary["library"]["count"]
+    library_json_out.write(f'{{"updated":"{library_updated}","count":{library_count},"actions":[')
+    library_csv_out.write(library.csv_header())
+    for index, (record, csv_row) in enumerate(library.file_rows(snapshot)):
+        library_json_out.write(("," if index else "") + record)
+        library_csv_out.write(csv_row)
+    library_json_out.write("]}")
     for filename, output in outputs.items():
         output.save(path(snapshot, filename), path(snapshot, filename, gzipped=True))
     _delete_other_versions(keep=snapshot.identity)

@@ -194,17 +194,22 @@ def _open_data(filename, content_type):
     @cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
     @condition(etag_func=etag, last_modified_func=last_modified)
     def view(request):
-        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
-        response = FileResponse(
-            open_data.open_file(_snapshot(request), filename, gzipped=gzipped), content_type=content_type
-        )
-        if gzipped:
-            response["Content-Encoding"] = "gzip"
-        patch_vary_headers(response, ["Accept-Encoding"])
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return open_data_file(request, filename, content_type)
 
     return view
+
+
+def open_data_file(request, filename, content_type):
+    """The current snapshot's file from storage: its gzip copy for clients that accept gzip."""
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = FileResponse(
+        open_data.open_file(_snapshot(request), filename, gzipped=gzipped), content_type=content_type
+    )
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def cors(view):

@@ -25,16 +25,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="directorysnapshot",
-            name="library_csv",
-            field=models.TextField(default=""),
-        ),
-        migrations.AddField(
-            model_name="directorysnapshot",
-            name="library_json",
-            field=models.TextField(default=""),
-        ),
         migrations.CreateModel(
             name="LibraryAction",
             fields=[

@@ -1,18 +1,26 @@
 """Whole public pages cached per snapshot: fresh after every change, never shared with anyone signed in."""
 
+import gzip
+import json
+
 import pytest
 from django.urls import reverse
 
 from directory import services
+from pledges.models import Action
 from pledges.services import decisions
 from tests.factories import MembershipFactory, PledgeFactory, directory_partner
-from tests.support.directory import names_listed_in
+from tests.support.directory import file_body, names_listed_in
 
 pytestmark = pytest.mark.django_db
 
 DIRECTORY = reverse("directory:directory")
 FILTERED = DIRECTORY + "?sector=vcse&area=bristol"
 SEARCHED = DIRECTORY + "?q=avon"
+LIBRARY = reverse("directory:library")
+LIBRARY_FILTERED = LIBRARY + "?sector=vcse&theme=steering-group&sort=progress"
+LIBRARY_SEARCHED = LIBRARY + "?q=avon"
+LIBRARY_FILES = [reverse("directory:actions_json"), reverse("directory:actions_library_csv")]
 PUBLIC_PAGES = [
     reverse("pages:home"),
     reverse("pages:pledge"),
@@ -21,6 +29,9 @@ PUBLIC_PAGES = [
     SEARCHED,
     reverse("directory:partner", kwargs={"slug": "avon-steady"}),
     reverse("directory:open_data"),
+    LIBRARY,
+    LIBRARY_FILTERED,
+    LIBRARY_SEARCHED,
 ]
 
 
@@ -31,13 +42,20 @@ def steady():
     return pledge
 
 
+@pytest.fixture
+def public_pages(steady):
+    """Every cached page, with one action's page of the library."""
+    action = Action.objects.filter(pledge=steady).order_by("number").first()
+    return [*PUBLIC_PAGES, reverse("directory:action", args=[action.pk])]
+
+
 def is_cached(response):
     # A page from the cache was not rendered by this request, so the test client saw no template.
     return response.context is None
 
 
-def test_the_second_anonymous_request_is_served_from_the_cache(client, steady):
-    for path in PUBLIC_PAGES:
+def test_the_second_anonymous_request_is_served_from_the_cache(client, public_pages):
+    for path in public_pages:
         first, second = client.get(path), client.get(path)
         assert (first.status_code, second.status_code) == (200, 200), path
         assert not is_cached(first), path
@@ -52,7 +70,7 @@ def test_the_query_is_normalised_so_the_same_search_shares_one_page(client, stea
 
 @pytest.mark.parametrize("path", [DIRECTORY, FILTERED, SEARCHED])
 def test_a_cached_page_shows_an_approval_and_a_withdrawal_at_once(
-    client, steady, programme_team_member, django_capture_on_commit_callbacks, path
+    client, steady, public_pages, programme_team_member, django_capture_on_commit_callbacks, path
 ):
     assert names_listed_in(client.get(path)) == ["Avon Steady"]
     assert names_listed_in(client.get(path)) == ["Avon Steady"]  # from the cache
@@ -71,9 +89,9 @@ def test_a_cached_page_shows_an_approval_and_a_withdrawal_at_once(
     assert names_listed_in(client.get(path)) == ["Avon Steady"]
 
 
-def test_a_signed_in_partner_never_gets_the_anonymous_page(client, steady):
+def test_a_signed_in_partner_never_gets_the_anonymous_page(client, steady, public_pages):
     member = MembershipFactory(organisation=steady.organisation, user__email="jo@avon.example").user
-    for path in PUBLIC_PAGES:
+    for path in public_pages:
         client.logout()
         client.get(path)
         anonymous = client.get(path)
@@ -89,9 +107,9 @@ def test_a_signed_in_partner_never_gets_the_anonymous_page(client, steady):
         assert "Cookie" in signed_in["Vary"]
 
 
-def test_an_anonymous_visitor_never_gets_a_page_rendered_for_someone_signed_in(client, steady):
+def test_an_anonymous_visitor_never_gets_a_page_rendered_for_someone_signed_in(client, steady, public_pages):
     member = MembershipFactory(organisation=steady.organisation, user__email="jo@avon.example").user
-    for path in PUBLIC_PAGES:
+    for path in public_pages:
         client.force_login(member)
         assert "jo@avon.example" in client.get(path).content.decode()
         client.logout()
@@ -114,8 +132,8 @@ def test_a_visitor_with_a_session_or_flash_messages_gets_a_page_of_their_own(cli
     assert not is_cached(client.get(DIRECTORY))
 
 
-def test_anonymous_pages_carry_no_vary_cookie_and_must_be_revalidated(client, steady):
-    for path in PUBLIC_PAGES:
+def test_anonymous_pages_carry_no_vary_cookie_and_must_be_revalidated(client, public_pages):
+    for path in public_pages:
         for response in (client.get(path), client.get(path)):  # rendered, then cached
             assert "Cookie" not in response.get("Vary", ""), path
             assert "Set-Cookie" not in response, path
@@ -123,8 +141,8 @@ def test_anonymous_pages_carry_no_vary_cookie_and_must_be_revalidated(client, st
             assert "no-cache" in response["Cache-Control"], path
 
 
-def test_a_conditional_get_answers_304_until_the_directory_changes(client, steady, programme_team_member):
-    for path in PUBLIC_PAGES:
+def test_a_conditional_get_answers_304_until_the_directory_changes(client, steady, public_pages):
+    for path in public_pages:
         first = client.get(path)
         assert first["ETag"] and first["Last-Modified"]
         again = client.get(path, headers={"If-None-Match": first["ETag"]})
@@ -147,3 +165,55 @@ def test_badges_are_cached_with_their_own_cache_control(client, steady):
     assert second["Content-Type"] == "image/svg+xml"
     assert second["Access-Control-Allow-Origin"] == "*"
     assert "max-age=3600" in second["Cache-Control"]
+
+
+def library_shows(client, path, name):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return name in response.content.decode()
+
+
+@pytest.mark.parametrize("path", [LIBRARY, LIBRARY_FILTERED, LIBRARY_SEARCHED])
+def test_a_cached_library_page_and_its_files_show_an_approval_and_a_withdrawal_at_once(
+    client, steady, programme_team_member, django_capture_on_commit_callbacks, path
+):
+    for _ in range(2):  # rendered, then from the cache
+        assert library_shows(client, path, "Avon Steady")
+        assert not library_shows(client, path, "Avon Joining")
+    files = {file: client.get(file, headers={"Accept-Encoding": "gzip"}) for file in LIBRARY_FILES}
+    joining = PledgeFactory(submitted=True, organisation__name="Avon Joining")
+    action = Action.objects.filter(pledge=joining).order_by("number").first()
+    action_page = reverse("directory:action", args=[action.pk])
+    assert client.get(action_page).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):  # the render task runs eagerly after commit
+        decisions.approve_pledge(pledge=joining, by=programme_team_member)
+    assert library_shows(client, path, "Avon Joining")
+    assert library_shows(client, action_page, action.title)
+    for file, before in files.items():
+        # The old ETag no longer matches: the file changed, and says so.
+        response = client.get(file, headers={"If-None-Match": before["ETag"], "Accept-Encoding": "gzip"})
+        assert response.status_code == 200, file
+        assert response["ETag"] != before["ETag"]
+        assert b"Avon Joining" in gzip.decompress(file_body(response))
+        assert b"Avon Joining" not in gzip.decompress(file_body(before))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.withdraw_pledge(pledge=joining, by=programme_team_member, reason="They asked us to.")
+    assert not library_shows(client, path, "Avon Joining")
+    assert library_shows(client, path, "Avon Steady")
+    assert client.get(action_page).status_code == 404
+    data = json.loads(file_body(client.get(LIBRARY_FILES[0])))
+    assert {action["partner"]["name"] for action in data["actions"]} == {"Avon Steady"}
+
+
+def test_the_library_files_answer_304_from_the_cache_without_reading_the_database(
+    client, steady, django_assert_num_queries
+):
+    for path in LIBRARY_FILES:
+        first = client.get(path)
+        assert first["ETag"] == f'"{services.current_directory().identity}"'
+        with django_assert_num_queries(0):
+            again = client.get(path, headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304, path
+        assert again["Access-Control-Allow-Origin"] == "*"

@@ -1,18 +1,21 @@
 """The actions library: only what partners chose to publish, filters and search, stories, constant queries."""
 
 import datetime
+import json
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import library, services
+from directory import library, open_data, services
 from directory.models import DirectorySnapshot, LibraryAction
 from organisations.models import Organisation
 from pledges.models import Action, ActionTheme, Pledge
 from tests.factories import ActionFactory, ReviewCycleFactory, bulk_directory_partners, directory_partner
+from tests.support.directory import file_body
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +65,11 @@ def all_bytes(client):
         reverse("directory:actions_json"),
         reverse("directory:actions_library_csv"),
     ] + [reverse("directory:action", args=[row.action_id]) for row in snapshot.library.all()]
-    return b"".join(client.get(path).content for path in paths)
+    return b"".join(body(client.get(path)) for path in paths)
+
+
+def body(response):
+    return file_body(response) if response.streaming else response.content
 
 
 def test_the_library_shows_published_actions_and_progress_and_nothing_else(client, partners):
@@ -153,27 +160,65 @@ def test_open_data_files_use_the_same_rows_and_revalidate(client, partners):
     snapshot = DirectorySnapshot.objects.current()
     response = client.get(reverse("directory:actions_json"))
     assert response["Access-Control-Allow-Origin"] == "*"
-    data = response.json()
+    assert response["ETag"] == f'"{snapshot.identity}"'
+    data = json.loads(file_body(response))
     assert data["count"] == snapshot.library.count() == len(data["actions"])
     again = client.get(reverse("directory:actions_json"), HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
-    csv_lines = client.get(reverse("directory:actions_library_csv")).content.decode().split("\r\n")
+    assert again["Access-Control-Allow-Origin"] == "*"
+    csv_lines = file_body(client.get(reverse("directory:actions_library_csv"))).decode().split("\r\n")
     assert csv_lines[0] == ",".join(library.LIBRARY_CSV_HEADER)
     assert len([line for line in csv_lines[1:] if line]) == data["count"]
 
 
-def test_rebuilding_one_partner_replaces_only_its_rows_and_the_files(client, partners):
+def test_a_library_file_missing_from_storage_is_written_on_demand(client, partners):
+    snapshot = DirectorySnapshot.objects.current()
+    for filename in (open_data.LIBRARY_JSON, open_data.LIBRARY_CSV):
+        for gzipped in (False, True):
+            default_storage.delete(open_data.path(snapshot, filename, gzipped=gzipped))
+    data = json.loads(file_body(client.get(reverse("directory:actions_json"))))
+    assert data["count"] == snapshot.library.count() == len(data["actions"])
+    assert default_storage.exists(open_data.path(snapshot, open_data.LIBRARY_CSV, gzipped=True))
+
+
+def test_rendering_one_partner_replaces_only_its_rows_and_the_files(client, partners):
     snapshot = DirectorySnapshot.objects.current()
     before = snapshot.library.count()
     published = partners["published"]
+    quiet = snapshot.library.filter(partner_name="Quiet Partner").values_list("pk", flat=True)
+    quiet_rows = list(quiet)
     Action.objects.filter(pledge=published, cycle__number=2, number=2).update(title="Open Partner RENAMED")
-    library.rebuild_partners_library(snapshot=snapshot, organisation_ids=[published.organisation_id])
+    services.render_partners([published.organisation_id])
     assert snapshot.library.count() == before
-    assert b"Open Partner RENAMED" in client.get(reverse("directory:actions_library_csv")).content
+    # The other partners' rows are the same rows: only the changed partner's were written.
+    assert list(quiet) == quiet_rows
+    assert b"Open Partner RENAMED" in file_body(client.get(reverse("directory:actions_library_csv")))
     Pledge.objects.filter(pk=published.pk).update(publish_actions=False)
-    library.rebuild_partners_library(snapshot=snapshot, organisation_ids=[published.organisation_id])
+    services.render_partners([published.organisation_id])
     assert not snapshot.library.filter(organisation_id=published.organisation_id).exists()
-    assert b"Open Partner" not in client.get(reverse("directory:actions_json")).content
+    assert b"Open Partner" not in file_body(client.get(reverse("directory:actions_json")))
+    assert DirectorySnapshot.objects.current().summary["library"]["count"] == before - 4
+
+
+def test_the_filters_choices_come_from_the_rows_in_a_few_queries(partners, django_assert_num_queries):
+    directory_partner("School Partner", sector=Organisation.Sector.EDUCATION, areas=["north-somerset"])
+    services.render_directory()
+    snapshot = DirectorySnapshot.objects.current()
+    rows = list(snapshot.library.all())
+    # Areas, commitments, themes, progress, count, years, and the themes' and areas' names.
+    with django_assert_num_queries(8):
+        library.summarise_library(snapshot)
+    choices = snapshot.summary["library"]
+    assert choices["count"] == len(rows)
+    assert choices["years"] == sorted({row.year for row in rows}, reverse=True)
+    assert {theme["slug"] for theme in choices["themes"]} == {row.theme_slug for row in rows}
+    assert {code for code, _ in choices["areas"]} == {"bristol", "north-somerset"}
+    labels = {label for row in rows for label in row.commitments}
+    assert {label for _, label in choices["commitments"]} == labels
+    assert [number for number, _ in choices["commitments"]] == sorted(
+        {label.split(".")[0] for label in labels}, key=int
+    )
+    assert {code for code, _ in choices["progress"]} == {row.progress for row in rows}
 
 
 def library_query_counts(client):
@@ -202,7 +247,7 @@ def test_library_query_counts_stay_the_same_from_20_to_500_partners(client):
     assert library_query_counts(client) == small
     assert LibraryAction.objects.filter(snapshot=DirectorySnapshot.objects.current()).count() == 800
     # The snapshot, then its rows: a page (and, when filtered, a count) or an action's story.
-    # A file is read from the snapshot alone.
+    # A file is the snapshot (its ETag), then storage.
     assert small == {"library": 2, "filtered": 3, "action page": 3, "json": 1}
 
 
