@@ -5,6 +5,8 @@ Redis (REDIS_URL, default redis://127.0.0.1:6379/0: its database is emptied):
 
     .venv/bin/python benchmarks/directory.py --partners 10000 50000 --http-partners 10000
 
+or, for the render figures alone, `--partners 50000 --renders-only`.
+
 It works in a separate, temporary database (the configured one's name plus
 "_benchmark"), created and migrated at the start and dropped at the end, so
 nothing is left behind. For each size it seeds partners with bulk_create (each
@@ -113,6 +115,9 @@ def main():
     parser.add_argument(
         "--mixed-seconds", type=float, default=20, help="the mixed load's length (default 20)"
     )
+    parser.add_argument(
+        "--renders-only", action="store_true", help="only the full and incremental renders: no requests"
+    )
     parser.add_argument("--render-once", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.render_once:
@@ -136,7 +141,8 @@ def main():
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     print(f"Load average at the end: {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
     print_renders(figures["renders"])
-    print_pages(figures["pages"])
+    if figures["pages"]:
+        print_pages(figures["pages"])
     if figures["http"]:
         print_http(figures["http"], options)
 
@@ -153,6 +159,8 @@ def run(sizes, options):
         print(f"{size:>6} partners: seeded in {time.perf_counter() - started:.1f} s", flush=True)
         figures["renders"].append({"partners": size, **full_render(), **incremental_renders(size)})
         print(f"{size:>6} partners: rendered", flush=True)
+        if options.renders_only:
+            continue
         figures["pages"].extend(in_process(client, size, options.requests))
         if size == options.http_partners:
             figures["http"] = over_http(client, options)
