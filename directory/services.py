@@ -150,9 +150,14 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
     with _render_lock():
         with transaction.atomic():
             snapshot = DirectorySnapshot.objects.select_for_update().order_by("-data_as_of", "-pk").first()
+            leaving = list(
+                snapshot.positions.filter(entry__organisation_id__in=organisation_ids).values_list(
+                    "name_position", "recent_position"
+                )
+            )
             snapshot.entries.filter(organisation_id__in=organisation_ids).delete()
             snapshot.departures.filter(organisation_id__in=organisation_ids).delete()
-            DirectoryEntry.objects.bulk_create(
+            joining = DirectoryEntry.objects.bulk_create(
                 DirectoryEntry(snapshot_id=snapshot.pk, **entry)
                 for entry in build.build_entries(organisation_ids)
             )
@@ -160,7 +165,7 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
             DirectoryDeparture.objects.bulk_create(
                 DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in departures
             )
-            _number_positions(snapshot)
+            _move_positions(snapshot, leaving=leaving, joining=[entry.pk for entry in joining])
             _summarise(snapshot)
             library.rebuild_partners_library(snapshot=snapshot, organisation_ids=organisation_ids)
             now = timezone.now()
@@ -182,12 +187,39 @@ def current_directory() -> DirectorySnapshot:
     return DirectorySnapshot.objects.current() or render_directory()
 
 
-def _number_positions(snapshot):
-    """Store each entry's place in each sort order, touching only the places that changed.
+# The directory's sort orders, each position column's one rule: the entry columns it orders by,
+# True for descending. Both the full numbering and the incremental moves are written from it.
+POSITION_ORDERS = {
+    "name_position": (("sort_name", False), ("id", False)),
+    "recent_position": (("signed_on", True), ("sort_name", False), ("id", False)),
+}
 
-    The orders are the ones the directory always had (by name then pk; newest
-    signed first, then name, then pk), computed by the database's collation.
-    New entries get their row first; a departed entry's went with it.
+
+def _order_by(order):
+    """The ORDER BY of one of POSITION_ORDERS."""
+    return ", ".join(f"{column} DESC" if descending else column for column, descending in order)
+
+
+def _sorts_before(order, row, other):
+    """SQL true when `row` (an alias of the entries) comes before `other` in one of POSITION_ORDERS.
+
+    The lexicographic comparison ORDER BY makes, column by column, with the
+    same operators, so the same collation: each column decides unless it is equal.
+    """
+    (column, descending), *rest = order
+    before = f"{row}.{column} {'>' if descending else '<'} {other}.{column}"
+    if not rest:
+        return before
+    return f"({before} OR ({row}.{column} = {other}.{column} AND {_sorts_before(rest, row, other)}))"
+
+
+def _number_positions(snapshot):
+    """Number every entry's place in each sort order afresh, writing only the places that differ.
+
+    The orders are the ones the directory always had (POSITION_ORDERS),
+    computed by the database's collation. Entries without a position get one.
+    The full render numbers its new snapshot this way; incremental renders
+    move only the places that change (`_move_positions`).
     """
     positions, entries = DirectoryPosition._meta.db_table, DirectoryEntry._meta.db_table
     with connection.cursor() as cursor:
@@ -207,16 +239,89 @@ def _number_positions(snapshot):
             SET name_position = numbered.by_name, recent_position = numbered.by_recent
             FROM (
                 SELECT id,
-                    ROW_NUMBER() OVER (ORDER BY sort_name, id) AS by_name,
-                    ROW_NUMBER() OVER (ORDER BY signed_on DESC, sort_name, id) AS by_recent
+                    ROW_NUMBER() OVER (ORDER BY {_order_by(POSITION_ORDERS["name_position"])}) AS by_name,
+                    ROW_NUMBER() OVER (ORDER BY {_order_by(POSITION_ORDERS["recent_position"])}) AS by_recent
                 FROM {entries}
                 WHERE snapshot_id = %s
             ) AS numbered
             WHERE position.entry_id = numbered.id
               AND (position.name_position, position.recent_position) <> (numbered.by_name, numbered.by_recent)
-            """,  # noqa: S608 (the table names are the models' own)
+            """,  # noqa: S608 (the table names are the models' own; the orders are constants)
             [snapshot.pk],
         )
+
+
+def _move_positions(snapshot, *, leaving, joining):
+    """Bring the places up to date after some entries left and others joined: the work is in what moved.
+
+    `leaving` holds the places (by name, by date) of the entries deleted;
+    `joining` the pks of the entries just written, which have no place yet.
+    A joining entry's place is counted, not sorted for: one pass over the
+    entries. Every other entry moves up one for each entry that left before
+    it and down one for each that joined before it, in one UPDATE of only the
+    rows that move: nearly all after a partner near the front joins, none
+    after an edit that keeps its place. The same numbers as `_number_positions`.
+    """
+    positions, entries = DirectoryPosition._meta.db_table, DirectoryEntry._meta.db_table
+    columns = list(POSITION_ORDERS)
+    places = {}
+    with connection.cursor() as cursor:
+        if joining:
+            counts = ", ".join(
+                f"1 + COUNT(*) FILTER (WHERE {_sorts_before(order, 'entry', 'joining')})"
+                for order in POSITION_ORDERS.values()
+            )
+            cursor.execute(
+                f"""
+                SELECT joining.id, {counts}
+                FROM {entries} AS joining
+                JOIN {entries} AS entry ON entry.snapshot_id = joining.snapshot_id
+                WHERE joining.id = ANY(%s)
+                GROUP BY joining.id
+                """,  # noqa: S608 (the table names are the models' own; the orders are constants)
+                [joining],
+            )
+            places = {pk: entry_places for pk, *entry_places in cursor.fetchall()}
+        # In each order: the places the leaving entries had, and for each joining entry how many
+        # of the staying entries come before it (its place, less itself and the joining ones before it).
+        left = [sorted(entry_places[n] for entry_places in leaving) for n in range(len(columns))]
+        followed = [
+            [place - 1 - j for j, place in enumerate(sorted(each[n] for each in places.values()))]
+            for n in range(len(columns))
+        ]
+        if any(left) or any(followed):
+            # A staying entry's place once the leaving ones are gone, then once the joining ones are in.
+            cursor.execute(
+                f"""
+                UPDATE {positions} AS position
+                SET name_position = moved.name_position, recent_position = moved.recent_position
+                FROM (
+                    SELECT id,
+                        kept.name_position + {_below("kept.name_position")} AS name_position,
+                        kept.recent_position + {_below("kept.recent_position")} AS recent_position
+                    FROM (
+                        SELECT id,
+                            name_position - {_below("name_position")} AS name_position,
+                            recent_position - {_below("recent_position")} AS recent_position
+                        FROM {positions}
+                        WHERE snapshot_id = %s
+                    ) AS kept
+                ) AS moved
+                WHERE position.id = moved.id
+                  AND (position.name_position, position.recent_position)
+                    <> (moved.name_position, moved.recent_position)
+                """,  # noqa: S608 (the table names are the models' own)
+                [*followed, *left, snapshot.pk],
+            )
+    DirectoryPosition.objects.bulk_create(
+        DirectoryPosition(snapshot_id=snapshot.pk, entry_id=pk, **dict(zip(columns, each, strict=True)))
+        for pk, each in places.items()
+    )
+
+
+def _below(place):
+    """SQL: how many of the places in an array (the query's next parameter) are lower than `place`."""
+    return f"(SELECT COUNT(*) FROM unnest(%s::integer[]) AS other WHERE other < {place})"  # noqa: S608
 
 
 def _summarise(snapshot):
