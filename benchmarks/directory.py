@@ -14,7 +14,8 @@ with cycle 1 and two actions), then measures, printing figures, never asserting:
 
 - renders: a full render in a fresh process (seconds, peak memory), and the
   incremental render of one partner joining and one partner's edit (seconds
-  until the directory shows it; the open-data files are rewritten after that);
+  until the directory shows it, and of those the seconds moving the places
+  for paging; the open-data files are rewritten after that);
 - requests in this process through Django's test client: queries per request
   and milliseconds, rendered (with a session cookie, so the page cache is
   skipped) and from the page cache;
@@ -198,23 +199,18 @@ def render_once():
 
 
 def incremental_renders(size):
-    """One partner joining, its edit, then its withdrawal: seconds until the directory shows each."""
-    write_files = open_data.write_files
-    file_seconds = []
+    """One partner joining, its edit, then its withdrawal: seconds until the directory shows each.
 
-    def timed_write_files(snapshot):
-        started = time.perf_counter()
-        write_files(snapshot)
-        file_seconds.append(time.perf_counter() - started)
-
-    open_data.write_files = timed_write_files
+    Also the seconds of each spent moving the places for paging, and writing the open-data files after.
+    """
+    file_seconds, place_seconds = [], []
 
     def timed_render(organisation_id):
         started = time.perf_counter()
         services.render_partners([organisation_id])
         return time.perf_counter() - started - file_seconds[-1]
 
-    try:
+    with timing(open_data, "write_files", file_seconds), timing(services, "_move_positions", place_seconds):
         joining = directory_partner(f"Joining Partner {size}")
         joined = timed_render(joining.organisation_id)
         Organisation.objects.filter(pk=joining.organisation_id).update(website="https://changed.example")
@@ -224,14 +220,32 @@ def incremental_renders(size):
             status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now()
         )
         left = timed_render(joining.organisation_id)
-    finally:
-        open_data.write_files = write_files
     return {
         "join_seconds": joined,
         "edit_seconds": edited,
         "leave_seconds": left,
+        "places_seconds": place_seconds,
         "files_seconds": statistics.mean(file_seconds),
     }
+
+
+@contextmanager
+def timing(module, name, seconds):
+    """Append to `seconds` how long each call of module.name takes, while in the block."""
+    function = getattr(module, name)
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds.append(time.perf_counter() - started)
+
+    setattr(module, name, timed)
+    try:
+        yield
+    finally:
+        setattr(module, name, function)
 
 
 # Requests in this process ------------------------------------------------------------------
@@ -456,14 +470,16 @@ def print_renders(rows):
     print("\nRenders (full: in a fresh process; incremental: until the directory shows the change)\n")
     print(
         "| partners | full render (s) | full render peak (MB) | one partner joins (s) "
-        "| one partner's edit (s) | one partner leaves (s) | open-data files written after (s) |"
+        "| one partner's edit (s) | one partner leaves (s) | of which moving places: join, edit, leave (s) "
+        "| open-data files written after (s) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
+        places = ", ".join(f"{seconds:.3f}" for seconds in row["places_seconds"])
         print(
             f"| {row['partners']:,} | {row['full_seconds']:.1f} | {row['full_peak_mb']:.0f} "
             f"| {row['join_seconds']:.2f} | {row['edit_seconds']:.2f} | {row['leave_seconds']:.2f} "
-            f"| {row['files_seconds']:.2f} |"
+            f"| {places} | {row['files_seconds']:.2f} |"
         )
 
 

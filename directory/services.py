@@ -43,6 +43,9 @@ ENTRY_BATCH_SIZE = 1000
 RENDER_QUEUED_KEY = "directory:render-queued"
 # How many differing partners the full render names in its report.
 DIFFERENCES_NAMED = 10
+# Up to this many partners joining at once, an incremental render counts their places, one pass over
+# the entries each; beyond, numbering every place afresh (two sorts) is quicker.
+PLACES_COUNTED_UP_TO = 50
 
 
 def schedule_directory_render(*organisation_ids) -> None:
@@ -165,7 +168,10 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
             DirectoryDeparture.objects.bulk_create(
                 DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in departures
             )
-            _move_positions(snapshot, leaving=leaving, joining=[entry.pk for entry in joining])
+            if len(joining) <= PLACES_COUNTED_UP_TO:
+                _move_positions(snapshot, leaving=leaving, joining=[entry.pk for entry in joining])
+            else:
+                _number_positions(snapshot)
             _summarise(snapshot)
             library.rebuild_partners_library(snapshot=snapshot, organisation_ids=organisation_ids)
             now = timezone.now()
@@ -257,10 +263,10 @@ def _move_positions(snapshot, *, leaving, joining):
     `leaving` holds the places (by name, by date) of the entries deleted;
     `joining` the pks of the entries just written, which have no place yet.
     A joining entry's place is counted, not sorted for: one pass over the
-    entries. Every other entry moves up one for each entry that left before
-    it and down one for each that joined before it, in one UPDATE of only the
-    rows that move: nearly all after a partner near the front joins, none
-    after an edit that keeps its place. The same numbers as `_number_positions`.
+    entries. The entries that stay move by whole ranges of places, in one
+    UPDATE of only the rows in those ranges: the places after a partner that
+    joins or leaves, none after an edit that keeps its place. The same numbers
+    as `_number_positions` gives.
     """
     positions, entries = DirectoryPosition._meta.db_table, DirectoryEntry._meta.db_table
     columns = list(POSITION_ORDERS)
@@ -282,36 +288,21 @@ def _move_positions(snapshot, *, leaving, joining):
                 [joining],
             )
             places = {pk: entry_places for pk, *entry_places in cursor.fetchall()}
-        # In each order: the places the leaving entries had, and for each joining entry how many
-        # of the staying entries come before it (its place, less itself and the joining ones before it).
-        left = [sorted(entry_places[n] for entry_places in leaving) for n in range(len(columns))]
-        followed = [
-            [place - 1 - j for j, place in enumerate(sorted(each[n] for each in places.values()))]
-            for n in range(len(columns))
-        ]
-        if any(left) or any(followed):
-            # A staying entry's place once the leaving ones are gone, then once the joining ones are in.
+        shifts, within, params, bounds = [], [], [], []
+        for n, column in enumerate(columns):
+            moves = _moves(left=[each[n] for each in leaving], joined=[each[n] for each in places.values()])
+            shifts.append(f"{column} = {column} + {_shift(column)}")
+            params += [list(values) for values in zip(*moves, strict=True)] if moves else [[], [], []]
+            if moves:
+                (start, _, _), (_, until, _) = moves[0], moves[-1]
+                within.append(f"({column} >= %s AND {column} < %s)" if until else f"{column} >= %s")
+                bounds += [start, until] if until else [start]
+        if within:
+            # Only the rows in a range that moves are read, by the positions' indexes.
             cursor.execute(
-                f"""
-                UPDATE {positions} AS position
-                SET name_position = moved.name_position, recent_position = moved.recent_position
-                FROM (
-                    SELECT id,
-                        kept.name_position + {_below("kept.name_position")} AS name_position,
-                        kept.recent_position + {_below("kept.recent_position")} AS recent_position
-                    FROM (
-                        SELECT id,
-                            name_position - {_below("name_position")} AS name_position,
-                            recent_position - {_below("recent_position")} AS recent_position
-                        FROM {positions}
-                        WHERE snapshot_id = %s
-                    ) AS kept
-                ) AS moved
-                WHERE position.id = moved.id
-                  AND (position.name_position, position.recent_position)
-                    <> (moved.name_position, moved.recent_position)
-                """,  # noqa: S608 (the table names are the models' own)
-                [*followed, *left, snapshot.pk],
+                f"UPDATE {positions} SET {', '.join(shifts)}"  # noqa: S608 (the table and columns are constants)
+                f" WHERE snapshot_id = %s AND ({' OR '.join(within)})",
+                [*params, snapshot.pk, *bounds],
             )
     DirectoryPosition.objects.bulk_create(
         DirectoryPosition(snapshot_id=snapshot.pk, entry_id=pk, **dict(zip(columns, each, strict=True)))
@@ -319,9 +310,37 @@ def _move_positions(snapshot, *, leaving, joining):
     )
 
 
-def _below(place):
-    """SQL: how many of the places in an array (the query's next parameter) are lower than `place`."""
-    return f"(SELECT COUNT(*) FROM unnest(%s::integer[]) AS other WHERE other < {place})"  # noqa: S608
+def _shift(column):
+    """SQL: how far a place moves, by the ranges in the query's next three parameters (see `_moves`)."""
+    moves = "unnest(%s::integer[], %s::integer[], %s::integer[]) AS move(since, until, shift)"
+    within = f"{column} >= move.since AND (move.until IS NULL OR {column} < move.until)"
+    return f"COALESCE((SELECT move.shift FROM {moves} WHERE {within}), 0)"  # noqa: S608 (the column is a constant)
+
+
+def _moves(*, left, joined):
+    """How the places of the entries that stay change, in one order: ranges (start, until, shift).
+
+    `left` holds the places the leaving entries had, `joined` the places the
+    joining ones now have. A range holds the places from `start` up to but
+    not including `until` (None: to the end), which all move by `shift`.
+    """
+    # How many of the staying entries come before each joining one: its place, less the joining ones before.
+    followed = [place - 1 - j for j, place in enumerate(sorted(joined))]
+
+    def by(place):
+        kept = place - sum(gone < place for gone in left)
+        return kept - place + sum(before < kept for before in followed)
+
+    # The shift changes only just after a leaving place, or where the staying place passes a joining one.
+    starts = sorted(
+        {1, *(gone + 1 for gone in left), *(f + 1 + n for f in followed for n in range(len(left) + 1))}
+    )
+    steps = []
+    for start in starts:
+        if not steps or steps[-1][1] != by(start):
+            steps.append((start, by(start)))
+    untils = [start for start, _ in steps[1:]] + [None]
+    return [(start, until, shift) for (start, shift), until in zip(steps, untils, strict=True) if shift]
 
 
 def _summarise(snapshot):

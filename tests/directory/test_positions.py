@@ -1,6 +1,7 @@
 """Incremental renders move the places for paging to exactly where a full numbering puts them."""
 
 import datetime
+import random
 
 import pytest
 from django.utils import timezone
@@ -10,6 +11,30 @@ from directory.models import DirectoryPosition
 from organisations.models import Organisation
 from pledges.models import Pledge
 from tests.factories import bulk_directory_partners, directory_partner
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_ranges_that_move_put_each_staying_place_where_rebuilding_the_list_would(seed):
+    rng = random.Random(seed)
+    count = rng.randint(1, 12)
+    left = rng.sample(range(1, count + 1), rng.randint(0, count))
+    staying = [place for place in range(1, count + 1) if place not in left]
+    joining = rng.randint(0, 4)
+    joined = rng.sample(range(1, len(staying) + joining + 1), joining)
+    # The staying entries, in their order, fill the places the joining ones did not take.
+    free = [place for place in range(1, len(staying) + joining + 1) if place not in joined]
+
+    moves = services._moves(left=left, joined=joined)
+
+    def moved(place):
+        shifts = [
+            shift for start, until, shift in moves if start <= place and (until is None or place < until)
+        ]
+        assert len(shifts) <= 1
+        return place + sum(shifts)
+
+    assert [moved(place) for place in staying] == free
+    assert all(shift for _, _, shift in moves)
 
 
 def places(snapshot):
@@ -107,3 +132,21 @@ def test_the_last_partner_leaving_and_the_first_joining():
     first = directory_partner("First Partner")
     services.render_partners([first.organisation_id])
     assert places(snapshot) == {first.organisation_id: (1, 1)}
+
+
+@pytest.mark.django_db
+def test_a_large_burst_of_partners_joining_is_numbered_afresh(monkeypatch):
+    directory_partner("Listed Partner")
+    snapshot = services.render_directory()
+    monkeypatch.setattr(services, "PLACES_COUNTED_UP_TO", 2)
+    burst = [directory_partner(name) for name in ["Burst C", "Burst A", "Burst B"]]
+    services.render_partners([pledge.organisation_id for pledge in burst])
+    by_name = sorted(places(snapshot).items(), key=lambda item: item[1][0])
+    names = dict(Organisation.objects.values_list("pk", "name"))
+    assert [names[organisation_id] for organisation_id, _ in by_name] == [
+        "Burst A",
+        "Burst B",
+        "Burst C",
+        "Listed Partner",
+    ]
+    assert_numbered_as_a_full_render_would(snapshot)
