@@ -63,7 +63,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from directory import open_data, services  # noqa: E402
+from directory import library, open_data, services  # noqa: E402
 from organisations.models import Organisation  # noqa: E402
 from pledges.models import Pledge  # noqa: E402
 from tests.factories import UserFactory, bulk_directory_partners, directory_partner  # noqa: E402
@@ -201,16 +201,21 @@ def render_once():
 def incremental_renders(size):
     """One partner joining, its edit, then its withdrawal: seconds until the directory shows each.
 
-    Also the seconds of each spent moving the places for paging, and writing the open-data files after.
+    Also the seconds of each spent moving the places for paging and rewriting the library's rows and
+    files, and writing the open-data files after.
     """
-    file_seconds, place_seconds = [], []
+    file_seconds, place_seconds, library_seconds = [], [], []
 
     def timed_render(organisation_id):
         started = time.perf_counter()
         services.render_partners([organisation_id])
         return time.perf_counter() - started - file_seconds[-1]
 
-    with timing(open_data, "write_files", file_seconds), timing(services, "_move_positions", place_seconds):
+    with (
+        timing(open_data, "write_files", file_seconds),
+        timing(services, "_move_positions", place_seconds),
+        timing(library, "rebuild_partners_library", library_seconds),
+    ):
         joining = directory_partner(f"Joining Partner {size}")
         joined = timed_render(joining.organisation_id)
         Organisation.objects.filter(pk=joining.organisation_id).update(website="https://changed.example")
@@ -225,6 +230,7 @@ def incremental_renders(size):
         "edit_seconds": edited,
         "leave_seconds": left,
         "places_seconds": place_seconds,
+        "library_seconds": library_seconds,
         "files_seconds": statistics.mean(file_seconds),
     }
 
@@ -471,15 +477,18 @@ def print_renders(rows):
     print(
         "| partners | full render (s) | full render peak (MB) | one partner joins (s) "
         "| one partner's edit (s) | one partner leaves (s) | of which moving places: join, edit, leave (s) "
-        "| open-data files written after (s) |"
+        "| of which the library: join, edit, leave (s) | open-data files written after (s) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        places = ", ".join(f"{seconds:.3f}" for seconds in row["places_seconds"])
+        places, library_rows = (
+            ", ".join(f"{seconds:.3f}" for seconds in row[key])
+            for key in ("places_seconds", "library_seconds")
+        )
         print(
             f"| {row['partners']:,} | {row['full_seconds']:.1f} | {row['full_peak_mb']:.0f} "
             f"| {row['join_seconds']:.2f} | {row['edit_seconds']:.2f} | {row['leave_seconds']:.2f} "
-            f"| {places} | {row['files_seconds']:.2f} |"
+            f"| {places} | {library_rows} | {row['files_seconds']:.2f} |"
         )
 
 
