@@ -5,6 +5,8 @@ Redis (REDIS_URL, default redis://127.0.0.1:6379/0: its database is emptied):
 
     .venv/bin/python benchmarks/directory.py --partners 10000 50000 --http-partners 10000
 
+or, for the render figures alone, `--partners 50000 --renders-only`.
+
 It works in a separate, temporary database (the configured one's name plus
 "_benchmark"), created and migrated at the start and dropped at the end, so
 nothing is left behind. For each size it seeds partners with bulk_create (each
@@ -12,7 +14,8 @@ with cycle 1 and two actions), then measures, printing figures, never asserting:
 
 - renders: a full render in a fresh process (seconds, peak memory), and the
   incremental render of one partner joining and one partner's edit (seconds
-  until the directory shows it; the open-data files are rewritten after that);
+  until the directory shows it, and of those the seconds moving the places
+  for paging; the open-data files are rewritten after that);
 - requests in this process through Django's test client: queries per request
   and milliseconds, rendered (with a session cookie, so the page cache is
   skipped) and from the page cache;
@@ -60,7 +63,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from directory import open_data, services  # noqa: E402
+from directory import library, open_data, services  # noqa: E402
 from organisations.models import Organisation  # noqa: E402
 from pledges.models import Pledge  # noqa: E402
 from tests.factories import UserFactory, bulk_directory_partners, directory_partner  # noqa: E402
@@ -113,6 +116,9 @@ def main():
     parser.add_argument(
         "--mixed-seconds", type=float, default=20, help="the mixed load's length (default 20)"
     )
+    parser.add_argument(
+        "--renders-only", action="store_true", help="only the full and incremental renders: no requests"
+    )
     parser.add_argument("--render-once", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.render_once:
@@ -136,7 +142,8 @@ def main():
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     print(f"Load average at the end: {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
     print_renders(figures["renders"])
-    print_pages(figures["pages"])
+    if figures["pages"]:
+        print_pages(figures["pages"])
     if figures["http"]:
         print_http(figures["http"], options)
 
@@ -153,6 +160,8 @@ def run(sizes, options):
         print(f"{size:>6} partners: seeded in {time.perf_counter() - started:.1f} s", flush=True)
         figures["renders"].append({"partners": size, **full_render(), **incremental_renders(size)})
         print(f"{size:>6} partners: rendered", flush=True)
+        if options.renders_only:
+            continue
         figures["pages"].extend(in_process(client, size, options.requests))
         if size == options.http_partners:
             figures["http"] = over_http(client, options)
@@ -190,23 +199,23 @@ def render_once():
 
 
 def incremental_renders(size):
-    """One partner joining, its edit, then its withdrawal: seconds until the directory shows each."""
-    write_files = open_data.write_files
-    file_seconds = []
+    """One partner joining, its edit, then its withdrawal: seconds until the directory shows each.
 
-    def timed_write_files(snapshot):
-        started = time.perf_counter()
-        write_files(snapshot)
-        file_seconds.append(time.perf_counter() - started)
-
-    open_data.write_files = timed_write_files
+    Also the seconds of each spent moving the places for paging and rewriting the library's rows and
+    files, and writing the open-data files after.
+    """
+    file_seconds, place_seconds, library_seconds = [], [], []
 
     def timed_render(organisation_id):
         started = time.perf_counter()
         services.render_partners([organisation_id])
         return time.perf_counter() - started - file_seconds[-1]
 
-    try:
+    with (
+        timing(open_data, "write_files", file_seconds),
+        timing(services, "_move_positions", place_seconds),
+        timing(library, "rebuild_partners_library", library_seconds),
+    ):
         joining = directory_partner(f"Joining Partner {size}")
         joined = timed_render(joining.organisation_id)
         Organisation.objects.filter(pk=joining.organisation_id).update(website="https://changed.example")
@@ -216,14 +225,33 @@ def incremental_renders(size):
             status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now()
         )
         left = timed_render(joining.organisation_id)
-    finally:
-        open_data.write_files = write_files
     return {
         "join_seconds": joined,
         "edit_seconds": edited,
         "leave_seconds": left,
+        "places_seconds": place_seconds,
+        "library_seconds": library_seconds,
         "files_seconds": statistics.mean(file_seconds),
     }
+
+
+@contextmanager
+def timing(module, name, seconds):
+    """Append to `seconds` how long each call of module.name takes, while in the block."""
+    function = getattr(module, name)
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds.append(time.perf_counter() - started)
+
+    setattr(module, name, timed)
+    try:
+        yield
+    finally:
+        setattr(module, name, function)
 
 
 # Requests in this process ------------------------------------------------------------------
@@ -448,14 +476,19 @@ def print_renders(rows):
     print("\nRenders (full: in a fresh process; incremental: until the directory shows the change)\n")
     print(
         "| partners | full render (s) | full render peak (MB) | one partner joins (s) "
-        "| one partner's edit (s) | one partner leaves (s) | open-data files written after (s) |"
+        "| one partner's edit (s) | one partner leaves (s) | of which moving places: join, edit, leave (s) "
+        "| of which the library: join, edit, leave (s) | open-data files written after (s) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
+        places, library_rows = (
+            ", ".join(f"{seconds:.3f}" for seconds in row[key])
+            for key in ("places_seconds", "library_seconds")
+        )
         print(
             f"| {row['partners']:,} | {row['full_seconds']:.1f} | {row['full_peak_mb']:.0f} "
             f"| {row['join_seconds']:.2f} | {row['edit_seconds']:.2f} | {row['leave_seconds']:.2f} "
-            f"| {row['files_seconds']:.2f} |"
+            f"| {places} | {library_rows} | {row['files_seconds']:.2f} |"
         )
 
 

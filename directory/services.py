@@ -43,6 +43,9 @@ ENTRY_BATCH_SIZE = 1000
 RENDER_QUEUED_KEY = "directory:render-queued"
 # How many differing partners the full render names in its report.
 DIFFERENCES_NAMED = 10
+# Up to this many partners joining at once, an incremental render counts their places, one pass over
+# the entries each; beyond, numbering every place afresh (two sorts) is quicker.
+PLACES_COUNTED_UP_TO = 50
 
 
 def schedule_directory_render(*organisation_ids) -> None:
@@ -150,9 +153,14 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
     with _render_lock():
         with transaction.atomic():
             snapshot = DirectorySnapshot.objects.select_for_update().order_by("-data_as_of", "-pk").first()
+            leaving = list(
+                snapshot.positions.filter(entry__organisation_id__in=organisation_ids).values_list(
+                    "name_position", "recent_position"
+                )
+            )
             snapshot.entries.filter(organisation_id__in=organisation_ids).delete()
             snapshot.departures.filter(organisation_id__in=organisation_ids).delete()
-            DirectoryEntry.objects.bulk_create(
+            joining = DirectoryEntry.objects.bulk_create(
                 DirectoryEntry(snapshot_id=snapshot.pk, **entry)
                 for entry in build.build_entries(organisation_ids)
             )
@@ -160,7 +168,10 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
             DirectoryDeparture.objects.bulk_create(
                 DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in departures
             )
-            _number_positions(snapshot)
+            if len(joining) <= PLACES_COUNTED_UP_TO:
+                _move_positions(snapshot, leaving=leaving, joining=[entry.pk for entry in joining])
+            else:
+                _number_positions(snapshot)
             _summarise(snapshot)
             library.rebuild_partners_library(snapshot=snapshot, organisation_ids=organisation_ids)
             now = timezone.now()
@@ -182,12 +193,39 @@ def current_directory() -> DirectorySnapshot:
     return DirectorySnapshot.objects.current() or render_directory()
 
 
-def _number_positions(snapshot):
-    """Store each entry's place in each sort order, touching only the places that changed.
+# The directory's sort orders, each position column's one rule: the entry columns it orders by,
+# True for descending. Both the full numbering and the incremental moves are written from it.
+POSITION_ORDERS = {
+    "name_position": (("sort_name", False), ("id", False)),
+    "recent_position": (("signed_on", True), ("sort_name", False), ("id", False)),
+}
 
-    The orders are the ones the directory always had (by name then pk; newest
-    signed first, then name, then pk), computed by the database's collation.
-    New entries get their row first; a departed entry's went with it.
+
+def _order_by(order):
+    """The ORDER BY of one of POSITION_ORDERS."""
+    return ", ".join(f"{column} DESC" if descending else column for column, descending in order)
+
+
+def _sorts_before(order, row, other):
+    """SQL true when `row` (an alias of the entries) comes before `other` in one of POSITION_ORDERS.
+
+    The lexicographic comparison ORDER BY makes, column by column, with the
+    same operators, so the same collation: each column decides unless it is equal.
+    """
+    (column, descending), *rest = order
+    before = f"{row}.{column} {'>' if descending else '<'} {other}.{column}"
+    if not rest:
+        return before
+    return f"({before} OR ({row}.{column} = {other}.{column} AND {_sorts_before(rest, row, other)}))"
+
+
+def _number_positions(snapshot):
+    """Number every entry's place in each sort order afresh, writing only the places that differ.
+
+    The orders are the ones the directory always had (POSITION_ORDERS),
+    computed by the database's collation. Entries without a position get one.
+    The full render numbers its new snapshot this way; incremental renders
+    move only the places that change (`_move_positions`).
     """
     positions, entries = DirectoryPosition._meta.db_table, DirectoryEntry._meta.db_table
     with connection.cursor() as cursor:
@@ -207,16 +245,102 @@ def _number_positions(snapshot):
             SET name_position = numbered.by_name, recent_position = numbered.by_recent
             FROM (
                 SELECT id,
-                    ROW_NUMBER() OVER (ORDER BY sort_name, id) AS by_name,
-                    ROW_NUMBER() OVER (ORDER BY signed_on DESC, sort_name, id) AS by_recent
+                    ROW_NUMBER() OVER (ORDER BY {_order_by(POSITION_ORDERS["name_position"])}) AS by_name,
+                    ROW_NUMBER() OVER (ORDER BY {_order_by(POSITION_ORDERS["recent_position"])}) AS by_recent
                 FROM {entries}
                 WHERE snapshot_id = %s
             ) AS numbered
             WHERE position.entry_id = numbered.id
               AND (position.name_position, position.recent_position) <> (numbered.by_name, numbered.by_recent)
-            """,  # noqa: S608 (the table names are the models' own)
+            """,  # noqa: S608 (the table names are the models' own; the orders are constants)
             [snapshot.pk],
         )
+
+
+def _move_positions(snapshot, *, leaving, joining):
+    """Bring the places up to date after some entries left and others joined: the work is in what moved.
+
+    `leaving` holds the places (by name, by date) of the entries deleted;
+    `joining` the pks of the entries just written, which have no place yet.
+    A joining entry's place is counted, not sorted for: one pass over the
+    entries. The entries that stay move by whole ranges of places, in one
+    UPDATE of only the rows in those ranges: the places after a partner that
+    joins or leaves, none after an edit that keeps its place. The same numbers
+    as `_number_positions` gives.
+    """
+    positions, entries = DirectoryPosition._meta.db_table, DirectoryEntry._meta.db_table
+    columns = list(POSITION_ORDERS)
+    places = {}
+    with connection.cursor() as cursor:
+        if joining:
+            counts = ", ".join(
+                f"1 + COUNT(*) FILTER (WHERE {_sorts_before(order, 'entry', 'joining')})"
+                for order in POSITION_ORDERS.values()
+            )
+            cursor.execute(
+                f"""
+                SELECT joining.id, {counts}
+                FROM {entries} AS joining
+                JOIN {entries} AS entry ON entry.snapshot_id = joining.snapshot_id
+                WHERE joining.id = ANY(%s)
+                GROUP BY joining.id
+                """,  # noqa: S608 (the table names are the models' own; the orders are constants)
+                [joining],
+            )
+            places = {pk: entry_places for pk, *entry_places in cursor.fetchall()}
+        shifts, within, params, bounds = [], [], [], []
+        for n, column in enumerate(columns):
+            moves = _moves(left=[each[n] for each in leaving], joined=[each[n] for each in places.values()])
+            shifts.append(f"{column} = {column} + {_shift(column)}")
+            params += [list(values) for values in zip(*moves, strict=True)] if moves else [[], [], []]
+            if moves:
+                (start, _, _), (_, until, _) = moves[0], moves[-1]
+                within.append(f"({column} >= %s AND {column} < %s)" if until else f"{column} >= %s")
+                bounds += [start, until] if until else [start]
+        if within:
+            # Only the rows in a range that moves are read, by the positions' indexes.
+            cursor.execute(
+                f"UPDATE {positions} SET {', '.join(shifts)}"  # noqa: S608 (the table and columns are constants)
+                f" WHERE snapshot_id = %s AND ({' OR '.join(within)})",
+                [*params, snapshot.pk, *bounds],
+            )
+    DirectoryPosition.objects.bulk_create(
+        DirectoryPosition(snapshot_id=snapshot.pk, entry_id=pk, **dict(zip(columns, each, strict=True)))
+        for pk, each in places.items()
+    )
+
+
+def _shift(column):
+    """SQL: how far a place moves, by the ranges in the query's next three parameters (see `_moves`)."""
+    moves = "unnest(%s::integer[], %s::integer[], %s::integer[]) AS move(since, until, shift)"
+    within = f"{column} >= move.since AND (move.until IS NULL OR {column} < move.until)"
+    return f"COALESCE((SELECT move.shift FROM {moves} WHERE {within}), 0)"  # noqa: S608 (the column is a constant)
+
+
+def _moves(*, left, joined):
+    """How the places of the entries that stay change, in one order: ranges (start, until, shift).
+
+    `left` holds the places the leaving entries had, `joined` the places the
+    joining ones now have. A range holds the places from `start` up to but
+    not including `until` (None: to the end), which all move by `shift`.
+    """
+    # How many of the staying entries come before each joining one: its place, less the joining ones before.
+    followed = [place - 1 - j for j, place in enumerate(sorted(joined))]
+
+    def by(place):
+        kept = place - sum(gone < place for gone in left)
+        return kept - place + sum(before < kept for before in followed)
+
+    # The shift changes only just after a leaving place, or where the staying place passes a joining one.
+    starts = sorted(
+        {1, *(gone + 1 for gone in left), *(f + 1 + n for f in followed for n in range(len(left) + 1))}
+    )
+    steps = []
+    for start in starts:
+        if not steps or steps[-1][1] != by(start):
+            steps.append((start, by(start)))
+    untils = [start for start, _ in steps[1:]] + [None]
+    return [(start, until, shift) for (start, shift), until in zip(steps, untils, strict=True) if shift]
 
 
 def _summarise(snapshot):
