@@ -181,6 +181,8 @@ def full_render():
 
 
 def render_once():
+    # As production runs: with DEBUG on, every query's SQL (each batch of rows written) is kept in memory.
+    settings.DEBUG = False
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     snapshot = services.render_directory()

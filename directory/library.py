@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections import defaultdict
+from itertools import islice
 
 from django.conf import settings
 from django.db import connection
@@ -25,6 +26,8 @@ from .build import CURRENT, REVIEWED, STATUS_LABELS
 from .models import LibraryAction, search_key
 
 ROW_BATCH_SIZE = 1000
+# Partners whose rows are built at a time.
+PARTNER_CHUNK_SIZE = 2000
 # Rows read at a time when writing the open-data files.
 CHUNK_SIZE = 2000
 ID_PLACEHOLDER = 999999999
@@ -82,28 +85,45 @@ FILE_FIELDS = (
 
 
 def build_library_rows(*, organisation_ids=None):
-    """The library's rows (as dicts) for every listed partner, or only for `organisation_ids`."""
+    """The library's rows (as dicts) for every listed partner, or only for `organisation_ids`.
+
+    Yielded a chunk of partners at a time, so memory stays flat however many there are.
+    """
     pledges = Pledge.objects.in_directory().filter(publish_actions=True)
     if organisation_ids is not None:
         pledges = pledges.filter(organisation_id__in=organisation_ids)
+    pledge_ids = list(pledges.order_by("id").values_list("id", flat=True))
+    area_codes = {area.pk: area.code for area in Area.objects.all()}
+    themes = {theme.pk: theme for theme in ActionTheme.objects.all()}
+    commitments = {commitment.pk: commitment for commitment in Commitment.objects.all()}
+    for start in range(0, len(pledge_ids), PARTNER_CHUNK_SIZE):
+        yield from _partners_rows(
+            pledge_ids[start : start + PARTNER_CHUNK_SIZE],
+            area_codes=area_codes,
+            themes=themes,
+            commitments=commitments,
+        )
+
+
+def _partners_rows(pledge_ids, *, area_codes, themes, commitments):
+    """The library's rows of these pledges' partners."""
     partners = {
         row["id"]: row
-        for row in pledges.order_by().values(
-            "id", "organisation_id", "organisation__slug", "organisation__name", "organisation__sector"
-        )
+        for row in Pledge.objects.filter(pk__in=pledge_ids)
+        .order_by()
+        .values("id", "organisation_id", "organisation__slug", "organisation__name", "organisation__sector")
     }
-    area_codes = {area.pk: area.code for area in Area.objects.all()}
     areas_of = defaultdict(list)
     for organisation_id, area_id in (
-        Organisation.areas.through.objects.filter(organisation_id__in=pledges.values("organisation_id"))
+        Organisation.areas.through.objects.filter(
+            organisation_id__in=[partner["organisation_id"] for partner in partners.values()]
+        )
         .order_by()
         .values_list("organisation_id", "area_id")
     ):
         areas_of[organisation_id].append(area_codes[area_id])
-    themes = {theme.pk: theme for theme in ActionTheme.objects.all()}
-    commitments = {commitment.pk: commitment for commitment in Commitment.objects.all()}
 
-    actions = Action.objects.published().filter(pledge__in=pledges)
+    actions = Action.objects.published().filter(pledge_id__in=pledge_ids)
     commitments_of = defaultdict(list)
     for action_id, commitment_id in (
         Action.commitments.through.objects.filter(action__in=actions)
@@ -112,7 +132,6 @@ def build_library_rows(*, organisation_ids=None):
     ):
         commitments_of[action_id].append(commitments[commitment_id])
 
-    rows = []
     story_of = {}  # (pledge, cycle, number, title) -> story id
     for action in actions.order_by("pledge_id", "cycle__number", "number").values(
         "id",
@@ -147,38 +166,33 @@ def build_library_rows(*, organisation_ids=None):
         story_of[(action["pledge_id"], cycle, action["number"], title_key)] = story_id
         theme = themes[action["theme_id"]]
         served = sorted(commitments_of[action["id"]], key=lambda commitment: commitment.number)
-        rows.append(
-            {
-                "action_id": action["id"],
-                "story_id": story_id,
-                "organisation_id": partner["organisation_id"],
-                "partner_slug": partner["organisation__slug"],
-                "partner_name": partner["organisation__name"],
-                "sector": partner["organisation__sector"],
-                "area_codes": _codes(sorted(areas_of[partner["organisation_id"]])),
-                "cycle": cycle,
-                "starts_on": action["cycle__starts_on"],
-                "year": action["cycle__starts_on"].year,
-                "number": action["number"],
-                "title": action["title"],
-                "description": action["description"],
-                "theme_slug": theme.slug,
-                "theme_name": theme.name,
-                "commitment_numbers": _codes(str(commitment.number) for commitment in served),
-                "commitments": [str(commitment) for commitment in served],
-                "is_continuing": action["is_continuing"],
-                "progress": progress,
-                "progress_rank": PROGRESS_RANK[progress],
-                "what_happened": action["what_happened"] if progress_published else "",
-                "what_helped": action["what_helped"] if progress_published else "",
-                "search_key": search_key(
-                    " ".join(
-                        (action["title"], action["description"], partner["organisation__name"], theme.name)
-                    )
-                ),
-            }
-        )
-    return rows
+        yield {
+            "action_id": action["id"],
+            "story_id": story_id,
+            "organisation_id": partner["organisation_id"],
+            "partner_slug": partner["organisation__slug"],
+            "partner_name": partner["organisation__name"],
+            "sector": partner["organisation__sector"],
+            "area_codes": _codes(sorted(areas_of[partner["organisation_id"]])),
+            "cycle": cycle,
+            "starts_on": action["cycle__starts_on"],
+            "year": action["cycle__starts_on"].year,
+            "number": action["number"],
+            "title": action["title"],
+            "description": action["description"],
+            "theme_slug": theme.slug,
+            "theme_name": theme.name,
+            "commitment_numbers": _codes(str(commitment.number) for commitment in served),
+            "commitments": [str(commitment) for commitment in served],
+            "is_continuing": action["is_continuing"],
+            "progress": progress,
+            "progress_rank": PROGRESS_RANK[progress],
+            "what_happened": action["what_happened"] if progress_published else "",
+            "what_helped": action["what_helped"] if progress_published else "",
+            "search_key": search_key(
+                " ".join((action["title"], action["description"], partner["organisation__name"], theme.name))
+            ),
+        }
 
 
 def write_library(*, snapshot):
@@ -191,10 +205,42 @@ def rebuild_partners_library(*, snapshot, organisation_ids):
     """Replace these partners' library rows in `snapshot` (none for those not listed), then the choices.
 
     Touches only their rows: the open-data files are written from the rows after the render commits.
+    The filters' choices are brought up to date from the rows replaced, not summarised again from all.
     """
-    snapshot.library.filter(organisation_id__in=organisation_ids).delete()
-    _create(snapshot, build_library_rows(organisation_ids=organisation_ids))
-    summarise_library(snapshot)
+    if "library" not in snapshot.summary:
+        snapshot.library.filter(organisation_id__in=organisation_ids).delete()
+        _create(snapshot, build_library_rows(organisation_ids=organisation_ids))
+        summarise_library(snapshot)
+        return
+    replaced = snapshot.library.filter(organisation_id__in=organisation_ids)
+    old = _Choices()
+    for row in replaced.order_by().values(*CHOICE_FIELDS):
+        old.add(row)
+    _, deleted = replaced.delete()
+    new = _Choices()
+    created = _create(snapshot, new.adding(build_library_rows(organisation_ids=organisation_ids)))
+    choices = _Choices.of_summary(snapshot.summary["library"])
+    choices.update(new)
+    # A choice only the replaced rows offered goes, unless another partner's row still offers it.
+    rows = snapshot.library.order_by()
+    for year in old.years - new.years:
+        if not rows.filter(year=year).exists():
+            choices.years.discard(year)
+    for slug, name in old.themes.items() - new.themes.items():
+        if choices.themes.get(slug) == name and not rows.filter(theme_slug=slug, theme_name=name).exists():
+            del choices.themes[slug]
+    for code in old.areas - new.areas:
+        if not rows.filter(area_codes__contains=f" {code} ").exists():
+            choices.areas.discard(code)
+    for number, label in old.commitments.items() - new.commitments.items():
+        offered = choices.commitments.get(number) == label
+        if offered and not rows.filter(commitments__contains=[label]).exists():
+            del choices.commitments[number]
+    for code in old.progress - new.progress:
+        if not rows.filter(progress=code).exists():
+            choices.progress.discard(code)
+    count = snapshot.summary["library"]["count"] - deleted.get(LibraryAction._meta.label, 0) + created
+    _store_choices(snapshot, choices, count=count)
 
 
 def summarise_library(snapshot):
@@ -204,6 +250,7 @@ def summarise_library(snapshot):
     """
     rows = snapshot.library.order_by()
     table = LibraryAction._meta.db_table
+    choices = _Choices()
     with connection.cursor() as cursor:
         # Area codes are stored as " a b ", commitments as a JSON list of labels ("7. Share best practice").
         cursor.execute(
@@ -214,7 +261,7 @@ def summarise_library(snapshot):
             """,  # noqa: S608 (the table name is the model's own)
             [snapshot.pk],
         )
-        areas = {code for (code,) in cursor.fetchall()}
+        choices.areas = {code for (code,) in cursor.fetchall()}
         cursor.execute(
             f"""
             SELECT DISTINCT label FROM {table}, jsonb_array_elements_text(commitments) AS label
@@ -222,25 +269,77 @@ def summarise_library(snapshot):
             """,  # noqa: S608 (the table name is the model's own)
             [snapshot.pk],
         )
-        # The label's number is the filter's value.
-        commitments = {label.split(".")[0]: label for (label,) in cursor.fetchall()}
-    themes = dict(rows.values_list("theme_slug", "theme_name").distinct())
-    progress = set(rows.values_list("progress", flat=True).distinct())
+        choices.commitments = {_number(label): label for (label,) in cursor.fetchall()}
+    choices.themes = dict(rows.values_list("theme_slug", "theme_name").distinct())
+    choices.progress = set(rows.values_list("progress", flat=True).distinct())
+    choices.years = set(rows.values_list("year", flat=True).distinct())
+    _store_choices(snapshot, choices, count=rows.count())
+
+
+# What the filters' choices are read from, in each row.
+CHOICE_FIELDS = ("year", "theme_slug", "theme_name", "area_codes", "commitments", "progress")
+
+
+class _Choices:
+    """What the library's filters offer: years, themes (slug: name), area codes, commitments, progress."""
+
+    def __init__(self):
+        self.years, self.themes, self.areas, self.commitments, self.progress = set(), {}, set(), {}, set()
+
+    @classmethod
+    def of_summary(cls, summary):
+        choices = cls()
+        choices.years = set(summary["years"])
+        choices.themes = {theme["slug"]: theme["name"] for theme in summary["themes"]}
+        choices.areas = {code for code, _ in summary["areas"]}
+        choices.commitments = dict(summary["commitments"])
+        choices.progress = {code for code, _ in summary["progress"]}
+        return choices
+
+    def add(self, row):
+        self.years.add(row["year"])
+        self.themes[row["theme_slug"]] = row["theme_name"]
+        self.areas.update(row["area_codes"].split())
+        self.commitments.update((_number(label), label) for label in row["commitments"])
+        self.progress.add(row["progress"])
+
+    def adding(self, rows):
+        """The rows, each added as it passes."""
+        for row in rows:
+            self.add(row)
+            yield row
+
+    def update(self, other):
+        self.years |= other.years
+        self.themes.update(other.themes)
+        self.areas |= other.areas
+        self.commitments.update(other.commitments)
+        self.progress |= other.progress
+
+
+def _store_choices(snapshot, choices, *, count):
     theme_order = {theme.slug: (theme.position, theme.name) for theme in ActionTheme.objects.all()}
     snapshot.summary = {
         **snapshot.summary,
         "library": {
-            "count": rows.count(),
-            "years": sorted(rows.values_list("year", flat=True).distinct(), reverse=True),
+            "count": count,
+            "years": sorted(choices.years, reverse=True),
             "themes": [
-                {"slug": slug, "name": themes[slug]}
-                for slug in sorted(themes, key=lambda slug: theme_order.get(slug, (0, slug)))
+                {"slug": slug, "name": choices.themes[slug]}
+                for slug in sorted(choices.themes, key=lambda slug: theme_order.get(slug, (0, slug)))
             ],
-            "areas": [[area.code, area.name] for area in Area.objects.all() if area.code in areas],
-            "commitments": [[number, commitments[number]] for number in sorted(commitments, key=int)],
-            "progress": [[code, label] for code, label in STATUS_LABELS.items() if code in progress],
+            "areas": [[area.code, area.name] for area in Area.objects.all() if area.code in choices.areas],
+            "commitments": [
+                [number, choices.commitments[number]] for number in sorted(choices.commitments, key=int)
+            ],
+            "progress": [[code, label] for code, label in STATUS_LABELS.items() if code in choices.progress],
         },
     }
+
+
+def _number(label):
+    # The label's number ("7. Share best practice") is the filter's value.
+    return label.split(".")[0]
 
 
 def file_rows(snapshot):
@@ -317,9 +416,14 @@ def _csv_line(values):
 
 
 def _create(snapshot, rows):
-    LibraryAction.objects.bulk_create(
-        (LibraryAction(snapshot_id=snapshot.pk, **row) for row in rows), batch_size=ROW_BATCH_SIZE
-    )
+    """Write the rows into the snapshot; returns how many."""
+    # A batch at a time: bulk_create makes a list of all it is given.
+    rows = iter(rows)
+    created = 0
+    while batch := [LibraryAction(snapshot_id=snapshot.pk, **row) for row in islice(rows, ROW_BATCH_SIZE)]:
+        LibraryAction.objects.bulk_create(batch)
+        created += len(batch)
+    return created
 
 
 def _codes(codes):

@@ -215,7 +215,10 @@ class DirectoryDeparture(models.Model):
 def search_key(text):
     """Fold case and strip accents, so "Café" and "cafe" match."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    # Plain ASCII has no accents to strip, and is most text: the full render folds 100,000s of them.
+    if not decomposed.isascii():
+        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(decomposed.split())
 
 
 class LibraryActionQuerySet(models.QuerySet):

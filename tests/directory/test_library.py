@@ -221,6 +221,27 @@ def test_the_filters_choices_come_from_the_rows_in_a_few_queries(partners, djang
     assert {code for code, _ in choices["progress"]} == {row.progress for row in rows}
 
 
+def test_an_incremental_render_keeps_the_choices_a_full_summary_gives(partners):
+    def choices_after_render(organisation_id):
+        services.render_partners([organisation_id])
+        snapshot = DirectorySnapshot.objects.current()
+        kept = snapshot.summary["library"]
+        library.summarise_library(snapshot)
+        assert kept == snapshot.summary["library"]
+        return kept
+
+    school = directory_partner("School Partner", areas=["north-somerset"])
+    joined = choices_after_render(school.organisation_id)
+    assert ["north-somerset", "North Somerset"] in joined["areas"]
+    Action.objects.filter(pledge=school, number=1).update(title="School Partner RENAMED")
+    choices_after_render(school.organisation_id)
+    # The only partner in North Somerset leaves: its area is no longer offered.
+    Pledge.objects.filter(pk=school.pk).update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
+    left = choices_after_render(school.organisation_id)
+    assert "north-somerset" not in [code for code, _ in left["areas"]]
+    assert left["count"] == joined["count"] - 2
+
+
 def library_query_counts(client):
     snapshot = DirectorySnapshot.objects.current()
     action_id = snapshot.library.order_by("action_id").values_list("action_id", flat=True).first()
