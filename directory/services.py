@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from pledge_portal.celery import publish
 
-from . import build, caching, library, open_data
+from . import build, caching, library, open_data, writing
 from .models import (
     DirectoryDeparture,
     DirectoryEntry,
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 # Snapshots kept: the current one and the one before, so a request that began
 # reading the previous snapshot can finish with it while a new one lands.
 SNAPSHOTS_KEPT = 2
+# Entries read at a time when the totals are counted from all of them.
 ENTRY_BATCH_SIZE = 1000
 # Set while a render task is queued: changes until it starts join it rather than queue another.
 RENDER_QUEUED_KEY = "directory:render-queued"
@@ -112,18 +113,14 @@ def render_directory() -> DirectorySnapshot:
                 partner_count=0,
             )
             content = hashlib.sha256()
-            batch = []
-            for entry in build.build_entries():
-                content.update(entry["digest"].encode())
-                batch.append(DirectoryEntry(snapshot_id=snapshot.pk, **entry))
-                if len(batch) == ENTRY_BATCH_SIZE:
-                    DirectoryEntry.objects.bulk_create(batch)
-                    batch = []
-            DirectoryEntry.objects.bulk_create(batch)
-            DirectoryDeparture.objects.bulk_create(
-                (DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in build.departures()),
-                batch_size=ENTRY_BATCH_SIZE,
-            )
+
+            def hashed(entries):
+                for entry in entries:
+                    content.update(entry["digest"].encode())
+                    yield entry
+
+            writing.insert_rows(DirectoryEntry, hashed(build.build_entries()), snapshot_id=snapshot.pk)
+            writing.insert_rows(DirectoryDeparture, build.departures(), snapshot_id=snapshot.pk)
             _number_positions(snapshot)
             unchanged = previous is not None and previous.content_hash == content.hexdigest()
             snapshot.content_hash = content.hexdigest()
