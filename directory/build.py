@@ -93,6 +93,13 @@ class Context:
     )
     areas: dict = field(default_factory=lambda: {area.pk: area for area in Area.objects.all()})
     themes: dict = field(default_factory=lambda: {theme.pk: theme for theme in ActionTheme.objects.all()})
+    # Each pledge version's page, resolved once: partners share the few versions there are.
+    version_paths: dict = field(default_factory=dict)
+
+    def version_path(self, number):
+        if number not in self.version_paths:
+            self.version_paths[number] = reverse("directory:pledge_version", kwargs={"number": number})
+        return self.version_paths[number]
 
 
 def build_entries(organisation_ids=None, *, chunk_size=CHUNK_SIZE):
@@ -192,7 +199,7 @@ def _entry(organisation, pledge, areas_of, actions_of, context):
         "version": version,
         # Always the version's own page, which says whether it is the current wording:
         # a new version taking effect changes no partner's page.
-        "version_url": reverse("directory:pledge_version", kwargs={"number": version}),
+        "version_url": context.version_path(version),
         "signatory": signatory,
         "publishes_actions": bool(pledge["publish_actions"]),
         "current": cycles[0] if cycles else None,
@@ -282,30 +289,51 @@ def _entry(organisation, pledge, areas_of, actions_of, context):
     return entry
 
 
-def summarise(rows, *, areas, themes):
-    """Totals by area and sector, and the filters' choices, from (area_codes, sector, year, theme_slugs)."""
-    by_area, by_sector, years, theme_counts = Counter(), Counter(), Counter(), Counter()
-    count = 0
-    for area_codes, sector, year, theme_slugs in rows:
-        count += 1
-        by_area.update(area_codes.split())
-        by_sector[sector] += 1
-        years[year] += 1
-        theme_counts.update(theme_slugs.split())
+def summarise(rows, *, areas, themes, gone=(), since=None):
+    """Totals by area and sector, and the filters' choices, from (area_codes, sector, year, theme_slugs).
+
+    With `since` (a summary this function made), its tallies are brought up to
+    date instead: `rows` are added and `gone` (rows it counted) taken away, so
+    a render of a few partners need not read every entry.
+    """
+    tallies = since["tallies"] if since else {}
+    count = since["count"] if since else 0
+    by_area, by_sector, years, theme_counts = (
+        Counter(tallies.get(name, {})) for name in ("areas", "sectors", "years", "themes")
+    )
+    for sign, each in ((1, rows), (-1, gone)):
+        for area_codes, sector, year, theme_slugs in each:
+            count += sign
+            for code in area_codes.split():
+                by_area[code] += sign
+            by_sector[sector] += sign
+            years[str(year)] += sign  # a string, as the summary's JSON keeps it
+            for slug in theme_slugs.split():
+                theme_counts[slug] += sign
     return {
         "count": count,
         "by_area": [{"code": area.code, "name": area.name, "count": by_area[area.code]} for area in areas],
         "by_sector": [
             {"code": code, "name": label, "count": by_sector[code]}
             for code, label in Organisation.Sector.choices
-            if by_sector[code]
+            if by_sector[code] > 0
         ],
-        "years": sorted(years, reverse=True),
+        "years": sorted((int(year) for year, n in years.items() if n > 0), reverse=True),
         "themes": [
             {"slug": theme.slug, "name": theme.name}
             for theme in sorted(themes, key=lambda theme: (theme.position, theme.name))
-            if theme_counts[theme.slug]
+            if theme_counts[theme.slug] > 0
         ],
+        # What the next incremental render updates (`since`); only counts above nothing are kept.
+        "tallies": {
+            name: {key: n for key, n in counter.items() if n > 0}
+            for name, counter in (
+                ("areas", by_area),
+                ("sectors", by_sector),
+                ("years", years),
+                ("themes", theme_counts),
+            )
+        },
     }
 
 

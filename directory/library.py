@@ -12,7 +12,6 @@ import csv
 import io
 import json
 from collections import defaultdict
-from itertools import islice
 
 from django.conf import settings
 from django.db import connection
@@ -22,10 +21,10 @@ from organisations.models import Area, Organisation
 from pledge_portal.csv import defuse_formula
 from pledges.models import Action, ActionTheme, Commitment, Pledge
 
+from . import writing
 from .build import CURRENT, REVIEWED, STATUS_LABELS
 from .models import LibraryAction, search_key
 
-ROW_BATCH_SIZE = 1000
 # Partners whose rows are built at a time.
 PARTNER_CHUNK_SIZE = 2000
 # Rows read at a time when writing the open-data files.
@@ -417,13 +416,7 @@ def _csv_line(values):
 
 def _create(snapshot, rows):
     """Write the rows into the snapshot; returns how many."""
-    # A batch at a time: bulk_create makes a list of all it is given.
-    rows = iter(rows)
-    created = 0
-    while batch := [LibraryAction(snapshot_id=snapshot.pk, **row) for row in islice(rows, ROW_BATCH_SIZE)]:
-        LibraryAction.objects.bulk_create(batch)
-        created += len(batch)
-    return created
+    return writing.insert_rows(LibraryAction, rows, snapshot_id=snapshot.pk)
 
 
 def _codes(codes):

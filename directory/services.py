@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from pledge_portal.celery import publish
 
-from . import build, caching, library, open_data
+from . import build, caching, library, open_data, writing
 from .models import (
     DirectoryDeparture,
     DirectoryEntry,
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 # Snapshots kept: the current one and the one before, so a request that began
 # reading the previous snapshot can finish with it while a new one lands.
 SNAPSHOTS_KEPT = 2
+# Entries read at a time when the totals are counted from all of them.
 ENTRY_BATCH_SIZE = 1000
 # Set while a render task is queued: changes until it starts join it rather than queue another.
 RENDER_QUEUED_KEY = "directory:render-queued"
@@ -46,6 +47,8 @@ DIFFERENCES_NAMED = 10
 # Up to this many partners joining at once, an incremental render counts their places, one pass over
 # the entries each; beyond, numbering every place afresh (two sorts) is quicker.
 PLACES_COUNTED_UP_TO = 50
+# What the directory's totals and filters' choices are counted from, in each entry (`build.summarise`).
+SUMMARY_FIELDS = ("area_codes", "sector", "year", "theme_slugs")
 
 
 def schedule_directory_render(*organisation_ids) -> None:
@@ -110,18 +113,14 @@ def render_directory() -> DirectorySnapshot:
                 partner_count=0,
             )
             content = hashlib.sha256()
-            batch = []
-            for entry in build.build_entries():
-                content.update(entry["digest"].encode())
-                batch.append(DirectoryEntry(snapshot_id=snapshot.pk, **entry))
-                if len(batch) == ENTRY_BATCH_SIZE:
-                    DirectoryEntry.objects.bulk_create(batch)
-                    batch = []
-            DirectoryEntry.objects.bulk_create(batch)
-            DirectoryDeparture.objects.bulk_create(
-                (DirectoryDeparture(snapshot_id=snapshot.pk, **row) for row in build.departures()),
-                batch_size=ENTRY_BATCH_SIZE,
-            )
+
+            def hashed(entries):
+                for entry in entries:
+                    content.update(entry["digest"].encode())
+                    yield entry
+
+            writing.insert_rows(DirectoryEntry, hashed(build.build_entries()), snapshot_id=snapshot.pk)
+            writing.insert_rows(DirectoryDeparture, build.departures(), snapshot_id=snapshot.pk)
             _number_positions(snapshot)
             unchanged = previous is not None and previous.content_hash == content.hexdigest()
             snapshot.content_hash = content.hexdigest()
@@ -158,7 +157,9 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
                     "name_position", "recent_position"
                 )
             )
-            snapshot.entries.filter(organisation_id__in=organisation_ids).delete()
+            replaced = snapshot.entries.filter(organisation_id__in=organisation_ids)
+            summarised = list(replaced.values_list(*SUMMARY_FIELDS))
+            replaced.delete()
             snapshot.departures.filter(organisation_id__in=organisation_ids).delete()
             joining = DirectoryEntry.objects.bulk_create(
                 DirectoryEntry(snapshot_id=snapshot.pk, **entry)
@@ -172,7 +173,7 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
                 _move_positions(snapshot, leaving=leaving, joining=[entry.pk for entry in joining])
             else:
                 _number_positions(snapshot)
-            _summarise(snapshot)
+            _summarise(snapshot, joining=joining, leaving=summarised)
             library.rebuild_partners_library(snapshot=snapshot, organisation_ids=organisation_ids)
             now = timezone.now()
             snapshot.version += 1
@@ -343,15 +344,25 @@ def _moves(*, left, joined):
     return [(start, until, shift) for (start, shift), until in zip(steps, untils, strict=True) if shift]
 
 
-def _summarise(snapshot):
+def _summarise(snapshot, *, joining=None, leaving=()):
+    """Store the totals and filters' choices in the snapshot's summary, and its partner count.
+
+    Given the entries `joining` and the `leaving` rows (area_codes, sector,
+    year, theme_slugs) of an incremental render, the stored tallies are
+    updated from those alone; otherwise every entry is read.
+    """
     build_context = build.Context()
-    rows = snapshot.entries.values_list("area_codes", "sector", "year", "theme_slugs").iterator(
-        chunk_size=ENTRY_BATCH_SIZE * 5
-    )
+    areas, themes = build_context.areas.values(), build_context.themes.values()
+    if joining is not None and "tallies" in snapshot.summary:
+        joined = [(entry.area_codes, entry.sector, entry.year, entry.theme_slugs) for entry in joining]
+        summary = build.summarise(joined, areas=areas, themes=themes, gone=leaving, since=snapshot.summary)
+    else:
+        rows = snapshot.entries.values_list(*SUMMARY_FIELDS).iterator(chunk_size=ENTRY_BATCH_SIZE * 5)
+        summary = build.summarise(rows, areas=areas, themes=themes)
     snapshot.summary = {
         # The library's own totals and choices (directory/library.py) are kept as they are.
         **{key: value for key, value in snapshot.summary.items() if key == "library"},
-        **build.summarise(rows, areas=build_context.areas.values(), themes=build_context.themes.values()),
+        **summary,
     }
     snapshot.partner_count = snapshot.summary["count"]
 

@@ -1,15 +1,18 @@
 """Incremental renders of one partner, bursts merged into one render, positions for paging, nightly checks."""
 
+import datetime
 import gzip
 import json
 import logging
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from directory import open_data, services
 from directory.models import DirectoryEntry, DirectorySnapshot
 from organisations.models import Organisation
+from pledges.models import Pledge
 from pledges.services import decisions
 from tests.factories import PledgeFactory, bulk_directory_partners, directory_partner
 from tests.support.directory import file_body, names_listed_in
@@ -78,6 +81,41 @@ def test_an_incremental_render_rewrites_one_partner_and_its_open_data_in_the_sam
     # The files were written for this version; the earlier version's are gone.
     with open_data.open_file(after, open_data.PARTNERS_CSV) as written:
         assert b"https://changed.example" in written.read()
+
+
+@pytest.mark.django_db
+def test_an_incremental_render_keeps_the_totals_and_choices_a_full_render_counts():
+    directory_partner("Steady Partner")
+    services.render_directory()
+
+    def summary_after_render(pledge):
+        kept = services.render_partners([pledge.organisation_id]).summary
+        assert kept == services.render_directory().summary
+        return kept
+
+    # The only partner in its sector, area, year and theme: each choice comes with it, and goes with it.
+    school = directory_partner(
+        "School Partner",
+        sector=Organisation.Sector.EDUCATION,
+        areas=["north-somerset"],
+        signed_on=datetime.date(2021, 5, 1),
+        theme="policy-review",
+    )
+    joined = summary_after_render(school)
+    assert joined["count"] == 2
+    assert 2021 in joined["years"]
+    assert "policy-review" in [theme["slug"] for theme in joined["themes"]]
+    assert "education" in [sector["code"] for sector in joined["by_sector"]]
+    Organisation.objects.filter(pk=school.organisation_id).update(sector=Organisation.Sector.HOUSING)
+    edited = summary_after_render(school)
+    assert {sector["code"] for sector in edited["by_sector"]} == {"housing", "vcse"}
+    school.status, school.withdrawn_at = Pledge.Status.WITHDRAWN, timezone.now()
+    school.save(update_fields=["status", "withdrawn_at"])
+    left = summary_after_render(school)
+    assert left["count"] == 1
+    assert 2021 not in left["years"]
+    assert "policy-review" not in [theme["slug"] for theme in left["themes"]]
+    assert {area["code"]: area["count"] for area in left["by_area"]}["north-somerset"] == 0
 
 
 @pytest.mark.django_db
