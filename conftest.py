@@ -19,7 +19,7 @@ from tests.support.smtp import SMTPServer
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Flags this sandboxed, offline machine needs (see README: browser tests).
+# Flags this sandboxed, offline machine needs (see docs/development.md: Browser tests).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
