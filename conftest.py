@@ -185,7 +185,7 @@ def process_smtp_server():
 
 @pytest.fixture(scope="module")
 def production_env(django_db_setup, collected_static, process_smtp_server, tmp_path_factory):
-    """The production environment (README: Deploying) on the test database, Redis and the SMTP server.
+    """The production environment (docs/deploy.md) on the test database, Redis and the SMTP server.
 
     Tests that read what the processes wrote, or write rows for them, need
     `transactional_db`, so both sides see committed rows. The cache shares the
