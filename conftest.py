@@ -19,7 +19,7 @@ from tests.support.smtp import SMTPServer
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Flags this sandboxed, offline machine needs (see README: browser tests).
+# Flags this sandboxed, offline machine needs (see docs/development.md: Browser tests).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -185,7 +185,7 @@ def process_smtp_server():
 
 @pytest.fixture(scope="module")
 def production_env(django_db_setup, collected_static, process_smtp_server, tmp_path_factory):
-    """The production environment (README: Deploying) on the test database, Redis and the SMTP server.
+    """The production environment (docs/deploy.md) on the test database, Redis and the SMTP server.
 
     Tests that read what the processes wrote, or write rows for them, need
     `transactional_db`, so both sides see committed rows. The cache shares the

@@ -300,7 +300,7 @@ def report_settings(options, web_servers, users, load_averages):
     print(f"  web: {len(web_servers)} gunicorn from the Procfile's web line, on {', '.join(web_servers)},")
     print(f"       WEB_CONCURRENCY={options.web_concurrency} each")
     print(f"  workers: one on the 'email' queue, one on 'celery', --concurrency {options.worker_concurrency}")
-    print("  beat: one; the README's deploy settings (DEBUG=False, SECURE_SSL_REDIRECT, CACHE_URL on Redis,")
+    print("  beat: one; docs/deploy.md's settings (DEBUG=False, SECURE_SSL_REDIRECT, CACHE_URL on Redis,")
     print("        CONN_MAX_AGE unset: 0, OUTBOX_SWEEP_SECONDS 60); PostgreSQL; aiosmtpd in this process")
     print(f"  load: {options.users} locust users ({mix}), {options.spawn_rate}/s, {options.duration} s")
     print(

@@ -19,7 +19,7 @@ PASSWORD = "a-long-test-password"
 
 @pytest.fixture(scope="module")
 def portal(portal_processes, production_env):
-    """web, worker and beat, once for the module, with the README's production settings."""
+    """web, worker and beat, once for the module, with the production settings of docs/deploy.md."""
     web = portal_processes.web(production_env)
     portal_processes.worker(production_env)
     portal_processes.beat(production_env)
@@ -64,7 +64,7 @@ def test_the_readiness_check_answers_200_with_json_once_released_and_beating(
     transactional_db, client, broker_up
 ):
     assert client.get("/health/ready").status == 503  # no directory yet: the release step renders it
-    render_directory()  # as the README's release steps do
+    render_directory()  # as the release steps in docs/deploy.md do
     record_heartbeat.delay()  # beat sends one as it starts, and every minute; the worker records it
     assert wait_for(lambda: client.get("/health/ready").status == 200, timeout=30)
     ready = client.get("/health/ready")
