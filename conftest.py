@@ -12,12 +12,16 @@ from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
 from pledge_portal.celery import forget_broker_failures
 from tests.factories import PledgeFactory, UserFactory
-from tests.support import processes
+from tests.support import children, processes, runs
 from tests.support.frozen import FrozenServer
 from tests.support.migration_data import reload_migration_data
 from tests.support.smtp import SMTPServer
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# This run's slot (tests/support/runs.py), claimed as the tests are loaded, before any of them starts a
+# process: its own Redis database and test database, and the pid file of the processes it starts.
+RUN = runs.claim()
+children.record_groups_in(RUN.pid_file)
+REDIS_URL = RUN.redis_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Flags this sandboxed, offline machine needs (see README: browser tests).
 CHROMIUM_ARGS = [
@@ -30,6 +34,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def pytest_report_header():
+    return f"Test run slot {RUN.number}: Redis at {REDIS_URL}, pid file {RUN.pid_file.path}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is this run's own: test_<name>_<slot>, so two runs on one machine never meet."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    database.setdefault("TEST", {})["NAME"] = RUN.test_database_name(database["NAME"])
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+from tests.support.children import die_with_parent, record_group
+
 ROOT = Path(__file__).resolve().parents[2]
 PROCFILE = ROOT / "Procfile"
 # The venv's own executables (gunicorn, celery), wherever the venv lives: in CI it is the only one.
@@ -231,7 +233,8 @@ class Process:
     def start(self):
         with open(self.log_path, "ab") as log:
             # A session of its own: SIGKILL can take the whole group (a prefork worker's children too),
-            # and Ctrl-C in the terminal running the tests is not sent to it.
+            # and Ctrl-C in the terminal running the tests is not sent to it. It gets SIGTERM when the
+            # test run dies, and is in the run's pid file for the next run to sweep should that fail.
             self.popen = subprocess.Popen(
                 self.argv,
                 cwd=ROOT,
@@ -240,7 +243,9 @@ class Process:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
+        record_group(self.popen.pid)
         _started.append(self)
         return self
 
