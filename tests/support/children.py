@@ -4,6 +4,8 @@ import contextlib
 import ctypes
 import os
 import signal
+from dataclasses import dataclass, field
+from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -34,18 +36,47 @@ def record_group(pid):
         _pid_file.record(pid)
 
 
-def start_time(pid):
-    """When process `pid` started (clock ticks since boot), or None if it is gone.
+@dataclass(frozen=True)
+class Running:
+    """A process, the same one as long as its pid and start time are (a later one may be given the pid)."""
 
-    A pid is reused once its process has gone; the pid and its start time together name one process.
-    """
+    pid: int
+    started: int  # clock ticks after boot
+    parent: int = field(compare=False)
+    group: int = field(compare=False)
+    zombie: bool = field(compare=False)
+
+
+def process(pid):
+    """Process `pid` as /proc/<pid>/stat describes it (proc(5)), or None if it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
             # The command name, in parentheses, may hold spaces: the other fields follow the last ")".
             fields = stat.read().rpartition(")")[2].split()
     except (FileNotFoundError, ProcessLookupError):
         return None
-    return int(fields[19])  # field 22 of proc(5)
+    state, parent, group, started = fields[0], fields[1], fields[2], fields[19]  # fields 3, 4, 5 and 22
+    return Running(int(pid), int(started), int(parent), int(group), zombie=state in "ZX")
+
+
+def start_time(pid):
+    running = process(pid)
+    return running and running.started
+
+
+def living():
+    """Every process on the machine but the zombies."""
+    found = (process(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit())
+    return {running for running in found if running and not running.zombie}
+
+
+def in_groups(groups):
+    """The living processes in the process groups `groups`, and every descendant of theirs."""
+    everything = living()
+    found = {running for running in everything if running.group in groups}
+    while more := {running for running in everything if running.parent in {f.pid for f in found}} - found:
+        found |= more
+    return found
 
 
 class PidFile:
