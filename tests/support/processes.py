@@ -26,6 +26,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -231,6 +232,9 @@ class Process:
         self.popen = None
 
     def start(self):
+        if threading.current_thread() is not threading.main_thread():
+            # The kernel signals the child when the thread that started it ends (die_with_parent).
+            raise ProcessError(f"Start {self.name} from the main thread, so it lives as long as the run.")
         with open(self.log_path, "ab") as log:
             # A session of its own: SIGKILL can take the whole group (a prefork worker's children too),
             # and Ctrl-C in the terminal running the tests is not sent to it. It gets SIGTERM when the
