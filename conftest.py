@@ -37,7 +37,13 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def pytest_report_header():
-    return f"Test run slot {RUN.number}: Redis at {REDIS_URL}, pid file {RUN.pid_file.path}"
+    from django.conf import settings
+
+    database = RUN.test_database_name(settings.DATABASES["default"]["NAME"])
+    return (
+        f"Test run slot {RUN.number}: Redis database {RUN.redis_database}, test database {database}, "
+        f"pid file {RUN.pid_file.path}"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -25,9 +25,13 @@ class Slot:
     number: int
     pid_file: PidFile
 
+    @property
+    def redis_database(self):
+        return REDIS_DATABASES[self.number - 1]
+
     def redis_url(self, url):
         """`url` (a redis:// URL) with this slot's database number."""
-        return urlsplit(url)._replace(path=f"/{REDIS_DATABASES[self.number - 1]}").geturl()
+        return urlsplit(url)._replace(path=f"/{self.redis_database}").geturl()
 
     def test_database_name(self, name):
         """The test database for the database `name`, as pytest-django names it, with the slot's number."""
