@@ -47,7 +47,7 @@ def pytest_report_header():
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+def django_db_modify_db_settings():
     """The test database is this run's own: test_<name>_<slot>, so two runs on one machine never meet."""
     from django.conf import settings
 
@@ -182,12 +182,26 @@ def frozen_broker():
 # The portal's own processes (tests/support/processes.py) -----------------------
 
 
+def database_url_for_processes():
+    """The test database, for the portal's processes: never the database DATABASE_URL names.
+
+    pytest-django makes a test database only when a test in the run uses one, so a run whose
+    tests ask for none would otherwise hand the processes DATABASE_URL's own database.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["NAME"] != database["TEST"]["NAME"]:
+        raise RuntimeError("The portal's processes need the test database: use transactional_db in the test.")
+    return processes.current_database_url()
+
+
 @pytest.fixture(scope="session")
 def collected_static(django_db_setup, tmp_path_factory):
     """collectstatic once per session (it takes seconds), as a deploy does before gunicorn starts."""
     static_root = tmp_path_factory.mktemp("static")
     env = processes.production_environment(
-        database_url=processes.current_database_url(),
+        database_url=database_url_for_processes(),
         broker_url=REDIS_URL,
         cache_url=REDIS_URL,
         email_url="consolemail://",  # collectstatic sends nothing
@@ -215,7 +229,7 @@ def production_env(django_db_setup, collected_static, process_smtp_server, tmp_p
     broker's Redis database: Django's cache keys (":1:...") never meet kombu's.
     """
     return processes.production_environment(
-        database_url=processes.current_database_url(),
+        database_url=database_url_for_processes(),
         broker_url=REDIS_URL,
         cache_url=REDIS_URL,
         email_url=process_smtp_server.url(),

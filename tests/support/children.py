@@ -99,17 +99,14 @@ class PidFile:
         return [tuple(map(int, line.split())) for line in self.file.read().splitlines()]
 
     def sweep(self):
-        """SIGKILL each recorded group whose leader still runs, then empty the file. Returns the pgids killed.
+        """SIGKILL each recorded group whose leader still runs, then empty the file.
 
         A leader whose start time differs is another process that was given the same pid: it is
         left alone. A group whose leader is gone needs nothing: gunicorn's workers exit when their
         master has gone, and Celery's pool processes are killed with it (PR_SET_PDEATHSIG).
         """
-        killed = []
         for pgid, started in self.groups():
             if start_time(pgid) == started:
-                with contextlib.suppress(ProcessLookupError):
+                with contextlib.suppress(ProcessLookupError):  # it ended just now
                     os.killpg(pgid, signal.SIGKILL)
-                killed.append(pgid)
         self.file.truncate(0)
-        return killed

@@ -9,7 +9,7 @@ import time
 READY = "The portal's processes are ready."
 
 
-def test_the_portal_runs_until_the_run_is_killed(portal_processes, production_env):
+def test_the_portal_runs_until_the_run_is_killed(transactional_db, portal_processes, production_env):
     portal_processes.web(production_env, workers=2)
     portal_processes.worker(production_env, concurrency=2)
     portal_processes.beat(production_env)
