@@ -12,12 +12,16 @@ from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
 from pledge_portal.celery import forget_broker_failures
 from tests.factories import PledgeFactory, UserFactory
-from tests.support import processes
+from tests.support import children, processes, runs
 from tests.support.frozen import FrozenServer
 from tests.support.migration_data import reload_migration_data
 from tests.support.smtp import SMTPServer
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# This run's slot (tests/support/runs.py), claimed as the tests are loaded, before any of them starts a
+# process: its own Redis database and test database, and the pid file of the processes it starts.
+RUN = runs.claim()
+children.record_groups_in(RUN.pid_file)
+REDIS_URL = RUN.redis_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Flags this sandboxed, offline machine needs (see docs/development.md: Browser tests).
 CHROMIUM_ARGS = [
@@ -30,6 +34,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def pytest_report_header():
+    from django.conf import settings
+
+    database = RUN.test_database_name(settings.DATABASES["default"]["NAME"])
+    return (
+        f"Test run slot {RUN.number}: Redis database {RUN.redis_database}, test database {database}, "
+        f"pid file {RUN.pid_file.path}"
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """The test database is this run's own: test_<name>_<slot>, so two runs on one machine never meet."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    database.setdefault("TEST", {})["NAME"] = RUN.test_database_name(database["NAME"])
 
 
 @pytest.fixture(autouse=True)
@@ -159,12 +182,26 @@ def frozen_broker():
 # The portal's own processes (tests/support/processes.py) -----------------------
 
 
+def database_url_for_processes():
+    """The test database, for the portal's processes: never the database DATABASE_URL names.
+
+    pytest-django makes a test database only when a test in the run uses one, so a run whose
+    tests ask for none would otherwise hand the processes DATABASE_URL's own database.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["NAME"] != database["TEST"]["NAME"]:
+        raise RuntimeError("The portal's processes need the test database: use transactional_db in the test.")
+    return processes.current_database_url()
+
+
 @pytest.fixture(scope="session")
 def collected_static(django_db_setup, tmp_path_factory):
     """collectstatic once per session (it takes seconds), as a deploy does before gunicorn starts."""
     static_root = tmp_path_factory.mktemp("static")
     env = processes.production_environment(
-        database_url=processes.current_database_url(),
+        database_url=database_url_for_processes(),
         broker_url=REDIS_URL,
         cache_url=REDIS_URL,
         email_url="consolemail://",  # collectstatic sends nothing
@@ -192,7 +229,7 @@ def production_env(django_db_setup, collected_static, process_smtp_server, tmp_p
     broker's Redis database: Django's cache keys (":1:...") never meet kombu's.
     """
     return processes.production_environment(
-        database_url=processes.current_database_url(),
+        database_url=database_url_for_processes(),
         broker_url=REDIS_URL,
         cache_url=REDIS_URL,
         email_url=process_smtp_server.url(),

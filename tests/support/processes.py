@@ -26,11 +26,14 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
+
+from tests.support.children import die_with_parent, record_group
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCFILE = ROOT / "Procfile"
@@ -229,9 +232,13 @@ class Process:
         self.popen = None
 
     def start(self):
+        if threading.current_thread() is not threading.main_thread():
+            # The kernel signals the child when the thread that started it ends (die_with_parent).
+            raise ProcessError(f"Start {self.name} from the main thread, so it lives as long as the run.")
         with open(self.log_path, "ab") as log:
             # A session of its own: SIGKILL can take the whole group (a prefork worker's children too),
-            # and Ctrl-C in the terminal running the tests is not sent to it.
+            # and Ctrl-C in the terminal running the tests is not sent to it. It gets SIGTERM when the
+            # test run dies, and is in the run's pid file for the next run to sweep should that fail.
             self.popen = subprocess.Popen(
                 self.argv,
                 cwd=ROOT,
@@ -240,7 +247,9 @@ class Process:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
+        record_group(self.popen.pid)
         _started.append(self)
         return self
 
