@@ -33,10 +33,14 @@ run: $(VENV)/.runtime
 		$(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}; \
 	fi
 
+# The Debian packages the tests use: chromium for the browser tests, systemd for `systemd-analyze verify`.
 chromium:
 	@command -v chromium >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 		else echo "Debian's chromium is missing: run 'sudo apt-get install -y chromium'." >&2; exit 1; fi; }
+	@command -v systemd-analyze >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq systemd >/dev/null; \
+		else echo "Debian's systemd is missing: run 'sudo apt-get install -y systemd'." >&2; exit 1; fi; }
 
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export REDIS_URL ?= $(TEST_REDIS_URL)

@@ -1,4 +1,4 @@
-"""The portal's own health checks (django-health-check 4.x): broker, outbox, directory and heartbeat.
+"""The portal's own health checks (django-health-check 4.x): broker, outbox, directory and heartbeats.
 
 Each check raises ServiceUnavailable when its signal is past its limit, and
 keeps what it measured in `reading` for staff. Neither ever names a person:
@@ -20,7 +20,7 @@ from health_check.exceptions import ServiceUnavailable
 from directory.models import DirectorySnapshot
 from outbox.models import OutboxEmail
 
-from .models import BEAT, Heartbeat
+from .models import BEAT, WORKER, Heartbeat
 
 
 @dataclasses.dataclass
@@ -174,4 +174,30 @@ class BeatHeartbeat(PortalCheck):
         if age > self.max_age:
             raise ServiceUnavailable(
                 f"The last heartbeat was {_minutes(age)} ago; the limit is {_minutes(self.max_age)}."
+            )
+
+
+@dataclasses.dataclass
+class WorkerSeen(PortalCheck):
+    """Each worker records its own heartbeat while it consumes: a stale one means no worker takes tasks."""
+
+    name = "worker"
+    app: celery.Celery = dataclasses.field(default_factory=app_or_default, repr=False)
+    max_age: datetime.timedelta = dataclasses.field(
+        default_factory=lambda: datetime.timedelta(minutes=settings.HEALTH_WORKER_MAX_AGE_MINUTES)
+    )
+
+    async def run(self):
+        if _tasks_run_eagerly(self.app):
+            self.not_applicable("Tasks run in the web process: there are no workers.")
+            return
+        seen_at = await sync_to_async(Heartbeat.objects.last_beat_at)(WORKER)
+        if seen_at is None:
+            self.reading = {"age_seconds": None, "limit_seconds": _seconds(self.max_age)}
+            raise ServiceUnavailable("No worker has been seen yet.")
+        age = timezone.now() - seen_at
+        self.reading = {"age_seconds": _seconds(age), "limit_seconds": _seconds(self.max_age)}
+        if age > self.max_age:
+            raise ServiceUnavailable(
+                f"No worker has been seen for {_minutes(age)}; the limit is {_minutes(self.max_age)}."
             )

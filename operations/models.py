@@ -4,6 +4,8 @@ from django.db import models
 
 # The heartbeat beat schedules every minute; a worker records it, so it proves beat, broker and worker.
 BEAT = "beat"
+# Written by every worker itself while it consumes, so a stopped worker is told apart from a stopped beat.
+WORKER = "worker"
 
 
 class HeartbeatQuerySet(models.QuerySet):

@@ -10,7 +10,14 @@ from django.views.decorators.cache import never_cache
 from health_check import Cache, Database
 from health_check.views import HealthCheckView
 
-from .health import BeatHeartbeat, BrokerConnection, DirectoryFreshness, FailedEmails, OutboxBacklog
+from .health import (
+    BeatHeartbeat,
+    BrokerConnection,
+    DirectoryFreshness,
+    FailedEmails,
+    OutboxBacklog,
+    WorkerSeen,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,5 +91,6 @@ ready = HealthView.as_view(
         FailedEmails,
         DirectoryFreshness,
         BeatHeartbeat,
+        WorkerSeen,
     )
 )

@@ -479,6 +479,9 @@ HEALTH_MAX_FAILED_EMAILS = env.int("HEALTH_MAX_FAILED_EMAILS", default=0)
 HEALTH_FAILED_EMAILS_WINDOW_HOURS = env.int("HEALTH_FAILED_EMAILS_WINDOW_HOURS", default=24)
 HEALTH_DIRECTORY_MAX_AGE_HOURS = env.int("HEALTH_DIRECTORY_MAX_AGE_HOURS", default=26)
 HEALTH_BEAT_MAX_AGE_MINUTES = env.int("HEALTH_BEAT_MAX_AGE_MINUTES", default=5)
+# Each worker records its own heartbeat this often while it consumes (operations.tasks.WorkerHeartbeat).
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=60)
+HEALTH_WORKER_MAX_AGE_MINUTES = env.int("HEALTH_WORKER_MAX_AGE_MINUTES", default=5)
 # Shows the numbers behind /health/ready to a monitor sending "Authorization: Bearer <token>".
 HEALTH_CHECK_TOKEN = env("HEALTH_CHECK_TOKEN", default="")
 # Load balancers probe over plain HTTP.

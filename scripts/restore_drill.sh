@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Restore drill: prove a backup restores into a working portal, then throw the copy away.
 #
-# Usage: scripts/restore_drill.sh BACKUP.dump [MEDIA.tar.gz]
+# Usage: scripts/restore_drill.sh [--port PORT] BACKUP.dump [MEDIA.tar.gz]
 #
 # 1. Creates a scratch database, <name>_restore_YYYYmmddHHMMSS, on the PostgreSQL server that
 #    RESTORE_DATABASE_URL (or else DATABASE_URL) points at, and pg_restores the dump into it.
@@ -9,7 +9,8 @@
 #    when there is one) into a scratch folder.
 # 3. Runs manage.py check and migrate --check against the copy, and prints what it holds:
 #    organisations, pledges, partners in the directory, emails not yet sent, logos present.
-# 4. Serves the copy with gunicorn on a free local port and requests / and /partners/.
+# 4. Serves the copy with gunicorn on 127.0.0.1, on PORT (--port) or else a free port, and
+#    requests / and /partners/.
 # 5. Drops the scratch database and folder, even when a step failed (KEEP=1 keeps both).
 # The first step that fails stops the drill with "RESTORE DRILL FAILED: ..." and exit status 1.
 #
@@ -35,7 +36,25 @@ step() {
   echo "==> $*"
 }
 
-[[ $# -ge 1 && $# -le 2 && -n "$1" ]] || fail "usage: scripts/restore_drill.sh BACKUP.dump [MEDIA.tar.gz]"
+usage="usage: scripts/restore_drill.sh [--port PORT] BACKUP.dump [MEDIA.tar.gz]"
+port=""
+while [[ $# -gt 0 && "$1" == --* ]]; do
+  case "$1" in
+    --port)
+      [[ $# -ge 2 ]] || fail "${usage}"
+      port="$2"
+      shift 2
+      ;;
+    --port=*)
+      port="${1#--port=}"
+      shift
+      ;;
+    *) fail "unknown option $1; ${usage}" ;;
+  esac
+done
+[[ -z "${port}" || ("${port}" =~ ^[0-9]+$ && "${port}" -ge 1 && "${port}" -le 65535) ]] ||
+  fail "--port wants a port number from 1 to 65535, not ${port}."
+[[ $# -ge 1 && $# -le 2 && -n "$1" ]] || fail "${usage}"
 dump="$1"
 [[ -f "${dump}" && -r "${dump}" ]] || fail "no readable dump at ${dump}."
 media_archive="${2:-}"
@@ -178,11 +197,13 @@ sys.exit(1 if missing else 0)
 PY
 )" || fail "the restored database is unreadable, or names logos the media archive does not hold (above)."
 
-port="$("${PYTHON}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+if [[ -z "${port}" ]]; then
+  port="$("${PYTHON}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+fi
 server_log="$(mktemp "${TMPDIR:-/tmp}/${scratch_name}_gunicorn.XXXXXX")"
 step "Serving the copy on http://127.0.0.1:${port}"
 (cd "${repo_root}" && exec env "${drill_env[@]}" "${PYTHON}" -m gunicorn pledge_portal.wsgi \
-  --bind "127.0.0.1:${port}" --workers 1 --timeout 60 --access-logfile - >"${server_log}" 2>&1) &
+  --bind "127.0.0.1:${port}" --workers 1 --timeout 60 >"${server_log}" 2>&1) &
 server_pid=$!
 
 fetch() {

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from directory.services import render_directory
 from operations import services
-from operations.models import BEAT
+from operations.models import BEAT, WORKER
 from outbox.models import OutboxEmail
 from tests.factories import OutboxEmailFactory
 
@@ -18,9 +18,10 @@ READY = "/health/ready"
 
 @pytest.fixture
 def healthy(db):
-    """Everything /health/ready reads is fresh: a directory just rendered, a heartbeat just recorded."""
+    """Everything /health/ready reads is fresh: a directory just rendered, both heartbeats just recorded."""
     render_directory()
     services.record_heartbeat(name=BEAT, at=timezone.now())
+    services.record_heartbeat(name=WORKER, at=timezone.now())
 
 
 def ready(client):
@@ -46,9 +47,10 @@ def test_ready_answers_200_with_a_real_broker_and_a_fresh_heartbeat(client, heal
     assert ready(client) == (200, {"status": "ok", "failing": []})
 
 
-def test_with_tasks_run_eagerly_the_broker_and_heartbeat_do_not_apply(client, healthy, settings):
+def test_with_tasks_run_eagerly_the_broker_and_heartbeats_do_not_apply(client, healthy, settings):
     settings.HEALTH_CHECK_TOKEN = "monitor-token"
     services.record_heartbeat(name=BEAT, at=timezone.now() - timedelta(days=3))
+    services.record_heartbeat(name=WORKER, at=timezone.now() - timedelta(days=3))
 
     response = client.get(READY, HTTP_AUTHORIZATION="Bearer monitor-token")
 
@@ -56,6 +58,7 @@ def test_with_tasks_run_eagerly_the_broker_and_heartbeat_do_not_apply(client, he
     checks = response.json()["checks"]
     assert checks["broker"]["status"] == "not applicable"
     assert checks["heartbeat"]["status"] == "not applicable"
+    assert checks["worker"]["status"] == "not applicable"
 
 
 def test_an_email_queued_longer_than_the_limit_fails_the_outbox_check(client, healthy, settings):
@@ -145,7 +148,26 @@ def test_a_stale_heartbeat_fails_the_check_when_tasks_are_queued(client, healthy
 def test_no_heartbeat_at_all_fails_the_check_when_tasks_are_queued(client, db, broker_up):
     render_directory()
 
-    assert ready(client) == (503, {"status": "failing", "failing": ["heartbeat"]})
+    assert ready(client) == (503, {"status": "failing", "failing": ["heartbeat", "worker"]})
+
+
+def test_a_worker_not_seen_for_longer_than_the_limit_fails_the_worker_check(
+    client, healthy, broker_up, settings
+):
+    settings.HEALTH_WORKER_MAX_AGE_MINUTES = 5
+    services.record_heartbeat(name=WORKER, at=timezone.now() - timedelta(minutes=7))
+
+    assert ready(client) == (503, {"status": "failing", "failing": ["worker"]})
+    assert detail(client, settings, "worker")["message"] == (
+        "No worker has been seen for 7 minutes; the limit is 5 minutes."
+    )
+
+
+def test_a_worker_seen_within_the_limit_passes(client, healthy, broker_up, settings):
+    settings.HEALTH_WORKER_MAX_AGE_MINUTES = 5
+    services.record_heartbeat(name=WORKER, at=timezone.now() - timedelta(minutes=4))
+
+    assert ready(client)[0] == 200
 
 
 def test_an_unreachable_broker_fails_the_check_quickly(client, healthy, broker_down):
@@ -176,4 +198,4 @@ def test_every_failing_check_is_named(client, db, broker_down, settings):
     status, body = ready(client)
 
     assert status == 503
-    assert body["failing"] == ["broker", "outbox", "failed_emails", "directory", "heartbeat"]
+    assert body["failing"] == ["broker", "outbox", "failed_emails", "directory", "heartbeat", "worker"]

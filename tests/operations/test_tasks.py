@@ -1,8 +1,8 @@
-"""The heartbeat task: scheduled by beat, run by a real worker from the real Redis broker."""
+"""The heartbeats: beat's, run by a real worker from the queue; the worker's, written by the worker itself."""
 
 from celery import signals
 
-from operations.models import BEAT, Heartbeat
+from operations.models import BEAT, WORKER, Heartbeat
 from operations.tasks import record_heartbeat
 from pledge_portal.celery import app as celery_app
 from tests.support.waiting import wait_for
@@ -24,3 +24,7 @@ def test_a_beat_that_starts_sends_a_heartbeat_at_once(celery_worker):
     signals.beat_init.send(sender=None)
 
     assert wait_for(lambda: Heartbeat.objects.last_beat_at(BEAT) is not None)
+
+
+def test_a_worker_records_its_own_heartbeat_as_its_consumer_starts_with_no_task_queued(celery_worker):
+    assert wait_for(lambda: Heartbeat.objects.last_beat_at(WORKER) is not None)

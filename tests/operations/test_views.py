@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from directory.services import render_directory
 from operations import services
-from operations.models import BEAT
+from operations.models import BEAT, WORKER
 from tests.factories import OutboxEmailFactory, UserFactory
 
 TOKEN = "a-long-random-monitoring-token"
@@ -26,6 +26,7 @@ def unhealthy(db, settings):
         OutboxEmailFactory(to="jo.bloggs@example.org", subject="Your pledge for Jo's Café")
     OutboxEmailFactory(to="sam.private@example.org", subject="Welcome, Sam", failed=True)
     services.record_heartbeat(name=BEAT, at=timezone.now())
+    services.record_heartbeat(name=WORKER, at=timezone.now())
 
 
 def test_live_answers_200_without_touching_the_database(client):
@@ -79,6 +80,7 @@ def test_a_monitor_with_the_token_sees_the_detail(client, unhealthy):
         "failed_emails",
         "directory",
         "heartbeat",
+        "worker",
     }
 
 

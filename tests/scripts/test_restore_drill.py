@@ -12,6 +12,7 @@ from django.db import connection
 from PIL import Image
 
 from tests.factories import OrganisationFactory, OutboxEmailFactory, PledgeFactory
+from tests.support.processes import free_port
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
@@ -85,9 +86,11 @@ def test_a_backup_restores_into_a_working_portal_and_the_drill_reports_what_it_h
     with tarfile.open(media) as archive:
         assert any(name.startswith("./logos/") for name in archive.getnames())
 
-    result = run("restore_drill.sh", dump, media_root=media_root)
+    port = free_port()
+    result = run("restore_drill.sh", "--port", port, dump, media_root=media_root)
 
     assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Serving the copy on http://127.0.0.1:{port}\n" in result.stdout
     assert "Organisations: 5\n" in result.stdout
     assert "Pledges: 5 (3 approved: the partners listed)\n" in result.stdout
     assert "Emails not yet sent: 1\n" in result.stdout
@@ -124,4 +127,15 @@ def test_a_media_archive_without_a_logo_the_database_names_fails_the_drill(porta
     assert "Logos: 1 named in the database, 0 in the media archive" in result.stdout
     assert "Missing logo: logos/" in result.stderr
     assert "RESTORE DRILL FAILED" in result.stderr
+    assert scratch_databases() == []
+
+
+def test_a_port_that_is_not_a_number_stops_the_drill_before_it_creates_anything(media_root, tmp_path):
+    dump = tmp_path / "pledge_portal.dump"
+    dump.write_bytes(b"not read")
+
+    result = run("restore_drill.sh", "--port", "eighty", dump, media_root=media_root)
+
+    assert result.returncode != 0
+    assert "RESTORE DRILL FAILED: --port wants a port number" in result.stderr
     assert scratch_databases() == []

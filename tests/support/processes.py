@@ -176,14 +176,15 @@ def clear_broker(url, queues=QUEUES):
 def procfile_command(process_type, env):
     """The Procfile's command line for `process_type`, split into arguments, with $VARs read from `env`.
 
-    The program is the venv's own (e.g. .venv/bin/gunicorn), as `make run`
-    puts the venv first on PATH for honcho.
+    A program in the checkout (bin/web) is run from it; any other is the venv's
+    own (e.g. .venv/bin/gunicorn), as `make run` puts the venv first on PATH for honcho.
     """
     for line in PROCFILE.read_text().splitlines():
         name, colon, command = line.partition(":")
         if colon and name.strip() == process_type:
             argv = shlex.split(_expand(command, env))
-            argv[0] = str(BIN / argv[0])
+            in_checkout = ROOT / argv[0]
+            argv[0] = str(in_checkout if "/" in argv[0] and in_checkout.exists() else BIN / argv[0])
             return argv
     raise KeyError(f"The Procfile has no {process_type!r} process.")
 
@@ -393,9 +394,12 @@ class Processes:
         return self._start(Process(name, argv, env=env, log_dir=self.log_dir, ready=_worker_ready))
 
     def beat(self, env):
-        """Celery beat (the Procfile's `beat`), with a schedule file of its own in the log directory."""
+        """Celery beat (the Procfile's `beat`), its DATA_DIR (the schedule file) in the log directory."""
         name = self._name("beat")
-        argv = with_option(procfile_command("beat", env), "--schedule", self.log_dir / f"{name}-schedule")
+        data_dir = self.log_dir / f"{name}-data"
+        data_dir.mkdir(exist_ok=True)
+        env = {**env, "DATA_DIR": str(data_dir)}
+        argv = procfile_command("beat", env)
         return self._start(Process(name, argv, env=env, log_dir=self.log_dir, ready=_beat_ready))
 
     def wait_until_ready(self, timeout=60):
