@@ -8,9 +8,11 @@ import datetime
 import html
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -55,7 +57,7 @@ class NewcomerRun:
         env["PORT"] = str(port)
         self._log = log.open("w")
         self.process = subprocess.Popen(
-            ["make", "run"],
+            [shutil.which("make"), "run"],
             cwd=clone,
             env=env,
             stdout=self._log,
@@ -146,14 +148,18 @@ def commitments_on_page(page):
 
 
 @pytest.fixture
-def clone(tmp_path):
+def clone():
+    # Not under pytest's own temporary folder: each pytest run on the machine makes that private
+    # again, and run as root, the embedded PostgreSQL runs as a user of its own that must reach it.
+    folder = Path(tempfile.mkdtemp(prefix="newcomer-"))
     started = time.monotonic()
-    path = tmp_path / "pledge-portal"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(path)], check=True, timeout=120)
+    path = folder / "pledge-portal"
+    subprocess.run([shutil.which("git"), "clone", "--quiet", str(ROOT), str(path)], check=True, timeout=120)
     yield path, started
     pid = embedded_postgres_pid(path)
     if pid is not None:  # a failed run left the server the launcher started
         os.kill(pid, signal.SIGTERM)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_make_run_on_a_fresh_clone_serves_the_seeded_portal_and_a_second_run_reuses_its_data(clone, tmp_path):
