@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from demo.models import DemoAccount
+from tests.factories import UserFactory
+from tests.support.processes import current_database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -37,8 +41,9 @@ def manage(*args, env):
     )
 
 
-def test_deploy_check_passes_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+def test_deploy_check_passes_with_production_settings(db):
+    env = {**PRODUCTION, "DATABASE_URL": current_database_url()}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -95,6 +100,42 @@ def test_a_database_other_than_postgresql_is_refused():
     result = manage("check", env={"DATABASE_URL": "sqlite:///db.sqlite3"})
     assert result.returncode != 0
     assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
+
+
+WEB_WORKER_AND_BEAT = [
+    [sys.executable, "-c", "import pledge_portal.wsgi"],  # what gunicorn loads
+    [str(Path(sys.executable).parent / "celery"), "-A", "pledge_portal", "worker", "--pool", "solo"],
+    [str(Path(sys.executable).parent / "celery"), "-A", "pledge_portal", "beat", "--schedule", "/dev/null"],
+]
+
+
+@pytest.fixture
+def demo_account(transactional_db):
+    DemoAccount.objects.create(user=UserFactory())
+
+
+def test_the_deploy_check_fails_while_the_demo_seeds_accounts_exist(demo_account):
+    env = {**PRODUCTION, "DATABASE_URL": current_database_url()}
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "demo.E001" in result.stderr
+
+
+@pytest.mark.parametrize("command", WEB_WORKER_AND_BEAT, ids=["web", "worker", "beat"])
+def test_web_worker_and_beat_refuse_to_start_with_demo_accounts_and_debug_off(demo_account, command):
+    inherited = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env = {
+        **inherited,
+        **PRODUCTION,
+        "DATABASE_URL": current_database_url(),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode != 0
+    assert "The portal will not start" in result.stderr
+    assert "demo.E001" in result.stderr
 
 
 def test_an_unknown_log_format_is_refused():
