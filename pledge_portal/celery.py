@@ -6,26 +6,12 @@ import time
 from functools import partial
 
 from celery import Celery, signals
-from celery.loaders.app import AppLoader
-
-from pledge_portal.startup import refuse_to_start_on_errors
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pledge_portal.settings")
 
-
-class Loader(AppLoader):
-    """Celery's own loader, which also refuses to start a worker or beat as gunicorn refuses (startup.py).
-
-    Celery's signal handlers cannot stop a worker (Celery logs what they raise
-    and carries on); the loader's init runs in both and can.
-    """
-
-    def on_worker_init(self):
-        super().on_worker_init()
-        refuse_to_start_on_errors()
-
-
-app = Celery("pledge_portal", loader=f"{__name__}:Loader")
+# Celery's own loader, which also refuses to start a worker or beat as gunicorn refuses (named, not
+# imported: the project's shared base imports none of its own siblings).
+app = Celery("pledge_portal", loader="pledge_portal.startup:CeleryLoader")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
