@@ -21,17 +21,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.runtime
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py render_directory
-	@if [ -n "$$CELERY_BROKER_URL" ]; then \
-		echo "Serving http://127.0.0.1:$${PORT:-8000} with a Celery worker and beat on $$CELERY_BROKER_URL"; \
-		PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev; \
-	else \
-		echo "Serving http://127.0.0.1:$${PORT:-8000} (tasks run eagerly; emails print here)"; \
-		$(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}; \
-	fi
+# With DATABASE_URL unset, an embedded PostgreSQL (data in .data/postgres) runs while the portal does.
+run: $(VENV)/.dev
+	$(PY) scripts/run.py
 
 # The Debian packages the tests use: chromium for the browser tests, systemd for `systemd-analyze verify`.
 chromium:

@@ -136,7 +136,7 @@ def main():
     connection.settings_dict["CONN_MAX_AGE"] = 600
     connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_benchmark"
     database = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    print(f"Benchmarking in a temporary database ({connection.vendor}: {database})", flush=True)
+    print(f"Benchmarking in a temporary database ({database})", flush=True)
     print(f"Machine: {os.cpu_count()} CPUs, load average {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
     try:
         figures = run(sorted(options.partners), options)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import PROGRAMME_TEAM_GROUP, User
+from demo.models import DemoAccount
 from organisations import services as organisations
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
@@ -35,6 +36,8 @@ RENAMED = {
 }
 # Partners whose leader moved on: the new signatory's name, and job title.
 NEW_SIGNATORY = {"Bristol Mind": ("Morgan Ellis", "Director")}
+# Partners with a contact beside the signatory (one of the demo's named logins, demo/logins.py).
+CONTACTS = {"North Bristol NHS Trust": "Ruth Daniels"}
 # An approved partner silent since its first year fell due, whose lapse waits for the team.
 DUE_TO_LAPSE = "due_to_lapse"
 
@@ -205,6 +208,8 @@ def seed_demo():
             story.rename(organisation=pledge.organisation, to=RENAMED[name])
         if name in NEW_SIGNATORY:
             invited.append(story.hand_over(pledge=pledge, to=NEW_SIGNATORY[name]))
+        if name in CONTACTS:
+            invited.append(story.add_contact(pledge=pledge, name=CONTACTS[name]))
         pledges.append(pledge)
     _draft_version_2(by=reviewers[0])
     # A demo outbox looks like one whose emails went out; left queued, the sweep would send them all.
@@ -257,11 +262,13 @@ def _programme_team():
 
 
 def _person(*, name, email):
+    """The person with this address; if made here, a demo account (the demo password works in development)."""
     user, created = User.objects.get_or_create(email=email, defaults={"name": name})
     if created:
         user.set_unusable_password()
         user.save()
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        DemoAccount.objects.create(user=user)
     return user
 
 
@@ -477,6 +484,18 @@ class _Story:
                 declaration_name=name,
                 show_signatory=True,
             )
+        return colleague.email
+
+    def add_contact(self, *, pledge, name):
+        """The leader invites a colleague as a contact, who joins the next day. Returns their address."""
+        colleague = _person(name=name, email=f"{slugify(name).replace('-', '.')}@{self.slug}.org.uk")
+        invited_at = self.now - datetime.timedelta(days=40)
+        with _at(invited_at):
+            _invitation, token = organisations.invite_contact(
+                organisation=pledge.organisation, email=colleague.email, by=self.leader
+            )
+        with _at(invited_at + datetime.timedelta(days=1)):
+            organisations.accept_invitation(token=token, user=colleague)
         return colleague.email
 
     def lapse(self, *, cycle, at):

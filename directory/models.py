@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Deferrable
 from django.utils import timezone
 
@@ -78,12 +78,12 @@ class DirectoryEntryQuerySet(models.QuerySet):
         return self.filter(search_key__contains=key) if key else self
 
     def similar_to(self, text):
-        """Partners with a word in their name like `text` (typos forgiven); PostgreSQL only, else none.
+        """Partners with a word in their name like `text` (typos forgiven).
 
         Uses pg_trgm's word similarity (`%>`), served by the trigram index on search_key.
         """
         key = search_key(text)
-        if not key or connection.vendor != "postgresql":
+        if not key:
             return self.none()
         return self.filter(search_key__trigram_word_similar=key)
 

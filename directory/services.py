@@ -405,9 +405,6 @@ def _analyze():
 @contextmanager
 def _render_lock():
     """One render at a time, full or incremental, so neither writes over what the other has just shown."""
-    if connection.vendor != "postgresql":
-        yield
-        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(hashtext('directory-render'))")
     try:

@@ -9,7 +9,9 @@ from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pledge_portal.settings")
 
-app = Celery("pledge_portal")
+# Celery's own loader, which also refuses to start a worker or beat as gunicorn refuses (named, not
+# imported: the project's shared base imports none of its own siblings).
+app = Celery("pledge_portal", loader="pledge_portal.startup:CeleryLoader")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -1,8 +1,9 @@
 """Settings for every environment, read from environment variables (12-factor).
 
-The defaults need no services at all: SQLite, eager Celery and console email.
-Set DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL and CACHE_URL to run on real
-services; set DEBUG=False (with a real SECRET_KEY) for production.
+The defaults need no services but PostgreSQL: `make run` starts an embedded one
+and sets DATABASE_URL (scripts/run.py), Celery runs eagerly and email goes to
+the console. Set DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL and CACHE_URL to
+run on real services; set DEBUG=False (with a real SECRET_KEY) for production.
 """
 
 from email.utils import formataddr
@@ -32,7 +33,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Absolute links in emails and open data are built from this, never from the
 # request's Host header, so a forged Host cannot poison them.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# In development the default follows PORT, where `make run` serves, so emailed links work on any port.
+_LOCAL_PORT = env("PORT", default="8000") if DEBUG else "8000"
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{_LOCAL_PORT}").rstrip("/")
 PROGRAMME_NAME = env(
     "PROGRAMME_NAME", default="Trauma-Informed Bristol, North Somerset and South Gloucestershire"
 )
@@ -66,7 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.contrib.postgres",  # trigram search in the directory (lookups only; SQLite still works)
+    "django.contrib.postgres",  # trigram search in the directory and the library
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -127,7 +130,15 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# PostgreSQL only, everywhere: `make run` starts an embedded one and sets this for its processes.
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Run the portal with `make run`, which starts a PostgreSQL of its own,"
+        " or set DATABASE_URL to a PostgreSQL database (postgres://user:password@host:5432/name)."
+    )
+DATABASES = {"default": env.db("DATABASE_URL")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...).")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -139,6 +150,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # The demo seed's accounts take the demo password (demo/logins.py), only while DEBUG is on.
+    "demo.backends.DemoAccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from demo.models import DemoAccount
+from tests.factories import UserFactory
+from tests.support.processes import current_database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -23,8 +27,8 @@ PRODUCTION = {
 
 
 def manage(*args, env):
-    # Only the test run's own plumbing is inherited, never its settings.
-    inherited = ("PATH", "HOME", "LANG", "REDIS_URL")
+    # Only the test run's own plumbing is inherited (its database included), never its settings.
+    inherited = ("PATH", "HOME", "LANG", "REDIS_URL", "DATABASE_URL")
     clean = {k: v for k, v in os.environ.items() if k in inherited}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -37,8 +41,9 @@ def manage(*args, env):
     )
 
 
-def test_deploy_check_passes_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+def test_deploy_check_passes_with_production_settings(db):
+    env = {**PRODUCTION, "DATABASE_URL": current_database_url()}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -76,13 +81,61 @@ def test_a_sender_smtp_would_read_as_two_addresses_is_refused():
     ids=["web", "worker", "beat"],
 )
 def test_web_worker_and_beat_refuse_to_start_with_an_unparseable_sender(command):
-    inherited = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    inherited = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "DATABASE_URL")}
     env = {**inherited, **UNPARSEABLE_SENDER, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}
     result = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode != 0
     assert "DEFAULT_FROM_EMAIL is not one email address" in result.stderr
+
+
+def test_without_a_database_url_the_portal_says_to_use_make_run():
+    result = manage("check", env={"DATABASE_URL": ""})
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set. Run the portal with `make run`" in result.stderr
+
+
+def test_a_database_other_than_postgresql_is_refused():
+    result = manage("check", env={"DATABASE_URL": "sqlite:///db.sqlite3"})
+    assert result.returncode != 0
+    assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
+
+
+WEB_WORKER_AND_BEAT = [
+    [sys.executable, "-c", "import pledge_portal.wsgi"],  # what gunicorn loads
+    [str(Path(sys.executable).parent / "celery"), "-A", "pledge_portal", "worker", "--pool", "solo"],
+    [str(Path(sys.executable).parent / "celery"), "-A", "pledge_portal", "beat", "--schedule", "/dev/null"],
+]
+
+
+@pytest.fixture
+def demo_account(transactional_db):
+    DemoAccount.objects.create(user=UserFactory())
+
+
+def test_the_deploy_check_fails_while_the_demo_seeds_accounts_exist(demo_account):
+    env = {**PRODUCTION, "DATABASE_URL": current_database_url()}
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "demo.E001" in result.stderr
+
+
+@pytest.mark.parametrize("command", WEB_WORKER_AND_BEAT, ids=["web", "worker", "beat"])
+def test_web_worker_and_beat_refuse_to_start_with_demo_accounts_and_debug_off(demo_account, command):
+    inherited = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env = {
+        **inherited,
+        **PRODUCTION,
+        "DATABASE_URL": current_database_url(),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode != 0
+    assert "The portal will not start" in result.stderr
+    assert "demo.E001" in result.stderr
 
 
 def test_an_unknown_log_format_is_refused():
@@ -158,3 +211,15 @@ def test_superusers_need_two_factor_sign_in_in_production_unless_turned_off():
     assert setting_values("MFA_REQUIRED_FOR_SUPERUSERS", env=PRODUCTION) == [True]
     off = {**PRODUCTION, "MFA_REQUIRED_FOR_SUPERUSERS": "False"}
     assert setting_values("MFA_REQUIRED_FOR_SUPERUSERS", env=off) == [False]
+
+
+def test_in_development_links_follow_the_port_the_portal_serves_on_unless_site_url_is_set():
+    assert setting_values("SITE_URL", env={}) == ["http://127.0.0.1:8000"]
+    assert setting_values("SITE_URL", env={"PORT": "8800"}) == ["http://127.0.0.1:8800"]
+    assert setting_values("SITE_URL", env={"PORT": "8800", "SITE_URL": "http://portal.test:9000/"}) == [
+        "http://portal.test:9000"
+    ]
+    # Behind a proxy, PORT is gunicorn's own, never the address people use.
+    assert setting_values("SITE_URL", env={**PRODUCTION, "PORT": "8800"}) == ["https://pledge.example.org"]
+    unset = {name: value for name, value in PRODUCTION.items() if name != "SITE_URL"}
+    assert setting_values("SITE_URL", env={**unset, "PORT": "8800"}) == ["http://127.0.0.1:8000"]

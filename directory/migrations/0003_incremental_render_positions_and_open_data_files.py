@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 def delete_snapshots(apps, schema_editor):
     apps.get_model("directory", "DirectorySnapshot").objects.all().delete()
-    if schema_editor.connection.vendor == "postgresql":
-        # Check the deferred foreign keys now: PostgreSQL alters no table with checks still pending.
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # Check the deferred foreign keys now: PostgreSQL alters no table with checks still pending.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

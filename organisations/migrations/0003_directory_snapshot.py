@@ -4,20 +4,8 @@ import django.db.models.deletion
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-# Searching names uses pg_trgm on PostgreSQL; SQLite falls back to LIKE on the same column.
+# Searching names (LIKE and trigram word similarity) is served by a pg_trgm index.
 TRIGRAM_INDEX = "directory_search_trigram"
-
-
-def add_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX {TRIGRAM_INDEX} ON organisations_directoryentry USING gin (search_key gin_trgm_ops)"
-        )
-
-
-def remove_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
 
 
 class Migration(migrations.Migration):
@@ -152,5 +140,8 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(add_trigram_index, remove_trigram_index),
+        migrations.RunSQL(
+            f"CREATE INDEX {TRIGRAM_INDEX} ON organisations_directoryentry USING gin (search_key gin_trgm_ops)",
+            f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}",
+        ),
     ]

@@ -8,6 +8,8 @@ from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.utils import timezone
 
+from demo.logins import DEMO_PASSWORD
+from demo.models import DemoAccount
 from reviews import reminders
 from tests.factories import PledgeFactory, UserFactory
 
@@ -42,6 +44,21 @@ def test_sign_in_with_a_wrong_password_shows_an_accessible_error(page, assert_ac
     page.get_by_text("There is a problem").wait_for()
     assert page.get_by_role("link", name="Sign the pledge").count() >= 1  # the portal's own header
     assert_accessible(page)
+
+
+def test_in_development_a_newcomer_signs_in_with_a_login_from_the_demo_accounts_panel(
+    page, assert_accessible, settings
+):
+    settings.DEBUG = True
+    leader = UserFactory(email="leader@portishead-mens-shed.org.uk")
+    DemoAccount.objects.create(user=leader)
+    page.goto("/accounts/login/")
+    panel = page.get_by_role("region", name="Demo accounts")
+    assert panel.get_by_text(leader.email).is_visible()
+    assert panel.get_by_text(DEMO_PASSWORD).is_visible()
+    assert_accessible(page)
+    sign_in(page, leader.email, DEMO_PASSWORD)
+    assert "/accounts/login/" not in page.url
 
 
 def test_create_account_errors_keep_the_email_typed(page, assert_accessible):

@@ -4,11 +4,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from demo.logins import listed_logins
+from demo.models import DemoAccount
 from organisations.models import Organisation
 from outbox.models import OutboxEmail
 from pledges.dashboard import median_days_to_decision
 from pledges.models import Pledge, PledgeEvent, PledgeVersion, ReviewCycle
 from reviews.models import Reminder
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +100,10 @@ def test_seed_demo_has_a_partner_whose_leader_moved_on():
     assert pledge.signatory_name == "Morgan Ellis"
     event = pledge.events.get(kind=PledgeEvent.Kind.SIGNATORY_CHANGED)
     assert "Alex Leader" in event.note and "Morgan Ellis" in event.note
+
+
+def test_an_account_that_was_there_before_the_seed_is_not_made_a_demo_account():
+    user = UserFactory(email="sam.okafor@example.org")
+    call_command("seed_demo")
+    assert not DemoAccount.objects.filter(user=user).exists()
+    assert ("Programme team", user.email) not in listed_logins()
