@@ -16,6 +16,7 @@ and its children must never stop the database.
 """
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -78,6 +79,14 @@ def _forget_dead_handles():
         handles.write_text(json.dumps(alive))
 
 
+def _die_with_parent():
+    """The kernel sends SIGTERM when the parent dies (make, killed with its terminal or its test run).
+
+    Linux's PR_SET_PDEATHSIG: a launcher whose make is gone must still stop the database it started.
+    """
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)
+
+
 class Stop(Exception):
     """SIGTERM (or SIGHUP) asked the launcher to stop, as Ctrl-C does."""
 
@@ -100,7 +109,7 @@ def serve(env):
         print(f"Serving http://127.0.0.1:{port} (tasks run eagerly; emails print here)")
         command = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"]
     sys.stdout.flush()
-    child = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own
+    child = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=_die_with_parent)  # noqa: S603 - our own
     try:
         return child.wait()
     except (KeyboardInterrupt, Stop):
@@ -116,6 +125,7 @@ def main():
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
+    _die_with_parent()
     DATA.mkdir(exist_ok=True)
     env = dict(os.environ)
     try:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.children import die_with_parent
+from tests.support.children import die_with_parent, record_group
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.processes
@@ -66,6 +66,7 @@ class NewcomerRun:
             start_new_session=True,
             preexec_fn=die_with_parent,
         )
+        record_group(self.process.pid)  # swept by the next run in this slot if this one is killed
 
     def log(self):
         return self.log_path.read_text(errors="replace")
