@@ -55,6 +55,18 @@ def django_db_modify_db_settings():
     database.setdefault("TEST", {})["NAME"] = RUN.test_database_name(database["NAME"])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Files the tests write (open data, logos, certificates) go to the run's own folder.
+
+    Never to the checkout's media/, which `make run` serves, or another run on the machine writes.
+    """
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so allauth's rate limits never leak between tests."""
