@@ -189,7 +189,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
-# The client's address, for the rate limits above. Behind the README's proxy it is the last
+# The client's address, for the rate limits above. Behind the proxy docs/deploy.md describes it is the last
 # address the proxy appended to X-Forwarded-For (1 proxy); with none, REMOTE_ADDR, so that an
 # X-Forwarded-For a client made up is ignored. A proxy that sets a header of its own instead
 # (such as X-Real-IP) names it in ALLAUTH_TRUSTED_CLIENT_IP_HEADER.

@@ -42,7 +42,7 @@ def test_the_settings_are_read_as_this_test_expects():
     read = env_calls(ROOT / "pledge_portal" / "settings.py")
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION"} <= read
     assert "LOG_FORMAT" in env_calls(ROOT / "gunicorn.conf.py")
-    assert {"PORT", "WEB_CONCURRENCY"} <= shell_reads(ROOT / "Procfile")
+    assert {"PORT", "WEB_CONCURRENCY", "BIND_ADDRESS"} <= shell_reads(ROOT / "bin" / "web")
 
 
 def test_every_variable_the_settings_read_is_documented():
@@ -51,7 +51,7 @@ def test_every_variable_the_settings_read_is_documented():
 
 
 def test_every_variable_the_processes_and_scripts_read_is_documented():
-    files = [*ROOT.glob("Procfile*"), *(ROOT / "scripts").glob("*.sh")]
+    files = [*ROOT.glob("Procfile*"), *(ROOT / "bin").iterdir(), *(ROOT / "scripts").glob("*.sh")]
     read = set().union(*(shell_reads(path) for path in files))
     read |= set().union(*(environ_reads(path) for path in (ROOT / "scripts").glob("*.py")))
     assert (read | makefile_reads()) - all_documented_variables() == set()

@@ -70,7 +70,7 @@ def production_environment(
     log_level="INFO",
     **overrides,
 ):
-    """The environment README's "Deploying" section sets, pointed at the given services.
+    """The environment docs/deploy.md sets, pointed at the given services.
 
     Only the machine's plumbing (PATH, HOME, LANG, TZ) is inherited, never the
     caller's settings; `overrides` (strings) are added last, e.g.
@@ -96,7 +96,7 @@ def production_environment(
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(media_root),
         "LOG_LEVEL": log_level,
-        # One proxy in front, appending the client's address to X-Forwarded-For (README: Deploying).
+        # One proxy in front, appending the client's address to X-Forwarded-For (docs/deploy.md).
         "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
         **overrides,
     }
