@@ -41,7 +41,7 @@ def stored(snapshot):
 def test_rows_are_written_as_bulk_create_writes_them_json_dates_and_defaults_included():
     rows = [{**ROW, "slug": f"bristol-trust-{n}", "organisation_id": n} for n in range(5)]
     copied, created = snapshot(), snapshot()
-    assert writing.insert_rows(DirectoryEntry, iter(rows), snapshot_id=copied.pk) == 5
+    assert writing.insert_rows(DirectoryEntry, iter(rows), batch_size=2, snapshot_id=copied.pk) == 5
     DirectoryEntry.objects.bulk_create(DirectoryEntry(snapshot_id=created.pk, **row) for row in rows)
 
     assert stored(copied) == stored(created)
@@ -54,3 +54,17 @@ def test_no_rows_write_nothing():
     empty = snapshot()
     assert writing.insert_rows(DirectoryDeparture, [], snapshot_id=empty.pk) == 0
     assert not empty.departures.exists()
+
+
+@pytest.mark.django_db
+def test_rows_may_come_from_a_generator_that_queries_the_database_as_it_goes():
+    written = snapshot()
+
+    def rows():
+        # As directory/build.py's do: a query between rows, on the connection the COPY uses.
+        for n in range(3):
+            organisation_id = DirectorySnapshot.objects.count() + n
+            yield {**ROW, "slug": f"bristol-trust-{n}", "organisation_id": organisation_id}
+
+    assert writing.insert_rows(DirectoryEntry, rows(), batch_size=2, snapshot_id=written.pk) == 3
+    assert written.entries.count() == 3
