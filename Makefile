@@ -1,5 +1,5 @@
 # The two commands: `make run` serves the portal, `make test` runs every test.
-# Both build .venv from the pinned requirements first.
+# Both build .venv from the hashed lock files first (`make lock` regenerates them).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -9,20 +9,36 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pledge_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint format chromium update-nhsuk-frontend
+.PHONY: run test lint lock format chromium update-nhsuk-frontend
 
-$(VENV)/.runtime: requirements.txt
+# Installs take the lock files' exact versions and hashes, pip itself included (so there is no
+# unpinned `pip install --upgrade pip`). .runtime is what `make run` needs: production's packages,
+# its own PostgreSQL, honcho and the demo seed's clock, without the test tools' large downloads.
+PIP_INSTALL := $(PY) -m pip install --quiet --require-hashes
+
+$(VENV)/.runtime: requirements-run.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements-run.txt
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $@
+# requirements-dev.txt holds everything requirements-run.txt does, at the same versions.
+$(VENV)/.dev: requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+# Compiles each .in file into its lock file, keeping the versions already locked: `make lock` after
+# editing a pin; `make lock LOCK_ARGS=--upgrade` moves every unpinned dependency to its newest release.
+# Production's comes first, as the others are constrained to its versions.
+LOCK_FILES := requirements requirements-run requirements-dev
+lock: $(VENV)/.dev
+	for name in $(LOCK_FILES); do \
+		CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+			--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) $$name.in || exit 1; \
+	done
 
 # With DATABASE_URL unset, an embedded PostgreSQL (data in .data/postgres) runs while the portal does.
-run: $(VENV)/.dev
+run: $(VENV)/.runtime
 	$(PY) scripts/run.py
 
 # The Debian packages the tests use: chromium for the browser tests, systemd for `systemd-analyze verify`.

@@ -3,7 +3,6 @@
 import logging
 import time
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 logger = logging.getLogger("operations.access")
@@ -59,11 +58,10 @@ PRIVATE_PATHS = ("/my/", "/review/")
 
 
 def policy_headers_middleware(get_response):
-    """Permissions-Policy on every response, and Cache-Control: no-store, private on signed-in pages."""
+    """Cache-Control: no-store, private on signed-in pages (Permissions-Policy: django-permissions-policy)."""
 
     def middleware(request):
         response = get_response(request)
-        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if is_private(request):
             response.headers["Cache-Control"] = "no-store, private"
         return response

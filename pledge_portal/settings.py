@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files carry the policy headers too.
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "operations.middleware.policy_headers_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors get public pages from the cache here, before sessions and CSRF: directory/caching.py
@@ -147,6 +148,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id (argon2-cffi) hashes new passwords. The PBKDF2 hashers after it, Django's former default,
+# still check the passwords hashed before; each is hashed again with Argon2id at its next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -418,9 +426,11 @@ if env.bool("CSP_REPORT_ONLY", default=False):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
 else:
     CONTENT_SECURITY_POLICY = _CSP
-# Features no page uses, denied to every page and anything it embeds.
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
+# Features no page uses, denied to every page and anything it embeds (django-permissions-policy's
+# header; it refuses a name it does not know). Only names Chromium recognises: it logs an error for
+# any other on every page (it dropped "bluetooth").
+PERMISSIONS_POLICY = {
+    feature: []
     for feature in (
         "accelerometer",
         "camera",
@@ -433,10 +443,9 @@ PERMISSIONS_POLICY = ", ".join(
         "payment",
         "usb",
         "serial",
-        "bluetooth",
         "browsing-topics",
     )
-)
+}
 
 # Logging: one console handler for web, worker and beat (pledge_portal/celery.py hands
 # Celery this same configuration). LOG_FORMAT=json writes one JSON object per line.

@@ -4,9 +4,9 @@ import os
 import sys
 from urllib.parse import urlparse
 
-import psycopg2
+import psycopg
 import redis
-from psycopg2 import sql
+from psycopg import sql
 
 problems = []
 
@@ -18,22 +18,19 @@ else:
     try:
         # Connect to the server's own database. pytest makes its own test database; the one
         # DATABASE_URL names is made here if missing, for makemigrations' consistency check.
-        server = psycopg2.connect(
+        with psycopg.connect(
             host=parts.hostname,
             port=parts.port or 5432,
             user=parts.username,
             password=parts.password,
             dbname="postgres",
             connect_timeout=3,
-        )
-        server.autocommit = True
-        with server.cursor() as cursor:
+            autocommit=True,
+        ) as server:
             name = parts.path.lstrip("/")
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        server.close()
-    except psycopg2.Error as exc:
+            if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+                server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
         problems.append(
             f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432} "
             f"({str(exc).strip()}). Start it, or set DATABASE_URL."

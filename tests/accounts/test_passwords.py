@@ -1,10 +1,13 @@
-"""Passwords: refused when breached (checked offline) or made of the programme's or organisation's words."""
+"""Passwords: refused when breached (checked offline) or made of the programme's or organisation's words;
+hashed with Argon2, the older hashes too once their owners sign in."""
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from pledge_portal import settings as portal_settings
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +56,32 @@ def test_sign_up_says_why_a_breached_password_is_refused_and_keeps_the_email(cli
     page = response.content.decode()
     assert "This password has appeared in data breaches" in page
     assert 'value="new.leader@example.org"' in page
+
+
+# Hashing -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def portal_password_hashers(settings):
+    """The portal's own hashers, in place of the fast one every other test uses (conftest.py)."""
+    settings.PASSWORD_HASHERS = portal_settings.PASSWORD_HASHERS
+
+
+def test_a_new_password_is_hashed_with_argon2(portal_password_hashers):
+    assert make_password("copper-kettle-87-violet").startswith("argon2$argon2id$")
+
+
+def test_a_password_hashed_with_pbkdf2_is_hashed_again_with_argon2_at_the_next_sign_in(
+    client, portal_password_hashers
+):
+    person = UserFactory(password="copper-kettle-87-violet")
+    person.password = make_password("copper-kettle-87-violet", hasher="pbkdf2_sha256")
+    person.save(update_fields=["password"])
+
+    response = client.post(
+        reverse("account_login"), {"login": person.email, "password": "copper-kettle-87-violet"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.password.startswith("argon2$argon2id$")
+    assert person.check_password("copper-kettle-87-violet")
