@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
+from pledge_portal.people import full_name_of
 
 from .models import (
     Area,
@@ -587,7 +588,7 @@ def _lock_waiting_name_change(*, change: NameChange, by: AbstractBaseUser) -> Na
         .get(pk=change.pk)
     )
     if change.status != NameChange.Status.REQUESTED:
-        who = change.decided_by.get_full_name() if change.decided_by else "someone"
+        who = full_name_of(change.decided_by)
         raise NotAllowed(f"This change of name was already {change.get_status_display().lower()} by {who}.")
     return change
 
