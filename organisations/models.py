@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length, Lower
 
+from pledge_portal import names
+
 from . import matching
 
 
@@ -127,12 +129,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="unique_organisation_name_ignoring_case"),
-            # A control character in the name breaks the XML of its badge and the open data.
-            models.CheckConstraint(
-                condition=~Q(name__regex=r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"),
-                name="organisation_name_has_no_control_characters",
-                violation_error_message="Remove the hidden control characters from the name.",
-            ),
+            names.one_line_of_plain_text("name", name="organisation_name_has_no_control_characters"),
         ]
 
     def __str__(self):
@@ -368,6 +365,7 @@ class NameChange(models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
+            names.one_line_of_plain_text("new_name", name="name_change_new_name_is_one_line_of_plain_text"),
             models.UniqueConstraint(
                 fields=["organisation"],
                 condition=Q(status="requested"),

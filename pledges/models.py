@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organisations.models import Membership
 from outbox.models import BouncedAddress
+from pledge_portal import names
 
 
 class PledgeVersionQuerySet(models.QuerySet):
@@ -339,6 +340,10 @@ class Pledge(models.Model):
                 fields=["organisation"],
                 condition=Q(status__in=["draft", "submitted", "changes_requested", "approved"]),
                 name="one_live_pledge_per_organisation",
+            ),
+            *(
+                names.one_line_of_plain_text(field, name=f"pledge_{field}_is_one_line_of_plain_text")
+                for field in ("signatory_name", "leader_name", "declaration_name")
             ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]

@@ -237,3 +237,15 @@ def test_migrating_records_when_each_earlier_pledge_ended_so_newcomers_never_see
     [period_ended] = OrganisationEvent.objects.filter(kind=OrganisationEvent.Kind.PERIOD_ENDED)
     assert period_ended.organisation_id == pledge.organisation_id
     assert period_ended.created_at == PledgeEvent.objects.get(pk=ended.pk).created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_makes_names_kept_before_the_rule_one_line_of_plain_text():
+    try:
+        apps = migrate(("organisations", "0011_periods_ended_before_they_were_recorded"))
+        organisation = apps.get_model("organisations", "Organisation").objects.create(
+            name="Riverside\u202e Housing\r\nTrust", slug="riverside", sector="vcse"
+        )
+    finally:
+        migrate()
+    assert Organisation.objects.get(pk=organisation.pk).name == "Riverside Housing Trust"
