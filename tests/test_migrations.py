@@ -15,7 +15,7 @@ from organisations.models import Organisation, OrganisationEvent
 from outbox.models import BouncedAddress, OutboxEmail
 from pledges.models import Pledge, PledgeEvent, ReviewCycle
 from reviews.models import Reminder
-from tests.factories import OutboxEmailFactory, PledgeFactory
+from tests.factories import OutboxEmailFactory, PledgeFactory, UserFactory
 
 BEFORE_RESEND = ("pledges", "0005_outbox_claims_and_message_ids")
 
@@ -249,3 +249,21 @@ def test_migrating_makes_names_kept_before_the_rule_one_line_of_plain_text():
     finally:
         migrate()
     assert Organisation.objects.get(pk=organisation.pk).name == "Riverside Housing Trust"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_gives_each_email_the_account_that_owned_its_address_then_or_none():
+    earlier = OutboxEmailFactory(to="owner@example.org")
+    owner = UserFactory(email="owner@example.org")
+    later = OutboxEmailFactory(to="owner@example.org")
+    nobodys = OutboxEmailFactory(to="nobody@example.org")
+    OutboxEmail.objects.filter(pk=earlier.pk).update(
+        created_at=owner.date_joined - datetime.timedelta(days=1)
+    )
+    try:
+        migrate(("outbox", "0004_programme_team_permissions"))
+    finally:
+        migrate()
+    recipients = dict(OutboxEmail.objects.values_list("pk", "recipient"))
+    # Sent before the account existed: the address may have been someone else's then.
+    assert recipients == {earlier.pk: None, later.pk: owner.pk, nobodys.pk: None}
