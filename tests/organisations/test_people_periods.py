@@ -334,3 +334,15 @@ def test_someone_of_an_earlier_period_who_signs_again_acts_for_the_new_pledge(
         user=earlier_signatory,
     )
     assert pledge.created_by == earlier_signatory
+
+
+def test_the_teams_page_for_the_new_pledge_lists_only_its_periods_people(
+    client, former_partner, newcomer, newcomers_pledge, programme_team_member
+):
+    client.force_login(programme_team_member)
+
+    page = client.get(reverse("team:pledge", args=[newcomers_pledge.pk]))
+
+    assert newcomer.email.encode() in page.content
+    for membership in earlier_people(former_partner, newcomer):
+        assert membership.user.email.encode() not in page.content
