@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.urls import reverse
 from django.utils.html import format_html
 
-from pledge_portal.forms import PortalForm, refuse_control_characters
+from pledge_portal.forms import PortalForm, refuse_control_characters, refuse_reordering_and_line_breaks
 
 from .adapter import safe_next, with_next
 from .models import User
@@ -82,7 +82,7 @@ def name_field():
         error_messages={"required": "Enter your full name"},
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         # Sign-up is allauth's form, not a PortalForm, so the name brings its own check.
-        validators=[refuse_control_characters],
+        validators=[refuse_control_characters, refuse_reordering_and_line_breaks],
     )
 
 

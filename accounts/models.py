@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from pledge_portal import names
+
 PROGRAMME_TEAM_GROUP = "Programme team"
 
 
@@ -57,6 +59,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("email"), name="unique_user_email_ignoring_case"),
+            names.one_line_of_plain_text("name", name="user_name_is_one_line_of_plain_text"),
         ]
 
     def __str__(self):

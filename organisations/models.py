@@ -7,8 +7,10 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length, Lower
+
+from pledge_portal import names
 
 from . import matching
 
@@ -127,12 +129,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="unique_organisation_name_ignoring_case"),
-            # A control character in the name breaks the XML of its badge and the open data.
-            models.CheckConstraint(
-                condition=~Q(name__regex=r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"),
-                name="organisation_name_has_no_control_characters",
-                violation_error_message="Remove the hidden control characters from the name.",
-            ),
+            names.one_line_of_plain_text("name", name="organisation_name_has_no_control_characters"),
         ]
 
     def __str__(self):
@@ -148,6 +145,37 @@ class MembershipQuerySet(models.QuerySet):
     def people(self):
         """Active people, with their user, signatory first: whom a partner's emails go to."""
         return self.filter(user__is_active=True).select_related("user").signatory_first()
+
+    def of_current_period(self):
+        """The people who act for the organisation now: those who joined since its last pledge ended.
+
+        The people of an ended period stay members, and still see their own history
+        (`seen_by`), but the next pledge is not theirs: its signatory, its join requests
+        and its emails belong to whoever joined since. Someone of an ended period who
+        starts the next pledge joins it anew (pledges.services.signing.start_pledge).
+        """
+        last_end = (
+            OrganisationEvent.objects.filter(
+                organisation=OuterRef("organisation"), kind=OrganisationEvent.Kind.PERIOD_ENDED
+            )
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return self.alias(period_began=Subquery(last_end)).filter(
+            Q(period_began__isnull=True) | Q(created_at__gte=F("period_began"))
+        )
+
+    def of_period_at(self, moment):
+        """The people of the period that was current at `moment` (a pledge's start), even once it ended."""
+        ends = OrganisationEvent.objects.filter(
+            organisation=OuterRef("organisation"), kind=OrganisationEvent.Kind.PERIOD_ENDED
+        )
+        began = ends.filter(created_at__lte=moment).order_by("-created_at").values("created_at")[:1]
+        ended = ends.filter(created_at__gt=moment).order_by("created_at").values("created_at")[:1]
+        return self.alias(period_began=Subquery(began), period_ended=Subquery(ended)).filter(
+            Q(period_began__isnull=True) | Q(created_at__gte=F("period_began")),
+            Q(period_ended__isnull=True) | Q(created_at__lt=F("period_ended")),
+        )
 
     def seen_by(self, user):
         """The people `user`, a member, may see: nobody of a period they were not part of.
@@ -264,8 +292,10 @@ class JoinRequestQuerySet(models.QuerySet):
         return self.filter(status=JoinRequest.Status.PENDING)
 
     def for_team(self):
-        """Requests only the programme team can answer: the organisation has nobody active to ask."""
-        return self.pending().exclude(organisation__memberships__user__is_active=True)
+        """Requests only the programme team can answer: the organisation has nobody active in its current
+        period to ask."""
+        asked = Membership.objects.filter(organisation=OuterRef("organisation"), user__is_active=True)
+        return self.pending().exclude(Exists(asked.of_current_period()))
 
 
 class JoinRequest(models.Model):
@@ -368,6 +398,7 @@ class NameChange(models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
+            names.one_line_of_plain_text("new_name", name="name_change_new_name_is_one_line_of_plain_text"),
             models.UniqueConstraint(
                 fields=["organisation"],
                 condition=Q(status="requested"),

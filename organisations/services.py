@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
+from pledge_portal.people import full_name_of
 
 from .models import (
     Area,
@@ -407,10 +408,10 @@ def may_start_without_asking(
 
 
 def who_answers(join_request: JoinRequest) -> list[str]:
-    """The addresses asked to answer a request: the organisation's people, or else the programme team."""
-    return emails_of(Membership.objects.filter(organisation=join_request.organisation).people()) or [
-        settings.PROGRAMME_TEAM_EMAIL
-    ]
+    """The addresses asked to answer a request: the organisation's people of its current period, or else
+    the programme team."""
+    people = Membership.objects.filter(organisation=join_request.organisation).of_current_period()
+    return emails_of(people.people()) or [settings.PROGRAMME_TEAM_EMAIL]
 
 
 def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> JoinRequest:
@@ -440,7 +441,9 @@ def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> Join
         OrganisationEvent.objects.create(
             organisation=organisation, kind=OrganisationEvent.Kind.JOIN_REQUESTED, actor=by, person=by
         )
-        to_team = not Membership.objects.filter(organisation=organisation).people().exists()
+        to_team = (
+            not Membership.objects.filter(organisation=organisation).of_current_period().people().exists()
+        )
         context = {
             "join_request": join_request,
             "organisation": organisation,
@@ -456,9 +459,15 @@ def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> Join
 
 
 def may_answer(*, join_request: JoinRequest, user: AbstractBaseUser) -> bool:
-    """The organisation's members answer; the programme team may answer any request."""
+    """The organisation's members of its current period answer; the programme team may answer any request.
+
+    Someone whose period ended (the pledge they acted for was withdrawn, say) would let in a
+    person who then never sees them: the current period's people, or the team, decide.
+    """
     return user.is_programme_team or (
-        Membership.objects.filter(organisation_id=join_request.organisation_id, user=user).exists()
+        Membership.objects.filter(organisation_id=join_request.organisation_id, user=user)
+        .of_current_period()
+        .exists()
     )
 
 
@@ -587,7 +596,7 @@ def _lock_waiting_name_change(*, change: NameChange, by: AbstractBaseUser) -> Na
         .get(pk=change.pk)
     )
     if change.status != NameChange.Status.REQUESTED:
-        who = change.decided_by.get_full_name() if change.decided_by else "someone"
+        who = full_name_of(change.decided_by)
         raise NotAllowed(f"This change of name was already {change.get_status_display().lower()} by {who}.")
     return change
 

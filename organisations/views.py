@@ -187,7 +187,7 @@ class JoinRequestView(LoginRequiredMixin, TemplateView):
             join_request=join_request,
             organisation=join_request.organisation,
             # Whom we asked, not their addresses: this person is not one of the organisation's people yet.
-            asked_the_team=not join_request.organisation.memberships.people().exists(),
+            asked_the_team=not join_request.organisation.memberships.of_current_period().people().exists(),
             **kwargs,
         )
 

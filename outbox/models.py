@@ -25,6 +25,10 @@ class OutboxEmailQuerySet(models.QuerySet):
         about_type = ContentType.objects.get_for_model(objs[0])
         return self.filter(about_type=about_type, about_id__in=[obj.pk for obj in objs])
 
+    def sent_to(self, user):
+        """Emails queued to `user`'s account, at whichever address it had then: theirs, by account."""
+        return self.filter(recipient=user)
+
     def due(self, *, now):
         """Emails a worker should be given now: queued and due, or claimed by a worker that died."""
         return self.filter(
@@ -64,6 +68,12 @@ class OutboxEmail(models.Model):
         FAILED = "failed", "Failed"
 
     to = models.EmailField()
+    # The account `to` belonged to (its verified owner) when the email was queued, or null when no account
+    # did. An address can change hands: what was sent to it stays the earlier owner's, in their data download
+    # and when they close their account, and is never the next owner's.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     subject = models.CharField(max_length=250)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)

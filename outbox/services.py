@@ -18,11 +18,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, close_old_connections, transaction
-from django.db.models import F, Func, Model, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import F, Func, Model, Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -48,12 +49,32 @@ def queue_email(
     return email
 
 
+def owners_of(addresses: Iterable[str]) -> dict[str, int]:
+    """The account whose verified address each of `addresses` is now, by the address casefolded."""
+    wanted = {address.casefold() for address in addresses}
+    if not wanted:
+        return {}
+    owned = (
+        EmailAddress.objects.filter(verified=True)
+        .annotate(address=Lower("email"))
+        .filter(address__in=wanted)
+        .values_list("address", "user_id")
+    )
+    return dict(owned)
+
+
 def queue_emails(emails: Sequence[OutboxEmail]) -> list[OutboxEmail]:
-    """Write many outbox emails in one query; one publish after commit hands them all to workers."""
+    """Write many outbox emails in one query; one publish after commit hands them all to workers.
+
+    Each email records the account its address belongs to now (`OutboxEmail.recipient`).
+    """
     # The sweep leaves a new email to its own task for a while before deciding the task was lost.
     next_attempt_at = timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
+    owners = owners_of(email.to for email in emails if email.recipient_id is None)
     for email in emails:
         email.next_attempt_at = next_attempt_at
+        if email.recipient_id is None:
+            email.recipient_id = owners.get(email.to.casefold())
     emails = OutboxEmail.objects.bulk_create(emails)
     if len(emails) == 1:
         logger.info(
@@ -271,19 +292,29 @@ def clear_sent_bodies(*, sent_before: datetime.datetime) -> int:
 
 
 def forget_address(
-    *, email: str, replacement: str, name: str = "", named_in: QuerySet[OutboxEmail] | None = None
+    *,
+    recipient_id: int,
+    email: str,
+    replacement: str,
+    name: str = "",
+    named_in: QuerySet[OutboxEmail] | None = None,
 ) -> None:
-    """Remove `email` from the outbox when its owner closes their account.
+    """Remove the account `recipient_id`, whose address is `email`, from the outbox when it closes.
 
-    Emails still to send to it are dropped; those sent or failed keep their
-    metadata with `replacement` as the address and no body. `email` is replaced by
+    Its emails are those queued to the account, at any address it had, and those
+    to `email` whose account nobody knows (queued before accounts were recorded):
+    never those of an earlier owner of the address. Emails still to send are
+    dropped; those sent or failed keep their metadata with `replacement` as the
+    address and no body. `email` is replaced by
     `replacement` in every other email, and so is `name`, as whole words, in the
     emails `named_in` (those about the owner): only there, so a one-word name
     ("Sam", "Bristol") is not taken out of emails about other people or places.
     """
     # Read before the address is replaced: "about the owner" may mean "gives their address".
     about_owner = list(named_in.values_list("pk", flat=True)) if named_in is not None else []
-    mine = OutboxEmail.objects.filter(to__iexact=email)
+    mine = OutboxEmail.objects.filter(
+        Q(recipient_id=recipient_id) | Q(recipient__isnull=True, to__iexact=email)
+    )
     mine.filter(status__in=[OutboxEmail.Status.QUEUED, OutboxEmail.Status.SENDING]).delete()
     mine.update(to=replacement, subject="(closed account)", body_text="", body_html="", last_error="")
     BouncedAddress.objects.filter(email__iexact=email).delete()

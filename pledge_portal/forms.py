@@ -6,6 +6,8 @@ from django import forms, template
 from django.core.validators import RegexValidator
 from django.utils.functional import LazyObject
 
+from . import names
+
 # Control characters nobody types (tab and line breaks are allowed): pasted in, they break the
 # XML of badges and open data, and the CSV exports, and show as nothing on the page.
 refuse_control_characters = RegexValidator(
@@ -14,6 +16,14 @@ refuse_control_characters = RegexValidator(
     message="Remove the hidden control characters from this answer. "
     "They may have come with text you pasted in.",
     code="control_characters",
+)
+# A one-line answer (every name) holds no line break and nothing that reorders text (pledge_portal.names).
+refuse_reordering_and_line_breaks = RegexValidator(
+    f"[{names.REORDERING}{names.LINE_BREAKS}]",
+    inverse_match=True,
+    message="Remove the hidden characters that change the direction of the text or start a new line. "
+    "They may have come with text you pasted in.",
+    code="reordering_or_line_breaks",
 )
 
 
@@ -35,8 +45,12 @@ class PortalFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = self.build_helper()
         for field in self.fields.values():
-            if isinstance(field, forms.CharField):
-                field.validators.append(refuse_control_characters)
+            if not isinstance(field, forms.CharField):
+                continue
+            rules = [refuse_control_characters]
+            if not isinstance(field.widget, forms.Textarea):
+                rules.append(refuse_reordering_and_line_breaks)
+            field.validators.extend(rule for rule in rules if rule not in field.validators)
 
     def build_helper(self) -> FormHelper:
         helper = FormHelper()

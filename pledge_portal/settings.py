@@ -126,7 +126,7 @@ TEMPLATES = [
                 "pledge_portal.context_processors.programme",
                 "directory.context_processors.directory",
             ],
-            "libraries": {"portal_forms": "pledge_portal.forms"},
+            "libraries": {"portal_forms": "pledge_portal.forms", "people": "pledge_portal.people"},
         },
     },
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organisations.models import Membership
 from outbox.models import BouncedAddress
+from pledge_portal import names
 
 
 class PledgeVersionQuerySet(models.QuerySet):
@@ -182,15 +183,10 @@ class PledgeQuerySet(models.QuerySet):
     def with_decision_details(self):
         """Everything the team's pledge page shows, in a fixed number of queries.
 
-        The pledge carries `signatory_bounce_reason` and each membership
-        `bounce_reason`: why that person's address bounced, or None.
+        The pledge carries `signatory_bounce_reason`: why that person's address bounced, or None.
+        Its people are `Pledge.people_with_bounces`.
         """
         actions = Action.objects.select_related("theme").prefetch_related("commitments")
-        people = (
-            Membership.objects.select_related("user")
-            .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("user__email")))
-            .signatory_first()
-        )
         pledges = self.annotate(
             signatory_bounce_reason=BouncedAddress.objects.reason_of(OuterRef("created_by__email"))
         )
@@ -198,7 +194,6 @@ class PledgeQuerySet(models.QuerySet):
             "organisation__parent", "version", "created_by", "rejection_reason"
         ).prefetch_related(
             "organisation__areas",
-            models.Prefetch("organisation__memberships", queryset=people),
             models.Prefetch("actions", queryset=actions.filter(cycle__isnull=True), to_attr="draft_actions"),
             models.Prefetch(
                 "cycles",
@@ -340,11 +335,29 @@ class Pledge(models.Model):
                 condition=Q(status__in=["draft", "submitted", "changes_requested", "approved"]),
                 name="one_live_pledge_per_organisation",
             ),
+            *(
+                names.one_line_of_plain_text(field, name=f"pledge_{field}_is_one_line_of_plain_text")
+                for field in ("signatory_name", "leader_name", "declaration_name")
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self):
         return f"{self.reference}: {self.organisation}"
+
+    def people_with_bounces(self):
+        """The people of this pledge's period, signatory first, each with `bounce_reason` (or None).
+
+        Never those of another period: the people of a pledge that ended before this one
+        began, or who joined after this one ended, are not this pledge's.
+        """
+        return (
+            Membership.objects.filter(organisation=self.organisation_id)
+            .of_period_at(self.created_at)
+            .select_related("user")
+            .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("user__email")))
+            .signatory_first()
+        )
 
     @property
     def working_days_waiting(self):

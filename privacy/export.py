@@ -138,7 +138,8 @@ def data_about(user: User) -> dict[str, Any]:
                 "sent_at": _when(invitation.created_at),
                 "accepted_at": _when(invitation.accepted_at),
             }
-            for invitation in Invitation.objects.filter(email__iexact=user.email)
+            # Accepted by this account: an invitation is to an address, which may have had another owner.
+            for invitation in Invitation.objects.filter(accepted_by=user)
             .select_related("organisation")
             .order_by("created_at")
         ],
@@ -150,7 +151,8 @@ def data_about(user: User) -> dict[str, Any]:
                 "subject": email.subject,
                 "body": email.body_text,
             }
-            for email in OutboxEmail.objects.filter(to__iexact=user.email).order_by("created_at")
+            # By account, not address: an address may have had another owner, whose emails are theirs.
+            for email in OutboxEmail.objects.sent_to(user).order_by("created_at")
         ],
     }
 

@@ -61,7 +61,11 @@ def close_account(*, user: User) -> None:
         user = User.objects.select_for_update().get(pk=user.pk)
         left = list(partners_left_without_people(user))
         forget_address(
-            email=user.email, replacement=CLOSED_ACCOUNT_ADDRESS, name=user.name, named_in=emails_naming(user)
+            recipient_id=user.pk,
+            email=user.email,
+            replacement=CLOSED_ACCOUNT_ADDRESS,
+            name=user.name,
+            named_in=emails_naming(user),
         )
         # A draft nobody else saw goes with them, as if they had deleted it.
         for draft in Pledge.objects.filter(

@@ -29,7 +29,10 @@ from pledges.signals import pledges_changed
 
 from .models import Reminder
 
-_PEOPLE = Prefetch("pledge__organisation__memberships", Membership.objects.people(), to_attr="people")
+# Read before the pledges lapse (which ends their period): the people of the period that is ending.
+_PEOPLE = Prefetch(
+    "pledge__organisation__memberships", Membership.objects.of_current_period().people(), to_attr="people"
+)
 
 
 def lapse_pledges(*, cycle_ids: Iterable[int], by: User, message: str) -> int:
@@ -147,7 +150,7 @@ def give_more_time(*, cycle: ReviewCycle, by: User, until: datetime.date, reason
             "reason": reason,
             "annual_review_url": _annual_review_url(cycle),
         }
-        people = Membership.objects.filter(organisation=pledge.organisation_id).people()
+        people = Membership.objects.filter(organisation=pledge.organisation_id).of_current_period().people()
         subject, body = render_email(template="review_more_time", context=context)
         queue_emails(
             [OutboxEmail(to=to, subject=subject, body_text=body, about=pledge) for to in emails_of(people)]

@@ -90,7 +90,9 @@ def _record_reminders(*, cycle_ids: Sequence[int], kind: str) -> set[int]:
 
 
 # Each cycle's partner's people, as `people`, in the sweep's one prefetch query.
-_PEOPLE = Prefetch("pledge__organisation__memberships", Membership.objects.people(), to_attr="people")
+_PEOPLE = Prefetch(
+    "pledge__organisation__memberships", Membership.objects.of_current_period().people(), to_attr="people"
+)
 
 
 def annual_review_url(cycle: ReviewCycle) -> str:

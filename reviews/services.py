@@ -7,6 +7,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -193,7 +194,7 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
             "reviewed_by": by,
             "returned": pledge.status != cycle.pledge.status,
         }
-        for to in emails_of(Membership.objects.filter(organisation=pledge.organisation_id).people()):
+        for to in emails_of(_people_of(pledge)):
             queue_templated_email(to=to, template="review_thank_you", context=context, about=pledge)
         queue_templated_email(
             to=settings.PROGRAMME_TEAM_EMAIL,
@@ -250,6 +251,15 @@ def acknowledge_review(*, cycle: ReviewCycle, by: User, message: str = "") -> Re
         pledge = cycle.pledge
         record_event(pledge=pledge, kind=PledgeEvent.Kind.REVIEW_ACKNOWLEDGED, actor=by, note=message)
         context = {"cycle": cycle, "pledge": pledge, "organisation": pledge.organisation, "message": message}
-        for to in emails_of(Membership.objects.filter(organisation=pledge.organisation_id).people()):
+        for to in emails_of(_people_of(pledge)):
             queue_templated_email(to=to, template="review_acknowledged", context=context, about=pledge)
     return cycle
+
+
+def _people_of(pledge: Pledge) -> QuerySet[Membership]:
+    """Whom a partner's emails about `pledge` go to: the people of its period, even once it has ended."""
+    return (
+        Membership.objects.filter(organisation=pledge.organisation_id)
+        .of_period_at(pledge.created_at)
+        .people()
+    )

@@ -348,6 +348,7 @@ class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
             next_cycle=next_cycle,
             people=list(
                 Membership.objects.filter(organisation=cycle.pledge.organisation_id)
+                .of_period_at(cycle.pledge.created_at)
                 .select_related("user")
                 .signatory_first()
             ),

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from accounts.models import PROGRAMME_TEAM_GROUP, User
 from organisations.models import Area, Membership, Organisation
 from outbox.models import OutboxEmail
+from outbox.services import owners_of
 from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, PledgeVersion, ReviewCycle
 
 FAKE = faker.Faker("en_GB")
@@ -170,6 +171,8 @@ class OutboxEmailFactory(factory.django.DjangoModelFactory):
         model = OutboxEmail
 
     to = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    # As the outbox records it: the account whose verified address `to` is, if any.
+    recipient_id = factory.LazyAttribute(lambda email: owners_of([email.to]).get(email.to.casefold()))
     subject = "Your pledge"
     body_text = "Thank you for signing the pledge."
 

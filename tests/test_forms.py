@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
+from accounts.forms import NameForm
 from organisations.forms import OrganisationForm
 from pledge_portal.forms import DayMonthYearInput, PortalForm, yes_no_field
 from pledges.forms import ActionForm, PublishingForm
@@ -85,6 +86,36 @@ def test_an_organisation_name_with_a_control_character_is_refused_so_its_badge_s
     form = OrganisationForm({"name": "Riverside\x01 Housing"})
     assert not form.is_valid()
     assert "control characters" in form.errors["name"][0]
+
+
+# Right-to-left and left-to-right overrides, embeddings, isolates and marks; then every kind of line break.
+REORDERING_AND_LINE_BREAKS = [
+    *"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c",
+    *"\r\n\u2028\u2029",  # and NEL (U+0085), refused as a control character
+]
+
+
+@pytest.mark.parametrize("character", REORDERING_AND_LINE_BREAKS)
+def test_a_one_line_answer_refuses_characters_that_reorder_text_or_break_the_line(character):
+    form = NoteForm({"title": f"Acme{character} Ltd", "note": "Fine", "email": ""})
+    assert not form.is_valid()
+    assert form.errors["title"] == [
+        "Remove the hidden characters that change the direction of the text or start a new line. "
+        "They may have come with text you pasted in."
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("character", ["\u202e", "\r\n"])
+def test_an_organisation_name_that_reorders_or_breaks_is_refused_beside_the_field(character):
+    form = OrganisationForm({"name": f"Riverside{character}Housing"})
+    assert not form.is_valid()
+    assert "change the direction of the text or start a new line" in form.errors["name"][0]
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\n"])
+def test_the_sign_up_name_refuses_characters_that_reorder_or_break(character):
+    assert not NameForm({"name": f"Priya{character}Shah"}).is_valid()
 
 
 class DateForm(PortalForm):

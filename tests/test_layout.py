@@ -13,11 +13,19 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The project package is two layers: its shared base (the bottom layer of the contracts: the Celery app,
-# helpers for forms, the admin, CSV and refusals) sits below every app, and its wiring (settings, URLs,
-# the information pages) above them.
+# The project package is two units: its shared base (the contracts' layers below the lowest app, the
+# outbox: the Celery app, helpers for forms, the admin, CSV and refusals, what a name may hold) sits
+# below every app, and its wiring (settings, URLs, the information pages) above them.
 CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
-PROJECT_BASE = {"pledge_portal", *CONTRACTS[0]["layers"][-1].replace(" ", "").split("|")}
+LAYERS = CONTRACTS[0]["layers"]
+PROJECT_BASE = {
+    "pledge_portal",
+    *(
+        module
+        for layer in LAYERS[LAYERS.index("outbox") + 1 :]
+        for module in layer.replace(" ", "").split("|")
+    ),
+}
 
 
 def local_apps():

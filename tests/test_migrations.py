@@ -15,7 +15,7 @@ from organisations.models import Organisation, OrganisationEvent
 from outbox.models import BouncedAddress, OutboxEmail
 from pledges.models import Pledge, PledgeEvent, ReviewCycle
 from reviews.models import Reminder
-from tests.factories import OutboxEmailFactory, PledgeFactory
+from tests.factories import OutboxEmailFactory, PledgeFactory, UserFactory
 
 BEFORE_RESEND = ("pledges", "0005_outbox_claims_and_message_ids")
 
@@ -237,3 +237,33 @@ def test_migrating_records_when_each_earlier_pledge_ended_so_newcomers_never_see
     [period_ended] = OrganisationEvent.objects.filter(kind=OrganisationEvent.Kind.PERIOD_ENDED)
     assert period_ended.organisation_id == pledge.organisation_id
     assert period_ended.created_at == PledgeEvent.objects.get(pk=ended.pk).created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_makes_names_kept_before_the_rule_one_line_of_plain_text():
+    try:
+        apps = migrate(("organisations", "0011_periods_ended_before_they_were_recorded"))
+        organisation = apps.get_model("organisations", "Organisation").objects.create(
+            name="Riverside\u202e Housing\r\nTrust", slug="riverside", sector="vcse"
+        )
+    finally:
+        migrate()
+    assert Organisation.objects.get(pk=organisation.pk).name == "Riverside Housing Trust"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_gives_each_email_the_account_that_owned_its_address_then_or_none():
+    earlier = OutboxEmailFactory(to="owner@example.org")
+    owner = UserFactory(email="owner@example.org")
+    later = OutboxEmailFactory(to="owner@example.org")
+    nobodys = OutboxEmailFactory(to="nobody@example.org")
+    OutboxEmail.objects.filter(pk=earlier.pk).update(
+        created_at=owner.date_joined - datetime.timedelta(days=1)
+    )
+    try:
+        migrate(("outbox", "0004_programme_team_permissions"))
+    finally:
+        migrate()
+    recipients = dict(OutboxEmail.objects.values_list("pk", "recipient"))
+    # Sent before the account existed: the address may have been someone else's then.
+    assert recipients == {earlier.pk: None, later.pk: owner.pk, nobodys.pk: None}

@@ -239,11 +239,12 @@ def _withdraw(*, pledge: Pledge, by: User, reason: str, by_partner: bool) -> Ple
 
 
 def _email_signatory(*, pledge: Pledge, template: str, context: Mapping[str, Any]) -> None:
-    """Email whoever signed; if they have closed their account, the organisation's people instead."""
+    """Email whoever signed; if they have closed their account, the people of the pledge's period instead."""
     if pledge.created_by is not None:
         addresses = [pledge.created_by.email]
     else:
-        addresses = emails_of(Membership.objects.filter(organisation=pledge.organisation).people())
+        people = Membership.objects.filter(organisation=pledge.organisation).of_period_at(pledge.created_at)
+        addresses = emails_of(people.people())
     for address in addresses:
         queue_templated_email(
             to=address,

@@ -28,7 +28,8 @@ def start_signatory_change(*, pledge: Pledge, by: User, new_signatory: User) -> 
             raise NotAllowed(
                 f"Only people at {pledge.organisation} or the programme team can change its signatory."
             )
-        if not Membership.objects.filter(organisation=pledge.organisation_id, user=new_signatory).exists():
+        people = Membership.objects.filter(organisation=pledge.organisation_id).of_current_period()
+        if not people.filter(user=new_signatory).exists():
             raise NotAllowed(
                 f"The new signatory must be one of {pledge.organisation}'s people. "
                 "Invite them as a contact first."
@@ -78,7 +79,7 @@ def complete_signatory_change(
         if change.status != SignatoryChange.Status.WAITING:
             raise NotAllowed(f"This change of signatory is {change.get_status_display().lower()}.")
         pledge = _lock_approved(change.pledge)
-        memberships = Membership.objects.filter(organisation=pledge.organisation_id)
+        memberships = Membership.objects.filter(organisation=pledge.organisation_id).of_current_period()
         if not memberships.filter(user=by).exists():
             raise NotAllowed(
                 f"You are no longer one of {pledge.organisation}'s people, so you cannot sign for it."

@@ -75,6 +75,10 @@ def start_pledge(*, organisation: Organisation, by: User) -> Pledge:
         if not created and membership.role != Membership.Role.SIGNATORY:
             membership.role = Membership.Role.SIGNATORY
             membership.save(update_fields=["role"])
+        if not created and not Membership.objects.filter(pk=membership.pk).of_current_period().exists():
+            # Someone of a period that ended starts the next pledge: they join its period, as its first
+            # person (and, like anyone who joins, see only the people who join it after them).
+            Membership.objects.filter(pk=membership.pk).update(created_at=timezone.now())
         record_event(pledge=pledge, kind=PledgeEvent.Kind.CREATED, actor=by, to_status=pledge.status)
     return pledge
 

@@ -199,7 +199,9 @@ def _record_invitations(*, pledge_ids: Sequence[int], version: PledgeVersion) ->
 
 
 # Each pledge's partner's people, as `people`, in one prefetch query.
-_PEOPLE = Prefetch("organisation__memberships", Membership.objects.people(), to_attr="people")
+_PEOPLE = Prefetch(
+    "organisation__memberships", Membership.objects.of_current_period().people(), to_attr="people"
+)
 
 
 def recipients(pledge: Pledge) -> list[str]:
@@ -259,7 +261,9 @@ def remind_partners_to_reaffirm(*, version: PledgeVersion, by: User) -> int:
 
 def may_reaffirm(pledge: Pledge, user: User) -> bool:
     """The partner's signatory reaffirms; a contact may when the partner has no signatory to do it."""
-    people = list(Membership.objects.people().filter(organisation_id=pledge.organisation_id))
+    people = list(
+        Membership.objects.of_current_period().people().filter(organisation_id=pledge.organisation_id)
+    )
     signatories = [m for m in people if m.role == Membership.Role.SIGNATORY]
     return any(m.user_id == user.pk for m in (signatories or people))
 

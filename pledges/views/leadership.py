@@ -41,7 +41,9 @@ class StartSignatoryChangeView(LoginRequiredMixin, FormView):
         ).exists()
 
     def get_form_kwargs(self):
-        memberships = Membership.objects.filter(organisation=self.pledge.organisation_id).people()
+        # The people who act for this pledge now: never those of a period that ended before it.
+        memberships = Membership.objects.filter(organisation=self.pledge.organisation_id).of_current_period()
+        memberships = memberships.people()
         return {**super().get_form_kwargs(), "memberships": memberships}
 
     def get_context_data(self, **kwargs):

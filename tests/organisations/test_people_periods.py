@@ -1,12 +1,23 @@
-"""Nobody sees the people or invitations of a period they were not part of (issue 10 §1)."""
+"""Nobody sees the people or invitations of a period they were not part of (issue 10 §1), and every list
+of an organisation's people keeps to the current period (issue 25 §3)."""
+
+import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations import services
-from organisations.models import Membership
+from organisations.models import JoinRequest, Membership
+from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
-from pledges.services import decisions
+from pledges.models import ReviewCycle
+from pledges.services import decisions, leadership, signing
+from privacy.services import close_account
+from reviews import lapsing
+from reviews import services as review_services
+from reviews.reminders import send_due_reminders
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
 from tests.support.signing_in import sign_in_recently
 
@@ -134,3 +145,204 @@ def test_an_invitation_sent_before_someone_joined_cannot_be_withdrawn_by_them():
 
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+# Issue 25 §3: every list of an organisation's people keeps to the current period. The people of an
+# ended period stay members (they still see their own history), but the organisation's next pledge is
+# not theirs to act for: they are not asked about newcomers, not offered as signatory, not emailed.
+
+
+@pytest.fixture
+def earlier_signatory(former_partner):
+    return Membership.objects.get(organisation=former_partner, role=Membership.Role.SIGNATORY).user
+
+
+def test_a_request_to_join_after_the_pledge_ended_goes_to_the_programme_team_not_the_earlier_people(
+    former_partner, settings
+):
+    stranger = UserFactory()
+
+    services.request_to_join(organisation=former_partner, by=stranger)
+
+    asked = set(OutboxEmail.objects.filter(subject__contains="asks").values_list("to", flat=True))
+    assert asked == {settings.PROGRAMME_TEAM_EMAIL}
+
+
+def test_the_earlier_people_cannot_answer_a_request_to_join_made_after_the_pledge_ended(
+    client, former_partner, earlier_signatory
+):
+    join_request = services.request_to_join(organisation=former_partner, by=UserFactory())
+    answer = reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk})
+    client.force_login(earlier_signatory)
+
+    assert client.get(answer).status_code == 404
+    assert client.post(answer, {"decision": "approve"}).status_code == 404
+    with pytest.raises(NotAllowed):
+        services.answer_join_request(join_request=join_request, by=earlier_signatory, approve=True)
+    assert not services.may_answer(join_request=join_request, user=earlier_signatory)
+
+
+def test_a_request_to_join_after_the_pledge_ended_waits_in_the_programme_teams_list(
+    client, former_partner, programme_team_member
+):
+    join_request = services.request_to_join(organisation=former_partner, by=UserFactory(name="Sam Stranger"))
+    client.force_login(programme_team_member)
+
+    page = client.get(reverse("organisations:team_join_requests"))
+
+    assert list(JoinRequest.objects.for_team()) == [join_request]
+    assert b"Sam Stranger" in page.content
+
+
+def test_the_request_page_says_the_programme_team_was_asked(client, former_partner):
+    stranger = UserFactory()
+    join_request = services.request_to_join(organisation=former_partner, by=stranger)
+    client.force_login(stranger)
+
+    page = client.get(reverse("organisations:join_request", kwargs={"pk": join_request.pk}))
+
+    assert page.context["asked_the_team"] is True
+
+
+@pytest.fixture
+def newcomers_pledge(former_partner, newcomer, programme_team_member):
+    """The issue's steps: the stranger let in after the pledge ended signs a new pledge, which is approved."""
+    pledge = PledgeFactory(submitted=True, organisation=former_partner, created_by=newcomer)
+    decisions.approve_pledge(pledge=pledge, by=programme_team_member)
+    return pledge
+
+
+def test_the_newcomers_change_of_signatory_offers_none_of_the_earlier_people(
+    client, former_partner, newcomer, newcomers_pledge, earlier_signatory
+):
+    client.force_login(newcomer)
+    url = reverse("pledges:change_signatory", args=[newcomers_pledge.pk])
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    for membership in earlier_people(former_partner, newcomer):
+        assert membership.user.name.encode() not in page.content
+        assert membership.user.email.encode() not in page.content
+    earlier = Membership.objects.get(organisation=former_partner, user=earlier_signatory)
+    assert client.post(url, {"new_signatory": earlier.pk}).status_code == 200  # the form, with its error
+    with pytest.raises(NotAllowed):
+        leadership.start_signatory_change(
+            pledge=newcomers_pledge, by=newcomer, new_signatory=earlier_signatory
+        )
+
+
+def test_the_programme_team_changing_the_signatory_is_offered_none_of_the_earlier_people(
+    client, former_partner, newcomer, newcomers_pledge, programme_team_member
+):
+    client.force_login(programme_team_member)
+
+    page = client.get(reverse("pledges:change_signatory", args=[newcomers_pledge.pk]))
+
+    assert newcomer.name.encode() in page.content
+    for membership in earlier_people(former_partner, newcomer):
+        assert membership.user.name.encode() not in page.content
+    with pytest.raises(NotAllowed):
+        leadership.start_signatory_change(
+            pledge=newcomers_pledge,
+            by=programme_team_member,
+            new_signatory=earlier_people(former_partner, newcomer)[0].user,
+        )
+
+
+def emailed(former_partner, newcomer, template_subject):
+    recipients = set(
+        OutboxEmail.objects.filter(subject__contains=template_subject).values_list("to", flat=True)
+    )
+    earlier = {membership.user.email for membership in earlier_people(former_partner, newcomer)}
+    return recipients, earlier
+
+
+def test_the_annual_review_reminders_of_the_new_pledge_go_to_its_people_only(
+    former_partner, newcomer, newcomers_pledge
+):
+    cycle = newcomers_pledge.cycles.get()
+    ReviewCycle.objects.filter(pk=cycle.pk).update(
+        starts_on=timezone.localdate() - datetime.timedelta(days=365), due_on=timezone.localdate()
+    )
+    OutboxEmail.objects.all().delete()
+
+    send_due_reminders(on=timezone.localdate())
+
+    recipients = set(OutboxEmail.objects.values_list("to", flat=True))
+    assert newcomer.email in recipients
+    assert recipients.isdisjoint({m.user.email for m in earlier_people(former_partner, newcomer)})
+
+
+def test_the_teams_acknowledgement_of_a_review_goes_to_the_new_pledges_people_only(
+    former_partner, newcomer, newcomers_pledge, programme_team_member
+):
+    cycle = newcomers_pledge.cycles.get()
+    ReviewCycle.objects.filter(pk=cycle.pk).update(reviewed_at=timezone.now(), reviewed_by=newcomer)
+    OutboxEmail.objects.all().delete()
+
+    review_services.acknowledge_review(cycle=cycle, by=programme_team_member, message="Thank you")
+
+    recipients = set(OutboxEmail.objects.values_list("to", flat=True))
+    assert recipients == {newcomer.email}
+
+
+def test_more_time_for_a_review_is_told_to_the_new_pledges_people_only(
+    former_partner, newcomer, newcomers_pledge, programme_team_member
+):
+    OutboxEmail.objects.all().delete()
+
+    lapsing.give_more_time(
+        cycle=newcomers_pledge.cycles.get(),
+        by=programme_team_member,
+        until=timezone.localdate() + datetime.timedelta(days=30),
+        reason="Staff changes",
+    )
+
+    assert set(OutboxEmail.objects.values_list("to", flat=True)) == {newcomer.email}
+
+
+def test_a_decision_on_a_pledge_whose_signatory_has_gone_is_emailed_to_its_periods_people_only(
+    former_partner, newcomer, newcomers_pledge, programme_team_member
+):
+    _, token = services.invite_contact(
+        organisation=former_partner, email="colleague@example.org", by=newcomer
+    )
+    services.accept_invitation(token=token, user=UserFactory(email="colleague@example.org"))
+    close_account(user=newcomer)
+    OutboxEmail.objects.all().delete()
+
+    decisions.withdraw_pledge(pledge=newcomers_pledge, by=programme_team_member, reason="Closed down")
+
+    recipients = set(
+        OutboxEmail.objects.exclude(to=settings.PROGRAMME_TEAM_EMAIL).values_list("to", flat=True)
+    )
+    assert recipients == {"colleague@example.org"}
+
+
+def test_someone_of_an_earlier_period_who_signs_again_acts_for_the_new_pledge(
+    client, former_partner, earlier_signatory
+):
+    pledge = signing.start_pledge(organisation=former_partner, by=earlier_signatory)
+
+    assert (
+        Membership.objects.filter(organisation=former_partner).of_current_period().get().user
+        == earlier_signatory
+    )
+    assert services.may_answer(
+        join_request=services.request_to_join(organisation=former_partner, by=UserFactory()),
+        user=earlier_signatory,
+    )
+    assert pledge.created_by == earlier_signatory
+
+
+def test_the_teams_page_for_the_new_pledge_lists_only_its_periods_people(
+    client, former_partner, newcomer, newcomers_pledge, programme_team_member
+):
+    client.force_login(programme_team_member)
+
+    page = client.get(reverse("team:pledge", args=[newcomers_pledge.pk]))
+
+    assert newcomer.email.encode() in page.content
+    for membership in earlier_people(former_partner, newcomer):
+        assert membership.user.email.encode() not in page.content

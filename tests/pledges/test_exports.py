@@ -24,14 +24,19 @@ def download(client, name):
     return text, list(csv.reader(io.StringIO(text, newline="")))
 
 
-def test_a_name_with_comma_quote_and_newline_round_trips(client, programme_team_member):
-    name = 'Bristol "Safe Spaces", Ltd\nSouth branch'
-    PledgeFactory(organisation=OrganisationFactory(name=name, slug="safe-spaces"), approved=True)
+def test_a_name_with_comma_and_quote_and_an_action_with_a_newline_round_trip(client, programme_team_member):
+    # A name is one line (pledge_portal.names); an action's description may run over several.
+    name = 'Bristol "Safe Spaces", Ltd'
+    pledge = PledgeFactory(organisation=OrganisationFactory(name=name, slug="safe-spaces"), approved=True)
+    pledge.actions.filter(number=1).update(description="First, listen.\nThen act.")
     client.force_login(programme_team_member)
     text, rows = download(client, "partners")
     assert rows[1][1] == name
-    assert '"Bristol ""Safe Spaces"", Ltd\nSouth branch"' in text
+    assert '"Bristol ""Safe Spaces"", Ltd"' in text
     assert text.endswith("\r\n")
+    text, rows = download(client, "actions")
+    assert any("First, listen.\nThen act." in row for row in rows)
+    assert '"First, listen.\nThen act."' in text
 
 
 def test_a_partner_typed_formula_is_defused_in_the_download(client, programme_team_member):

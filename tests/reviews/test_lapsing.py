@@ -234,9 +234,9 @@ def test_the_automatic_lapse_takes_the_same_queries_for_a_batch_of_any_size(
     sweep_on(NOTICE_ON)
     # One batch, whatever its size: the savepoint pair, the claim, the people, the status UPDATE,
     # the invitations (lock, UPDATE), the organisations' events, the pledges' events, the outbox
-    # and the directory's render request. Each of the five kinds of reminder finds none due, in a
-    # savepoint pair and a claim.
-    with django_assert_max_num_queries(11 + 3 * 5):
+    # (its recipients' accounts, the INSERT) and the directory's render request. Each of the five
+    # kinds of reminder finds none due, in a savepoint pair and a claim.
+    with django_assert_max_num_queries(12 + 3 * 5):
         assert sweep_on(LAPSES_ON, batch_size=500)["lapsed"] == due_cycles
     assert Invitation.objects.filter(revoked_at__isnull=True).count() == 0
 
@@ -253,8 +253,8 @@ def test_the_team_confirms_any_number_of_lapses_in_the_same_queries(
     cycle_ids = list(ReviewCycle.objects.values_list("pk", flat=True))
     # Whether they are in the team; then as the sweep's batch: the savepoint pair, the claim, the
     # people, the status UPDATE, the invitations (lock, UPDATE), both kinds of event, the outbox
-    # and the render request.
-    with at(LAPSES_ON, hour=10), django_assert_max_num_queries(1 + 11):
+    # (its recipients' accounts, the INSERT) and the render request.
+    with at(LAPSES_ON, hour=10), django_assert_max_num_queries(1 + 12):
         assert lapsing.lapse_pledges(cycle_ids=cycle_ids, by=team_member, message=LAPSE_MESSAGE) == due_cycles
 
 

@@ -396,9 +396,7 @@ def test_the_pledge_page_flags_each_person_whose_address_bounces_with_the_server
         == 2
     )
     assert "550 5.2.1 Mailbox disabled" in page
-    people = {
-        m.user.email: m.bounce_reason for m in response.context["pledge"].organisation.memberships.all()
-    }
+    people = {m.user.email: m.bounce_reason for m in response.context["people"]}
     assert people[fine.email] is None
 
 
