@@ -12,7 +12,7 @@ logger = logging.getLogger("accounts.signin")
 
 
 def email_fingerprint(email):
-    """A short keyed hash of the lowercased address: one person's lines can be matched, the address is not shown.
+    """A keyed hash of the lowercased address: one person's lines can be matched, the address is not shown.
 
     Keyed by SECRET_KEY, so a reader of the logs cannot hash a guessed address and find it, nor match the
     same person across deployments.
