@@ -438,10 +438,14 @@ LOGGING = {
         "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
         "task_id": {"()": "operations.logs.CeleryTaskId"},
         "skip_health_probes": {"()": "operations.logs.SkipHealthProbes"},
-        "hide_secrets_in_paths": {"()": "operations.logs.HideSecretsInPaths"},
+        "hide_secrets": {"()": "operations.logs.HideSecrets"},
     },
+    # Both hide tokens and keys in URLs (operations.redaction) in every line they write.
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {
+            "class": "operations.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {"()": "operations.logs.JsonFormatter"},
     },
     "handlers": {
@@ -456,8 +460,9 @@ LOGGING = {
         # Through the root handler only (Django's default adds a second, plain one when DEBUG is on).
         "django": {"handlers": [], "level": LOG_LEVEL},
         # runserver's own request lines: the access log (operations.middleware) already has them.
-        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
-        "django.request": {"filters": ["skip_health_probes", "hide_secrets_in_paths"]},
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True, "filters": ["hide_secrets"]},
+        "django.request": {"filters": ["skip_health_probes", "hide_secrets"]},
+        "django.security": {"filters": ["hide_secrets"]},
         "django_guid": {"level": "WARNING"},
         # A failing check is expected news, logged once per probe by operations.views without a traceback.
         "health_check": {"level": "ERROR"},
