@@ -132,8 +132,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A real cache even by default: allauth's rate limits need one that counts.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A real cache even by default: allauth's rate limits need one that counts. In production, a Redis that
+# never evicts (the broker's may be shared): an evicted count would lift a sign-in lockout.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # The public pages anonymous visitors get (directory/caching.py), apart: in production a Redis of its
+    # own with maxmemory and allkeys-lru (docs/caching.md); by default each process's memory, bounded.
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages?max_entries=1000"),
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -475,6 +481,9 @@ DIRECTORY_RENDER_DELAY_SECONDS = 3
 # Pages outside the directory app that anonymous visitors get from the cache (directory/caching.py);
 # the directory's own pages are marked in directory/views.py.
 DIRECTORY_CACHED_PAGES = {"pages:home", "pages:pledge"}
+# At most this many pages (distinct queries) are stored per path for each snapshot; past it, a page is
+# rendered for its visitor and not stored, so a flood of made-up searches cannot fill the page cache.
+PAGE_CACHE_MAX_VARIANTS = env.int("PAGE_CACHE_MAX_VARIANTS", default=1000)
 
 # Operations ----------------------------------------------------------------------
 # Health checks (/health/live, /health/ready; see operations/health.py). Each
