@@ -468,7 +468,8 @@ LOGGING = {
         # runserver's own request lines: the access log (operations.middleware) already has them.
         "django.server": {"handlers": [], "level": "WARNING", "propagate": True, "filters": ["hide_secrets"]},
         "django.request": {"filters": ["skip_health_probes", "hide_secrets"]},
-        "django.security": {"filters": ["hide_secrets"]},
+        # A logger's filters see only its own records, not its children's: named one by one.
+        "django.security.csrf": {"filters": ["hide_secrets"]},
         "django_guid": {"level": "WARNING"},
         # A failing check is expected news, logged once per probe by operations.views without a traceback.
         "health_check": {"level": "ERROR"},

@@ -6,6 +6,7 @@ import logging
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from operations.logs import JsonFormatter, TextFormatter
@@ -178,3 +179,13 @@ def test_no_logger_writes_a_token_in_a_message_an_extra_field_or_a_traceback(con
     assert TOKEN not in output
     # The message of each line and the traceback's (JSON writes the extra field, and the exception twice).
     assert output.count("/my/invitations/hidden") >= 4
+
+
+def test_the_records_of_djangos_loggers_that_name_a_path_hide_its_secrets(db, caplog):
+    # Read by whatever else takes the records (Sentry's breadcrumbs), not only by the console's formatter.
+    caplog.set_level(logging.INFO)
+    Client(enforce_csrf_checks=True).post(f"/my/invitations/{TOKEN}/", {})  # refused: no CSRF token
+    Client().get(f"/my/invitations/{TOKEN}/.")  # not found
+    records = [r for r in caplog.records if r.name in ("django.security.csrf", "django.request")]
+    assert {r.name for r in records} == {"django.security.csrf", "django.request"}
+    assert all(TOKEN not in r.getMessage() and "/my/invitations/hidden" in r.getMessage() for r in records)
