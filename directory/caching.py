@@ -95,8 +95,11 @@ def is_anonymous_visit(request):
 
 
 def read_query(query, parameters):
-    """The `parameters` a view reads from `query` (a QueryDict), each once, with its last value as Django's
-    forms and `QueryDict.get` read it; in the order of `parameters`, so ?b=2&a=1 and ?a=1&b=2 are one page."""
+    """The `parameters` a view reads from `query` (a QueryDict), and no other, each once.
+
+    Each keeps its last value, as Django's forms and `QueryDict.get` read it, and they come in the order of
+    `parameters`: ?b=2&a=1 and ?a=1&b=2 are one page, ?q=a&q=b and ?q=b&q=a two.
+    """
     read = QueryDict(mutable=True)
     for name in parameters:
         if name in query:

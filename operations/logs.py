@@ -58,9 +58,7 @@ class GunicornLogger(BaseGunicornLogger):
                 handler.setFormatter(self.formatter_for(handler.formatter))
 
     def formatter_for(self, formatter):
-        """gunicorn's own format, or a plain message where it set none."""
-        if formatter is None:
-            return TextFormatter()
+        """gunicorn's own format (its error, access and syslog lines each have one), secrets hidden."""
         return TextFormatter(formatter._fmt, formatter.datefmt)
 
 
