@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 
 from accounts.models import PROGRAMME_TEAM_GROUP
 from pledge_portal.celery import app as celery_app
@@ -69,9 +69,10 @@ def _media_root(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache, so allauth's rate limits never leak between tests."""
+    """Each test starts with empty caches: allauth's rate limits and stored pages never leak between tests."""
     yield
-    cache.clear()
+    for alias in caches:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

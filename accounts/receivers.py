@@ -1,10 +1,10 @@
 """Receivers for sign-in signals: the session clocks, and a log line for each sign-in and failed sign-in."""
 
-import hashlib
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 
 from .middleware import start_session_clock
 
@@ -12,8 +12,13 @@ logger = logging.getLogger("accounts.signin")
 
 
 def email_fingerprint(email):
-    """A short hash of the lowercased address: one person's lines can be matched, the address is not shown."""
-    return hashlib.sha256(str(email).strip().lower().encode()).hexdigest()[:16]
+    """A keyed hash of the lowercased address: one person's lines can be matched, the address is not shown.
+
+    Keyed by SECRET_KEY, so a reader of the logs cannot hash a guessed address and find it, nor match the
+    same person across deployments.
+    """
+    normalised = str(email).strip().lower()
+    return salted_hmac("accounts.signin.email", normalised, algorithm="sha256").hexdigest()[:16]
 
 
 @receiver(user_logged_in)

@@ -1,10 +1,12 @@
 """Whole public pages cached per snapshot: what an anonymous visitor gets is rendered once per change.
 
 `cache_public_page` marks a view's pages as the same for every anonymous
-visitor; `PublicPageCacheMiddleware` stores them in Django's cache (Redis in
-production, `CACHE_URL`) under a key made of the current snapshot's identity
-and the request's path and normalised query, and serves them from there before
-the session, CSRF and authentication middleware run. They carry that identity
+visitor; `PublicPageCacheMiddleware` stores them in the page cache (the
+"pages" cache, `PAGE_CACHE_URL`: in production a Redis of its own that evicts
+the least recently used, docs/caching.md) under a key made of the current
+snapshot's identity, the request's path and the query parameters the view
+reads, and serves them from there before the session, CSRF and authentication
+middleware run. They carry that identity
 as the ETag (If-None-Match gets a 304) and the snapshot's render time as
 Last-Modified. A new snapshot, or an incremental render of one partner,
 changes the identity, so every key turns over by itself: nothing is ever
@@ -18,26 +20,42 @@ token used, say) is never stored either, so no cached page carries anyone's cont
 Pages outside this app (home, the pledge) are marked by the middleware itself,
 from the `DIRECTORY_CACHED_PAGES` setting: the apps below the directory cannot
 import it.
+
+A flood of made-up query strings cannot fill the cache. A view declares the
+query parameters it reads (`cache_public_page(query=...)`); it is given only
+those, each once with its last value as Django's forms read it, and its pages
+are keyed by exactly those, so `?utm_source=...` is the page without it. Each
+path stores at most PAGE_CACHE_MAX_VARIANTS pages per snapshot; past that its
+pages are rendered but not stored.
 """
 
 import hashlib
-from functools import wraps
+from collections import namedtuple
+from functools import partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.core.cache import cache, caches
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.connection import ConnectionProxy
 from django.utils.http import http_date
 
 from . import services
 
-# A day: a cached page is useless once its snapshot moves on, and Redis evicts it long before.
+# The pages themselves and their counts, in a cache that may evict them; the current snapshot's identity
+# stays in the default cache, shared by every process and never evicted.
+pages = ConnectionProxy(caches, "pages")
+# A day: a cached page is useless once its snapshot moves on, and the page cache evicts the least used first.
 PAGE_TIMEOUT = 24 * 60 * 60
 # The current snapshot's identity, so a page served from the cache needs no query. Every render sets it
 # once committed; requests only add it when missing. Short-lived, so a lost update heals by itself.
 CURRENT_KEY = "directory:current"
 CURRENT_TIMEOUT = 60
+
+# Where a page is stored, and the count of pages stored for its path under the same snapshot.
+PublicPage = namedtuple("PublicPage", ["key", "count_key"])
 
 
 def snapshot_of(request):
@@ -76,25 +94,41 @@ def is_anonymous_visit(request):
     )
 
 
-def normalised_query(request):
-    """The query string with its parameters in a fixed order: ?b=2&a=1 and ?a=1&b=2 share a page."""
-    return urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
+def read_query(query, parameters):
+    """The `parameters` a view reads from `query` (a QueryDict), and no other, each once.
+
+    Each keeps its last value, as Django's forms and `QueryDict.get` read it, and they come in the order of
+    `parameters`: ?b=2&a=1 and ?a=1&b=2 are one page, ?q=a&q=b and ?q=b&q=a two.
+    """
+    read = QueryDict(mutable=True)
+    for name in parameters:
+        if name in query:
+            read[name] = query[name]
+    read._mutable = False
+    return read
 
 
-def page_key(request, identity):
-    digest = hashlib.sha256(f"{request.path}?{normalised_query(request)}".encode()).hexdigest()
-    return f"directory:page:{identity}:{digest}"
+def public_page(request, identity):
+    """Where the page for this request (its GET already narrowed by `read_query`) is stored, and counted."""
+    path = hashlib.sha256(request.path.encode()).hexdigest()
+    page = hashlib.sha256(f"{request.path}?{urlencode(list(request.GET.items()))}".encode()).hexdigest()
+    return PublicPage(f"directory:page:{identity}:{page}", f"directory:variants:{identity}:{path}")
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, query=()):
     """Mark the view's pages for anonymous visitors as shared, keyed by the snapshot; see the module.
 
-    The view answers If-None-Match with a 304 and renders on a miss; the
-    middleware, further out, stores the finished response and serves it next time.
+    `query` names the query parameters the view reads: it is given those alone
+    (any other is dropped, a repeated one keeps its last value), and its pages
+    are keyed by them. The view answers If-None-Match with a 304 and renders on
+    a miss; the middleware, further out, stores the finished response and serves it next time.
     """
+    if view is None:
+        return partial(cache_public_page, query=query)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        request.GET = read_query(request.GET, query)
         if not is_anonymous_visit(request):
             return view(request, *args, **kwargs)
         identity, last_modified = current_identity(request)
@@ -104,7 +138,7 @@ def cache_public_page(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            response.public_page_key = page_key(request, identity)
+            response.public_page = public_page(request, identity)
             _forget_session_access(request)
         if response.status_code in (200, 304):
             response["ETag"] = etag
@@ -114,6 +148,8 @@ def cache_public_page(view):
                 patch_cache_control(response, public=True, no_cache=True)
         return response
 
+    # Read by the middleware, before the view runs, to find the page; carried by as_view() and @wraps.
+    wrapper.public_page_query = tuple(query)
     return wrapper
 
 
@@ -144,22 +180,48 @@ class PublicPageCacheMiddleware:
         anonymous = is_anonymous_visit(request)
         # Only when a render has published the identity: this path never reads the database.
         current = cache.get(CURRENT_KEY) if anonymous else None
-        if current is not None:
-            key = page_key(request, current[0])
-            stored = cache.get(key)
+        query = self.query_read_at(request.path_info) if current is not None else None
+        if query is not None:
+            request.GET = read_query(request.GET, query)
+            stored = pages.get(public_page(request, current[0]).key)
             if stored is not None:
                 return _response(request, stored)
         response = self.get_response(request)
-        key = getattr(response, "public_page_key", None)
-        if anonymous and key and request.method == "GET" and _shareable(response):
-            cache.set(key, (response.status_code, dict(response.headers), response.content), PAGE_TIMEOUT)
+        page = getattr(response, "public_page", None)
+        if anonymous and page and request.method == "GET" and _shareable(response) and _room_for(page):
+            pages.set(
+                page.key, (response.status_code, dict(response.headers), response.content), PAGE_TIMEOUT
+            )
         return response
+
+    def query_read_at(self, path):
+        """The query parameters the cached view at `path` reads, or None where no cached view answers."""
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.view_name in settings.DIRECTORY_CACHED_PAGES:
+            return ()
+        return getattr(match.func, "public_page_query", None)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is None or match.view_name not in settings.DIRECTORY_CACHED_PAGES:
             return None
         return cache_public_page(view_func)(request, *view_args, **view_kwargs)
+
+
+def _room_for(page):
+    """Count one more page stored for its path under this snapshot: whether it is within the cap.
+
+    Atomic across processes (INCR in Redis). A page stored again after its
+    eviction counts again: the cap errs towards storing fewer.
+    """
+    pages.add(page.count_key, 0, PAGE_TIMEOUT)
+    try:
+        return pages.incr(page.count_key) <= settings.PAGE_CACHE_MAX_VARIANTS
+    except ValueError:  # evicted between the two
+        return False
 
 
 def _shareable(response):

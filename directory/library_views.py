@@ -26,7 +26,8 @@ def _labelled(rows):
     return rows
 
 
-@method_decorator(cache_public_page, name="dispatch")
+# The query parameters a page of actions reads: the form's fields and the page number. It is given no other.
+@method_decorator(cache_public_page(query=[*LibraryFilterForm.base_fields, "page"]), name="dispatch")
 class LibraryView(TemplateView):
     template_name = "directory/actions/library.html"
 

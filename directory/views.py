@@ -90,7 +90,8 @@ class PositionPaginator(Paginator):
         return self._get_page(entries, number, self)
 
 
-@method_decorator(cache_public_page, name="dispatch")
+# The query parameters a page of partners reads: the form's fields and the page number. It is given no other.
+@method_decorator(cache_public_page(query=[*DirectoryFilterForm.base_fields, "page"]), name="dispatch")
 class DirectoryView(TemplateView):
     template_name = "directory/directory.html"
 

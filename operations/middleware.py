@@ -3,12 +3,10 @@
 import logging
 import time
 
-from django.urls import NoReverseMatch, reverse
+from .redaction import hide_secrets
 
 logger = logging.getLogger("operations.access")
 
-# URL parts that are secrets (invitation tokens, email confirmation and password reset keys).
-SECRET_URL_PARTS = ("token", "key", "uidb36")
 # Where operations.urls is mounted; settings.SECURE_REDIRECT_EXEMPT names it too.
 HEALTH_PATH = "/health/"
 
@@ -41,16 +39,8 @@ def access_log_middleware(get_response):
 
 
 def loggable_path(request):
-    """The path without its query string, and with any secret URL parts replaced by "hidden"."""
-    match = request.resolver_match
-    hidden = {name: "hidden" for name in SECRET_URL_PARTS if match and name in match.kwargs}
-    if not hidden:
-        return request.path
-    # Rebuilt from the route, not edited: a secret's text may also occur elsewhere in the path.
-    try:
-        return reverse(match.view_name, args=match.args, kwargs=match.kwargs | hidden)
-    except NoReverseMatch:
-        return match.view_name
+    """The path without its query string, and with any secrets in it (operations.redaction) hidden."""
+    return hide_secrets(request.path)
 
 
 # Signed-in people's own pages, the team's pages and their exports: never kept by a browser or a cache.

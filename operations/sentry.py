@@ -1,4 +1,4 @@
-"""Error reports to Sentry (on when SENTRY_DSN is set), with no personal data and no request bodies."""
+"""Error reports to Sentry (on when SENTRY_DSN is set): no personal data, request bodies or URL secrets."""
 
 from urllib.parse import parse_qsl, urlencode
 
@@ -8,6 +8,7 @@ from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 
 from .logs import current_task_id
+from .redaction import hide_secrets_in
 
 FILTERED = "[Filtered]"
 PRIVATE_HEADERS = {"cookie", "authorization", "x-forwarded-for", "x-real-ip"}
@@ -26,11 +27,19 @@ def init_sentry(*, dsn, environment, traces_sample_rate):
         # A frame's local variables can hold the same (a form's cleaned_data, a User).
         include_local_variables=False,
         before_send=scrub_event,
+        # A performance trace carries the request, as an error does.
+        before_send_transaction=scrub_event,
+        # A logged "Not Found: /my/invitations/<token>/", kept to go with a later error.
+        before_breadcrumb=scrub_breadcrumb,
     )
 
 
 def scrub_event(event, hint):
-    """Drop the request's body and cookies, blank query string values, and tag the request and task ids."""
+    """Drop the request's body and cookies, blank query string values, and tag the request and task ids.
+
+    Secrets in URLs are hidden in every string: the request's URL and Referer,
+    the transaction's name, messages, breadcrumbs, spans, exceptions.
+    """
     request = event.get("request")
     if request:
         request.pop("data", None)
@@ -49,4 +58,8 @@ def scrub_event(event, hint):
         tags["request_id"] = request_id
     if task_id := current_task_id():
         tags["task_id"] = task_id
-    return event
+    return hide_secrets_in(event)
+
+
+def scrub_breadcrumb(breadcrumb, hint):
+    return hide_secrets_in(breadcrumb)

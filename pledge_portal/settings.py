@@ -144,8 +144,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A real cache even by default: allauth's rate limits need one that counts.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A real cache even by default: allauth's rate limits need one that counts. In production, a Redis that
+# never evicts (the broker's may be shared): an evicted count would lift a sign-in lockout.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # The public pages anonymous visitors get (directory/caching.py), apart: in production a Redis of its
+    # own with maxmemory and allkeys-lru (docs/caching.md); by default each process's memory, bounded.
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages?max_entries=1000"),
+}
 
 AUTH_USER_MODEL = "accounts.User"
 # Argon2id (argon2-cffi) hashes new passwords. The PBKDF2 hashers after it, Django's former default,
@@ -460,10 +466,14 @@ LOGGING = {
         "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
         "task_id": {"()": "operations.logs.CeleryTaskId"},
         "skip_health_probes": {"()": "operations.logs.SkipHealthProbes"},
-        "hide_secrets_in_paths": {"()": "operations.logs.HideSecretsInPaths"},
+        "hide_secrets": {"()": "operations.logs.HideSecrets"},
     },
+    # Both hide tokens and keys in URLs (operations.redaction) in every line they write.
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {
+            "class": "operations.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {"()": "operations.logs.JsonFormatter"},
     },
     "handlers": {
@@ -478,8 +488,10 @@ LOGGING = {
         # Through the root handler only (Django's default adds a second, plain one when DEBUG is on).
         "django": {"handlers": [], "level": LOG_LEVEL},
         # runserver's own request lines: the access log (operations.middleware) already has them.
-        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
-        "django.request": {"filters": ["skip_health_probes", "hide_secrets_in_paths"]},
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True, "filters": ["hide_secrets"]},
+        "django.request": {"filters": ["skip_health_probes", "hide_secrets"]},
+        # A logger's filters see only its own records, not its children's: named one by one.
+        "django.security.csrf": {"filters": ["hide_secrets"]},
         "django_guid": {"level": "WARNING"},
         # A failing check is expected news, logged once per probe by operations.views without a traceback.
         "health_check": {"level": "ERROR"},
@@ -492,6 +504,9 @@ DIRECTORY_RENDER_DELAY_SECONDS = 3
 # Pages outside the directory app that anonymous visitors get from the cache (directory/caching.py);
 # the directory's own pages are marked in directory/views.py.
 DIRECTORY_CACHED_PAGES = {"pages:home", "pages:pledge"}
+# At most this many pages (distinct queries) are stored per path for each snapshot; past it, a page is
+# rendered for its visitor and not stored, so a flood of made-up searches cannot fill the page cache.
+PAGE_CACHE_MAX_VARIANTS = env.int("PAGE_CACHE_MAX_VARIANTS", default=1000)
 
 # Operations ----------------------------------------------------------------------
 # Health checks (/health/live, /health/ready; see operations/health.py). Each

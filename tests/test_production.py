@@ -1,9 +1,11 @@
 """The production smoke test: gunicorn, a Celery worker and beat, started as the Procfile starts them."""
 
 import re
+import secrets
 import subprocess
 
 import pytest
+import redis
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
@@ -13,6 +15,7 @@ from operations.tasks import record_heartbeat
 from outbox.models import OutboxEmail
 from tests.factories import directory_partner
 from tests.support.processes import ROOT, SITE_URL, ProxiedClient, procfile_command
+from tests.support.redis_server import RedisServer
 from tests.support.waiting import wait_for
 
 PASSWORD = "a-long-test-password"
@@ -233,6 +236,40 @@ def test_the_login_limit_counts_each_client_behind_the_proxy_apart(transactional
     assert refused.status == 429 or "Too many failed login attempts" in refused.text
     # Everyone else arrives from the same proxy, and still signs in.
     sign_in(ProxiedClient(portal.port, client_address="203.0.113.20"), team_member)
+
+
+def test_a_flood_of_searches_fills_only_the_page_cache_and_the_login_limit_still_holds(
+    transactional_db, portal_processes, production_env, listed_partner
+):
+    broker = redis.Redis.from_url(production_env["CELERY_BROKER_URL"])  # the default cache's Redis too
+    # The page cache on a Redis of its own, bounded and evicting, as docs/caching.md configures it.
+    with RedisServer("--maxmemory", "8mb", "--maxmemory-policy", "allkeys-lru") as page_redis:
+        web = portal_processes.web({**production_env, "PAGE_CACHE_URL": page_redis.url()}, workers=1)
+        web.wait_until_ready()
+        attacker = ProxiedClient(web.port, client_address="198.51.100.77")
+        form = attacker.get("/accounts/login/")
+
+        def guess():
+            data = {"csrfmiddlewaretoken": csrf_token(form), "login": "victim@example.org", "password": "no"}
+            return attacker.post("/accounts/login/", data)
+
+        for _ in range(4):  # one short of the limit for that address (5 in 5 minutes)
+            assert "Too many failed login attempts" not in guess().text
+        visitor = ProxiedClient(web.port, client_address="203.0.113.30")
+        for n in range(800):  # some 10 MB of pages: more than the page cache may hold
+            path = "/partners/" if n % 2 else "/actions/"
+            assert visitor.get(f"{path}?q={secrets.token_hex(6)}&utm_source={n}").status == 200
+
+        page_cache = redis.Redis.from_url(page_redis.url()).info()
+        assert page_cache["evicted_keys"] > 0
+        # Redis evicts as each write comes: it may stand up to about one page above its bound.
+        assert page_cache["used_memory"] <= page_cache["maxmemory"] + 64 * 1024
+        assert guess().status == 200  # the fifth
+        refused = guess()
+        assert refused.status == 429 or "Too many failed login attempts" in refused.text
+    assert not list(broker.scan_iter(match="*directory:page:*"))
+    assert not list(broker.scan_iter(match="*directory:variants:*"))
+    assert list(broker.scan_iter(match=":1:allauth:rl:allauth.account:login_failed:*"))
 
 
 def test_the_admin_signs_in_through_the_portals_sign_in_page(transactional_db, client):

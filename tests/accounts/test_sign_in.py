@@ -1,6 +1,7 @@
 """Signing in: limits per client address behind the proxy, the admin through the same page, two-factor
 sign-in, and log lines that hold neither the password nor the email address."""
 
+import hashlib
 import logging
 
 import pytest
@@ -166,6 +167,18 @@ def test_a_failed_sign_in_is_logged_with_the_email_hashed_and_no_password(client
     assert email_fingerprint("jo.bloggs@example.org") in line
     assert "bloggs" not in line.lower()
     assert "the-wrong-secret" not in str(record.__dict__)
+
+
+def test_the_logged_email_hash_is_keyed_by_the_secret_key_not_a_plain_sha256(client, caplog, settings):
+    caplog.set_level(logging.INFO, logger="accounts.signin")
+    for _ in range(2):
+        sign_in(client, "Jo.Bloggs@example.org", "the-wrong-secret")
+    first, second = [r.email_hash for r in caplog.records if r.name == "accounts.signin"]
+    assert first == second  # one person's failed sign-ins can still be matched in the logs
+    # Anyone could compute a plain hash of an address they guess, and match it across logs.
+    assert first not in hashlib.sha256(b"jo.bloggs@example.org").hexdigest()
+    settings.SECRET_KEY = "another-deployments-secret-key-" + "x" * 30
+    assert email_fingerprint("jo.bloggs@example.org") != first
 
 
 def test_a_sign_in_is_logged_with_the_users_id_only(client, caplog):

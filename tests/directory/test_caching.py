@@ -2,15 +2,20 @@
 
 import gzip
 import json
+import os
+import secrets
 
 import pytest
+import redis
 from django.urls import reverse
 
-from directory import services
+from directory import caching, services
 from pledges.models import Action
 from pledges.services import decisions
 from tests.factories import MembershipFactory, PledgeFactory, directory_partner
 from tests.support.directory import file_body, names_listed_in
+from tests.support.processes import clear_cache
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +222,102 @@ def test_the_library_files_answer_304_from_the_cache_without_reading_the_databas
             again = client.get(path, headers={"If-None-Match": first["ETag"]})
         assert again.status_code == 304, path
         assert again["Access-Control-Allow-Origin"] == "*"
+
+
+# A bounded cache of its own -----------------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="module")
+def page_redis():
+    """A Redis of the page cache's own, bounded and evicting, as docs/caching.md configures it."""
+    with RedisServer("--maxmemory", "8mb", "--maxmemory-policy", "allkeys-lru") as server:
+        yield server
+
+
+@pytest.fixture
+def redis_caches(settings, page_redis):
+    """The default cache on the shared Redis (as the broker's), the page cache on its own: as in production.
+
+    Yields Redis clients for (default, pages).
+    """
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": page_redis.url()},
+    }
+    default, pages = redis.Redis.from_url(REDIS_URL), redis.Redis.from_url(page_redis.url())
+    clear_cache(REDIS_URL)
+    pages.flushdb()
+    yield default, pages
+    clear_cache(REDIS_URL)
+    pages.flushdb()
+
+
+def stored_pages(pages):
+    return list(pages.scan_iter(match="*directory:page:*"))
+
+
+def default_cache_contents(default):
+    """Every key and value Django keeps in the default cache, but the current snapshot's identity."""
+    return {
+        key: default.get(key)
+        for key in default.scan_iter(match=":1:*")
+        if not key.endswith(caching.CURRENT_KEY.encode())
+    }
+
+
+def test_parameters_the_page_does_not_read_are_left_out_so_300_campaign_links_store_one_page(
+    client, steady, redis_caches
+):
+    _, pages = redis_caches
+    home = reverse("pages:home")
+    plain = client.get(home)
+    for _ in range(300):
+        response = client.get(home, {"utm_source": secrets.token_hex(8), "ref": "newsletter"})
+        assert response.status_code == 200
+        assert is_cached(response)
+        assert response.content == plain.content
+    assert len(stored_pages(pages)) == 1
+
+
+def test_a_search_with_unknown_parameters_is_the_search_without_them(client, steady, redis_caches):
+    _, pages = redis_caches
+    searched = client.get(SEARCHED)
+    tracked = client.get(SEARCHED + "&utm_campaign=spring&fbclid=abc&page=1&page=")
+    assert names_listed_in(tracked) == names_listed_in(searched) == ["Avon Steady"]
+    assert "utm_campaign" not in tracked.content.decode()  # nor in the links the page gives
+    assert len(stored_pages(pages)) == 2  # ?q=avon, and ?q=avon&page=
+
+
+def test_a_repeated_parameter_is_read_last_by_the_view_and_by_the_cache_key(client, redis_caches):
+    directory_partner("Avon First")
+    directory_partner("Avon Second")
+    services.render_directory()
+
+    assert names_listed_in(client.get(DIRECTORY + "?q=first&q=second")) == ["Avon Second"]
+    assert names_listed_in(client.get(DIRECTORY + "?q=second&q=first")) == ["Avon First"]
+    assert names_listed_in(client.get(DIRECTORY + "?q=first")) == ["Avon First"]
+    assert is_cached(client.get(DIRECTORY + "?q=second&q=first"))
+    assert is_cached(client.get(DIRECTORY + "?q=second"))  # the same page as ?q=first&q=second
+
+
+def test_a_flood_of_searches_stores_no_more_pages_than_the_cap_and_leaves_the_default_cache_alone(
+    client, steady, redis_caches, settings
+):
+    default, pages = redis_caches
+    settings.PAGE_CACHE_MAX_VARIANTS = 25
+    client.post(reverse("account_login"), {"login": "jo@example.org", "password": "a-wrong-guess"})
+    before = default_cache_contents(default)
+    assert any(key.startswith(b":1:allauth:rl:") for key in before)  # the failed sign-in, counted
+
+    for _ in range(100):  # four times the cap
+        assert client.get(DIRECTORY, {"q": secrets.token_hex(6)}).status_code == 200
+
+    assert len(stored_pages(pages)) == 25
+    beyond = DIRECTORY + "?q=beyond-the-cap"
+    assert names_listed_in(client.get(beyond)) == []  # rendered all the same
+    assert not is_cached(client.get(beyond))
+    client.get(LIBRARY + "?q=avon")
+    assert is_cached(client.get(LIBRARY + "?q=avon"))  # each path has a cap of its own
+    assert default_cache_contents(default) == before

@@ -6,9 +6,10 @@ import logging
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from operations.logs import JsonFormatter
+from operations.logs import JsonFormatter, TextFormatter
 from outbox.models import OutboxEmail
 from tests.factories import PledgeFactory
 from tests.support.requests import heartbeat_queued_by_request
@@ -139,3 +140,52 @@ def test_djangos_request_warnings_hide_a_token_in_the_path(client, user, caplog)
     assert lines
     assert all("live-secret-token" not in line for line in lines)
     assert any("/my/invitations/hidden/" in line for line in lines)
+
+
+TOKEN = "Zm9vYmFyLXNlY3JldC10b2tlbi1mb3ItbG9ncw"
+
+
+@pytest.fixture(params=["text", "json"])
+def console_output(request):
+    """What the console handler settings.LOGGING configured writes, in each LOG_FORMAT."""
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    stream = io.StringIO()
+    formatter = (
+        JsonFormatter() if request.param == "json" else TextFormatter("%(levelname)s %(name)s %(message)s")
+    )
+    previous_formatter, previous_stream = handler.formatter, handler.setStream(stream)
+    handler.setFormatter(formatter)
+    try:
+        yield stream.getvalue
+    finally:
+        handler.setFormatter(previous_formatter)
+        handler.setStream(previous_stream)
+
+
+def test_no_logger_writes_a_token_in_a_message_an_extra_field_or_a_traceback(console_output):
+    logging.getLogger("django.server").warning('"GET /my/invitations/%s HTTP/1.1" 301 0', TOKEN)
+    logging.getLogger("django.security.csrf").warning(
+        "Forbidden (CSRF cookie not set.): /my/invitations/%s/", TOKEN
+    )
+    logging.getLogger("pledges").info(
+        "Followed a link", extra={"link": f"https://x.example/my/invitations/{TOKEN}"}
+    )
+    try:
+        raise ValueError(f"No invitation at /my/invitations/{TOKEN}/.")
+    except ValueError:
+        logging.getLogger("organisations").exception("Could not show the invitation")
+
+    output = console_output()
+    assert TOKEN not in output
+    # The message of each line and the traceback's (JSON writes the extra field, and the exception twice).
+    assert output.count("/my/invitations/hidden") >= 4
+
+
+def test_the_records_of_djangos_loggers_that_name_a_path_hide_its_secrets(db, caplog):
+    # Read by whatever else takes the records (Sentry's breadcrumbs), not only by the console's formatter.
+    caplog.set_level(logging.INFO)
+    Client(enforce_csrf_checks=True).post(f"/my/invitations/{TOKEN}/", {})  # refused: no CSRF token
+    Client().get(f"/my/invitations/{TOKEN}/.")  # not found
+    records = [r for r in caplog.records if r.name in ("django.security.csrf", "django.request")]
+    assert {r.name for r in records} == {"django.security.csrf", "django.request"}
+    assert all(TOKEN not in r.getMessage() and "/my/invitations/hidden" in r.getMessage() for r in records)

@@ -3,6 +3,7 @@
 import gzip
 import http.cookies
 import json
+import logging
 import threading
 import urllib.error
 import urllib.request
@@ -32,7 +33,13 @@ def failing_view(request):
     return HttpResponse()
 
 
-urlpatterns = [path("fail/", failing_view)]
+def failing_invitation_view(request, token):
+    # A line logged first is kept as a breadcrumb; the exception's message names the path too.
+    logging.getLogger("organisations").warning("Looking up the invitation at %s", request.path)
+    raise ValueError(f"No invitation at {request.get_full_path()}")
+
+
+urlpatterns = [path("fail/", failing_view), path("my/invitations/<str:token>/fail/", failing_invitation_view)]
 
 
 class SentryIngest(BaseHTTPRequestHandler):
@@ -68,25 +75,35 @@ def sentry_server():
     server.server_close()
 
 
-@pytest.fixture
-def sentry(sentry_server):
+def sentry_sending_to(server, *, traces_sample_rate):
     init_sentry(
-        dsn=f"http://public@127.0.0.1:{sentry_server.server_port}/1",
+        dsn=f"http://public@127.0.0.1:{server.server_port}/1",
         environment="test",
-        traces_sample_rate=0.0,
+        traces_sample_rate=traces_sample_rate,
     )
-    yield sentry_server
+    yield server
     sentry_sdk.get_client().close()
     sentry_sdk.get_global_scope().set_client(None)  # back to no client: nothing is sent
 
 
-def events(envelopes):
-    """The error events in the envelopes: an envelope is a header line, then item header and payload pairs."""
+@pytest.fixture
+def sentry(sentry_server):
+    yield from sentry_sending_to(sentry_server, traces_sample_rate=0.0)
+
+
+@pytest.fixture
+def sentry_tracing(sentry_server):
+    """Sentry with every request traced: each sends a transaction, with its name, URL and spans."""
+    yield from sentry_sending_to(sentry_server, traces_sample_rate=1.0)
+
+
+def events(envelopes, kind="event"):
+    """The error events (or transactions) in the envelopes: a header line, then item headers and payloads."""
     found = []
     for _, body in envelopes:
         lines = body.split(b"\n")
         for header, payload in zip(lines[1::2], lines[2::2], strict=False):
-            if json.loads(header).get("type") == "event":
+            if json.loads(header).get("type") == kind:
                 found.append(json.loads(payload))
     return found
 
@@ -148,3 +165,37 @@ def test_an_error_in_a_task_is_reported_with_its_task_id(sentry, db):
 
 def test_without_a_dsn_nothing_is_sent(sentry_server):
     assert not sentry_sdk.get_client().is_active()
+
+
+TOKEN = "Zm9vYmFyLXNlY3JldC10b2tlbi1mb3Itc2VudHJ5"
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.filterwarnings("ignore:The send_default_pii option is deprecated:DeprecationWarning")
+def test_a_token_in_a_path_reaches_sentry_hidden_in_errors_breadcrumbs_and_transactions(
+    sentry_tracing, live_server, db
+):
+    def get(path, **headers):
+        request = urllib.request.Request(f"{live_server.url}{path}", headers=headers)  # noqa: S310
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(request, timeout=30)  # noqa: S310
+        return failed.value.code
+
+    referer = f"https://pledge.example.org/my/invitations/{TOKEN}/"
+    assert get(f"/my/invitations/{TOKEN}/fail/?next=/my/invitations/{TOKEN}/", Referer=referer) == 500
+    sentry_sdk.flush(timeout=10)
+
+    # Every segment under the prefix is hidden, "fail" too.
+    [event] = events(sentry_tracing.envelopes)
+    assert event["request"]["url"].endswith("/my/invitations/hidden/hidden/")
+    assert event["request"]["headers"]["Referer"] == "https://pledge.example.org/my/invitations/hidden/"
+    assert event["exception"]["values"][0]["value"] == (
+        "No invitation at /my/invitations/hidden/hidden/?next=/my/invitations/hidden/"
+    )
+    assert "Looking up the invitation at /my/invitations/hidden/hidden/" in [
+        crumb.get("message") for crumb in event["breadcrumbs"]["values"]
+    ]
+    [transaction] = events(sentry_tracing.envelopes, "transaction")
+    assert transaction["request"]["url"].endswith("/my/invitations/hidden/hidden/")
+    raw = b"".join(body for _, body in sentry_tracing.envelopes).decode()
+    assert TOKEN not in raw

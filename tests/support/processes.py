@@ -368,8 +368,11 @@ class Processes:
         self.processes.append(process)
         return process.start()
 
-    def web(self, env, *, workers=2):
-        """gunicorn (the Procfile's `web`) on a free port, through its PORT and WEB_CONCURRENCY."""
+    def web(self, env, *, workers=2, options=()):
+        """gunicorn (the Procfile's `web`) on a free port, through its PORT and WEB_CONCURRENCY.
+
+        `options` are added to its command line, as a deployment may add them (e.g. "--access-logfile", "-").
+        """
         port = free_port()
         name = self._name("web")
         # gunicorn's control socket goes in XDG_RUNTIME_DIR, else ~/.gunicorn/gunicorn.ctl, which every
@@ -377,7 +380,7 @@ class Processes:
         runtime_dir = self.log_dir / f"{name}-run"
         runtime_dir.mkdir(mode=0o700, exist_ok=True)
         env = {**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "XDG_RUNTIME_DIR": str(runtime_dir)}
-        argv = procfile_command("web", env)
+        argv = [*procfile_command("web", env), *options]
         return self._start(Process(name, argv, env=env, log_dir=self.log_dir, ready=_http_ready, port=port))
 
     def worker(self, env, *, concurrency=None, queues=None):
