@@ -152,52 +152,53 @@ class DirectoryFreshness(PortalCheck):
 
 
 @dataclasses.dataclass
-class BeatHeartbeat(PortalCheck):
+class RecentHeartbeat(PortalCheck):
+    """A heartbeat row that must have been written recently, whenever tasks go through a broker."""
+
+    app: celery.Celery = dataclasses.field(default_factory=app_or_default, repr=False)
+    # Each check names its row and says, in its own words, what a missing or stale one means.
+    heartbeat = ""
+    without_a_broker = ""
+    never_recorded = ""
+    stale = ""  # with {age} and {limit}
+
+    async def run(self):
+        if _tasks_run_eagerly(self.app):
+            self.not_applicable(self.without_a_broker)
+            return
+        recorded_at = await sync_to_async(Heartbeat.objects.last_beat_at)(self.heartbeat)
+        if recorded_at is None:
+            self.reading = {"age_seconds": None, "limit_seconds": _seconds(self.max_age)}
+            raise ServiceUnavailable(self.never_recorded)
+        age = timezone.now() - recorded_at
+        self.reading = {"age_seconds": _seconds(age), "limit_seconds": _seconds(self.max_age)}
+        if age > self.max_age:
+            raise ServiceUnavailable(self.stale.format(age=_minutes(age), limit=_minutes(self.max_age)))
+
+
+@dataclasses.dataclass
+class BeatHeartbeat(RecentHeartbeat):
     """Beat queues a heartbeat every minute and a worker records it: a stale one means either stopped."""
 
     name = "heartbeat"
-    app: celery.Celery = dataclasses.field(default_factory=app_or_default, repr=False)
+    heartbeat = BEAT
+    without_a_broker = "Tasks run in the web process: there is no beat."
+    never_recorded = "No heartbeat has been recorded yet."
+    stale = "The last heartbeat was {age} ago; the limit is {limit}."
     max_age: datetime.timedelta = dataclasses.field(
         default_factory=lambda: datetime.timedelta(minutes=settings.HEALTH_BEAT_MAX_AGE_MINUTES)
     )
 
-    async def run(self):
-        if _tasks_run_eagerly(self.app):
-            self.not_applicable("Tasks run in the web process: there is no beat.")
-            return
-        beat_at = await sync_to_async(Heartbeat.objects.last_beat_at)(BEAT)
-        if beat_at is None:
-            self.reading = {"age_seconds": None, "limit_seconds": _seconds(self.max_age)}
-            raise ServiceUnavailable("No heartbeat has been recorded yet.")
-        age = timezone.now() - beat_at
-        self.reading = {"age_seconds": _seconds(age), "limit_seconds": _seconds(self.max_age)}
-        if age > self.max_age:
-            raise ServiceUnavailable(
-                f"The last heartbeat was {_minutes(age)} ago; the limit is {_minutes(self.max_age)}."
-            )
-
 
 @dataclasses.dataclass
-class WorkerSeen(PortalCheck):
+class WorkerSeen(RecentHeartbeat):
     """Each worker records its own heartbeat while it consumes: a stale one means no worker takes tasks."""
 
     name = "worker"
-    app: celery.Celery = dataclasses.field(default_factory=app_or_default, repr=False)
+    heartbeat = WORKER
+    without_a_broker = "Tasks run in the web process: there are no workers."
+    never_recorded = "No worker has been seen yet."
+    stale = "No worker has been seen for {age}; the limit is {limit}."
     max_age: datetime.timedelta = dataclasses.field(
         default_factory=lambda: datetime.timedelta(minutes=settings.HEALTH_WORKER_MAX_AGE_MINUTES)
     )
-
-    async def run(self):
-        if _tasks_run_eagerly(self.app):
-            self.not_applicable("Tasks run in the web process: there are no workers.")
-            return
-        seen_at = await sync_to_async(Heartbeat.objects.last_beat_at)(WORKER)
-        if seen_at is None:
-            self.reading = {"age_seconds": None, "limit_seconds": _seconds(self.max_age)}
-            raise ServiceUnavailable("No worker has been seen yet.")
-        age = timezone.now() - seen_at
-        self.reading = {"age_seconds": _seconds(age), "limit_seconds": _seconds(self.max_age)}
-        if age > self.max_age:
-            raise ServiceUnavailable(
-                f"No worker has been seen for {_minutes(age)}; the limit is {_minutes(self.max_age)}."
-            )
