@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pledge_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint lock format chromium update-nhsuk-frontend
+.PHONY: run test lint lock format debian-packages update-nhsuk-frontend
 
 # Installs take the lock files' exact versions and hashes, pip itself included (so there is no
 # unpinned `pip install --upgrade pip`). .runtime is what `make run` needs: production's packages,
@@ -42,7 +42,7 @@ run: $(VENV)/.runtime
 	$(PY) scripts/run.py
 
 # The Debian packages the tests use: chromium for the browser tests, systemd for `systemd-analyze verify`.
-chromium:
+debian-packages:
 	@command -v chromium >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 		else echo "Debian's chromium is missing: run 'sudo apt-get install -y chromium'." >&2; exit 1; fi; }
@@ -52,7 +52,7 @@ chromium:
 
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export REDIS_URL ?= $(TEST_REDIS_URL)
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev debian-packages
 	$(PY) scripts/check_services.py
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
