@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 # The tests run on PostgreSQL and Redis on localhost unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pledge_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist's processes (one per core by default); each claims a test-run slot of its own.
+TEST_PROCESSES ?= auto
 
 .PHONY: run test lint lock format debian-packages update-nhsuk-frontend
 
@@ -58,7 +60,7 @@ test: $(VENV)/.dev debian-packages
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
