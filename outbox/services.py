@@ -50,8 +50,11 @@ def queue_email(
 
 
 def owners_of(addresses: Iterable[str]) -> dict[str, int]:
-    """The account whose verified address each of `addresses` is now, by the address casefolded."""
-    wanted = {address.casefold() for address in addresses}
+    """The account whose verified address each of `addresses` is now, by the address lower-cased.
+
+    Lower-cased as the database's LOWER() does, so both sides of the match agree.
+    """
+    wanted = {address.lower() for address in addresses}
     if not wanted:
         return {}
     owned = (
@@ -74,7 +77,7 @@ def queue_emails(emails: Sequence[OutboxEmail]) -> list[OutboxEmail]:
     for email in emails:
         email.next_attempt_at = next_attempt_at
         if email.recipient_id is None:
-            email.recipient_id = owners.get(email.to.casefold())
+            email.recipient_id = owners.get(email.to.lower())
     emails = OutboxEmail.objects.bulk_create(emails)
     if len(emails) == 1:
         logger.info(

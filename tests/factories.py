@@ -172,7 +172,7 @@ class OutboxEmailFactory(factory.django.DjangoModelFactory):
 
     to = factory.Sequence(lambda n: f"recipient{n}@example.org")
     # As the outbox records it: the account whose verified address `to` is, if any.
-    recipient_id = factory.LazyAttribute(lambda email: owners_of([email.to]).get(email.to.casefold()))
+    recipient_id = factory.LazyAttribute(lambda email: owners_of([email.to]).get(email.to.lower()))
     subject = "Your pledge"
     body_text = "Thank you for signing the pledge."
 
