@@ -89,19 +89,11 @@ class DirectoryEntryQuerySet(models.QuerySet):
 
     def filtered(self, *, sector="", kind="", area="", year=None, theme=""):
         """Narrow by any of the directory's filters; an empty value means "any"."""
-        queryset = self
-        if sector:
-            queryset = queryset.filter(sector=sector)
-        if kind:
-            queryset = queryset.filter(kind=kind)
-        if year:
-            queryset = queryset.filter(year=year)
-        # Areas and themes are stored as " code code " so one LIKE finds a whole code.
-        if area:
-            queryset = queryset.filter(area_codes__contains=f" {area} ")
-        if theme:
-            queryset = queryset.filter(theme_slugs__contains=f" {theme} ")
-        return queryset
+        return narrowed(
+            self,
+            equal={"sector": sector, "kind": kind, "year": year},
+            within={"area_codes": area, "theme_slugs": theme},
+        )
 
     def sorted_by(self, sort):
         """In the order stored at render time (the same as by name or newest first, then by pk)."""
@@ -212,6 +204,19 @@ class DirectoryDeparture(models.Model):
         return self.name
 
 
+def narrowed(queryset, *, equal, within):
+    """`queryset` narrowed by each filter given a value.
+
+    {field: value} in `equal` match exactly; {field: code} in `within` name a code in a field stored
+    as " code code ", so one LIKE finds a whole code.
+    """
+    queryset = queryset.filter(**{field: value for field, value in equal.items() if value})
+    for field, code in within.items():
+        if code:
+            queryset = queryset.filter(**{f"{field}__contains": f" {code} "})
+    return queryset
+
+
 def search_key(text):
     """Fold case and strip accents, so "Café" and "cafe" match."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -232,21 +237,11 @@ class LibraryActionQuerySet(models.QuerySet):
 
     def filtered(self, *, theme="", commitment=None, sector="", area="", year=None, progress=""):
         """Narrow by any of the library's filters; an empty value means "any"."""
-        queryset = self
-        if theme:
-            queryset = queryset.filter(theme_slug=theme)
-        if sector:
-            queryset = queryset.filter(sector=sector)
-        if year:
-            queryset = queryset.filter(year=year)
-        if progress:
-            queryset = queryset.filter(progress=progress)
-        # Stored as " code code " so one LIKE finds a whole code.
-        if commitment:
-            queryset = queryset.filter(commitment_numbers__contains=f" {commitment} ")
-        if area:
-            queryset = queryset.filter(area_codes__contains=f" {area} ")
-        return queryset
+        return narrowed(
+            self,
+            equal={"theme_slug": theme, "sector": sector, "year": year, "progress": progress},
+            within={"commitment_numbers": commitment, "area_codes": area},
+        )
 
     def sorted_by(self, sort):
         if sort == LibraryAction.Sort.PROGRESS:
