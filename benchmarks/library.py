@@ -7,7 +7,7 @@ Run from the project root, against the database DATABASE_URL points at:
 It works in a separate, temporary database (the configured one's name plus
 "_benchmark"), created and migrated at the start and dropped at the end. Each
 size seeds partners with bulk_create (each with cycle 1 and two actions; four in
-five publish them), renders the directory (which builds the library into the
+five show them), renders the directory (which builds the library into the
 snapshot, and writes its open-data files), then times an incremental render of
 one partner (as an approval or a withdrawal causes) with its query count, and
 the library's share of it (rebuilding that partner's rows and the filters'
@@ -93,7 +93,7 @@ def run(sizes, requests):
         render_seconds = time.perf_counter() - started
         actions = snapshot.library.count()
         print(
-            f"{size:>6} partners, {actions} published actions: directory and library rendered "
+            f"{size:>6} partners, {actions} shown actions: directory and library rendered "
             f"(with the open-data files) in {render_seconds:.1f} s",
             flush=True,
         )

@@ -102,7 +102,7 @@ def seed(count, due_share):
                 created_by=user,
                 status=Pledge.Status.APPROVED,
                 signatory_name=user.name,
-                publish_actions=True,
+                show_actions=True,
                 approved_at=now,
                 signed_on=dates[n] - relativedelta(months=12),
             )

@@ -346,7 +346,7 @@ class _Story:
         return pledge
 
     def sign(self, *, kind, sector, area_codes, started_at):
-        """The signing journey, over a few days; a draft stops before its publishing choices."""
+        """The signing journey, over a few days; a draft stops before it chooses what to show."""
         started_at -= datetime.timedelta(days=2 + self.index % 3)
         with _at(started_at):
             pledge = signing.start_pledge_for_new_organisation(
@@ -369,10 +369,10 @@ class _Story:
             signing.agree_to_commitments(pledge=pledge, by=self.leader)
         with _at(started_at + datetime.timedelta(days=1)):
             signing.save_actions(pledge=pledge, by=self.leader, actions=self.actions(offset=0, span=2))
-            signing.save_publishing_choices(
+            signing.save_what_to_show(
                 pledge=pledge,
                 by=self.leader,
-                publish_actions=self.index % 4 != 0,
+                show_actions=self.index % 4 != 0,
                 show_signatory=self.index % 3 == 0,
                 show_logo=True,
             )
@@ -428,9 +428,9 @@ class _Story:
         new_action, _ = self.actions(offset=cycle.number + 1, span=1)
         reviews.save_next_action(cycle=cycle, by=self.leader, number=1, **new_action)
         reviews.continue_action(cycle=cycle, number=2, by=self.leader)
-        # Most partners that publish their actions publish their progress too, so the library shows it.
-        publish_progress = Pledge.objects.get(pk=cycle.pledge_id).publish_actions and self.index % 5 != 2
-        reviews.save_review_publishing(cycle=cycle, by=self.leader, publish_progress=publish_progress)
+        # Most partners that show their actions show their progress too, so the library shows it.
+        show_progress = Pledge.objects.get(pk=cycle.pledge_id).show_actions and self.index % 5 != 2
+        reviews.save_show_progress(cycle=cycle, by=self.leader, show_progress=show_progress)
         return reviews.record_review(cycle=cycle, by=self.leader)
 
     def remind(self, *, cycle, until):

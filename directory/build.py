@@ -2,9 +2,9 @@
 
 This module only reads and computes; `services` writes the result, a chunk at a
 time, as a snapshot (or, for one partner, into the current snapshot).
-Nothing here may publish what a partner did not agree to publish:
-actions only with `publish_actions`, progress only from reviewed cycles with
-`publish_progress`, the signatory only with `show_signatory`, the logo only with
+Nothing here may show what a partner did not agree to show:
+actions only with `show_actions`, progress only from reviewed cycles with
+`show_progress`, the signatory only with `show_signatory`, the logo only with
 `show_logo`, and never an email address.
 """
 
@@ -129,7 +129,7 @@ def _entries(organisation_ids, context):
             "signatory_job_title",
             "show_signatory",
             "show_logo",
-            "publish_actions",
+            "show_actions",
             "signed_on",
             "approved_at",
         )
@@ -148,7 +148,7 @@ def _entries(organisation_ids, context):
         areas_of[organisation_id].append(context.areas[area_id])
     actions_of = defaultdict(list)
     for action in (
-        Action.objects.published()
+        Action.objects.shown()
         .filter(pledge_id__in=[pledge["id"] for pledge in pledges.values()])
         .order_by()
         .values(
@@ -166,7 +166,7 @@ def _entries(organisation_ids, context):
             "cycle__starts_on",
             "cycle__due_on",
             "cycle__reviewed_at",
-            "cycle__publish_progress",
+            "cycle__show_progress",
         )
     ):
         actions_of[action["pledge_id"]].append(action)
@@ -188,7 +188,7 @@ def _entry(organisation, pledge, areas_of, actions_of, context):
         if pledge["show_signatory"] and pledge["signatory_name"]
         else None
     )
-    cycles = _cycles(actions_of[pledge["id"]] if pledge["publish_actions"] else [], context.themes)
+    cycles = _cycles(actions_of[pledge["id"]] if pledge["show_actions"] else [], context.themes)
     actions = [action for cycle in cycles for action in cycle["actions"]]
     version = pledge["version__number"]
 
@@ -201,7 +201,7 @@ def _entry(organisation, pledge, areas_of, actions_of, context):
         # a new version taking effect changes no partner's page.
         "version_url": context.version_path(version),
         "signatory": signatory,
-        "publishes_actions": bool(pledge["publish_actions"]),
+        "shows_actions": bool(pledge["show_actions"]),
         "current": cycles[0] if cycles else None,
         "earlier": cycles[1:],
     }
@@ -365,7 +365,7 @@ def departures(organisation_ids=None):
 
 
 def _cycles(actions, themes):
-    """A partner's published actions grouped by cycle, newest cycle first."""
+    """The actions a partner shows, grouped by cycle, newest cycle first."""
     by_cycle = defaultdict(list)
     for action in actions:
         by_cycle[action["cycle__number"]].append(action)
@@ -374,10 +374,10 @@ def _cycles(actions, themes):
         rows = sorted(by_cycle[number], key=lambda action: action["number"])
         first = rows[0]
         reviewed = first["cycle__reviewed_at"] is not None
-        progress_published = reviewed and first["cycle__publish_progress"]
+        progress_shown = reviewed and first["cycle__show_progress"]
         cycle_actions = []
         for row in rows:
-            if progress_published and row["progress"]:
+            if progress_shown and row["progress"]:
                 status = row["progress"]
             elif reviewed:
                 status = REVIEWED
@@ -396,8 +396,8 @@ def _cycles(actions, themes):
                     "target_date": _display_date(row["target_date"]),
                     "status": status,
                     "status_label": STATUS_LABELS[status],
-                    "what_happened": row["what_happened"] if progress_published else "",
-                    "what_helped": row["what_helped"] if progress_published else "",
+                    "what_happened": row["what_happened"] if progress_shown else "",
+                    "what_helped": row["what_helped"] if progress_shown else "",
                 }
             )
         cycles.append(

@@ -1,10 +1,10 @@
-"""The actions library: every published action as a row of the directory's snapshot, and its open data.
+"""The actions library: every action partners show, as a row of the directory's snapshot, and its open data.
 
 Only reads and computes, then writes rows into a snapshot the render is
-writing (or rewrites one partner's rows). It publishes what the directory's
-partner pages publish and nothing more: actions of approved pledges whose
-partner chose to publish them, progress and the partner's words only from
-reviewed years whose progress the partner chose to publish, and never a
+writing (or rewrites one partner's rows). It shows what the directory's
+partner pages show and nothing more: actions of approved pledges whose
+partner chose to show them, progress and the partner's words only from
+reviewed years whose progress the partner chose to show, and never a
 message to the programme team or anything about a person.
 """
 
@@ -88,7 +88,7 @@ def build_library_rows(*, organisation_ids=None):
 
     Yielded a chunk of partners at a time, so memory stays flat however many there are.
     """
-    pledges = Pledge.objects.in_directory().filter(publish_actions=True)
+    pledges = Pledge.objects.in_directory().filter(show_actions=True)
     if organisation_ids is not None:
         pledges = pledges.filter(organisation_id__in=organisation_ids)
     pledge_ids = list(pledges.order_by("id").values_list("id", flat=True))
@@ -122,7 +122,7 @@ def _partners_rows(pledge_ids, *, area_codes, themes, commitments):
     ):
         areas_of[organisation_id].append(area_codes[area_id])
 
-    actions = Action.objects.published().filter(pledge_id__in=pledge_ids)
+    actions = Action.objects.shown().filter(pledge_id__in=pledge_ids)
     commitments_of = defaultdict(list)
     for action_id, commitment_id in (
         Action.commitments.through.objects.filter(action__in=actions)
@@ -146,14 +146,14 @@ def _partners_rows(pledge_ids, *, area_codes, themes, commitments):
         "cycle__number",
         "cycle__starts_on",
         "cycle__reviewed_at",
-        "cycle__publish_progress",
+        "cycle__show_progress",
     ):
         partner = partners[action["pledge_id"]]
         cycle = action["cycle__number"]
         reviewed = action["cycle__reviewed_at"] is not None
-        # The same rule as the partner's page (build._cycles): progress only where published.
-        progress_published = reviewed and bool(action["cycle__publish_progress"])
-        if progress_published and action["progress"]:
+        # The same rule as the partner's page (build._cycles): progress only where shown.
+        progress_shown = reviewed and bool(action["cycle__show_progress"])
+        if progress_shown and action["progress"]:
             progress = action["progress"]
         else:
             progress = REVIEWED if reviewed else CURRENT
@@ -186,8 +186,8 @@ def _partners_rows(pledge_ids, *, area_codes, themes, commitments):
             "is_continuing": action["is_continuing"],
             "progress": progress,
             "progress_rank": PROGRESS_RANK[progress],
-            "what_happened": action["what_happened"] if progress_published else "",
-            "what_helped": action["what_helped"] if progress_published else "",
+            "what_happened": action["what_happened"] if progress_shown else "",
+            "what_helped": action["what_helped"] if progress_shown else "",
             "search_key": search_key(
                 " ".join((action["title"], action["description"], partner["organisation__name"], theme.name))
             ),

@@ -63,7 +63,7 @@ class ActionView(TemplateView):
         snapshot = _snapshot(self.request)
         action = snapshot.library.filter(action_id=pk).first()
         if action is None:
-            raise Http404("No published action has that number.")
+            raise Http404("No action shown in the library has that number.")
         story = _labelled(list(snapshot.library.story_of(action)))
         return super().get_context_data(
             action=next(row for row in story if row.action_id == action.action_id),

@@ -254,10 +254,10 @@ class LibraryActionQuerySet(models.QuerySet):
 
 
 class LibraryAction(models.Model):
-    """One published action in a directory snapshot: what its card in the actions library shows.
+    """One action shown in a directory snapshot: what its card in the actions library shows.
 
     Written by the same render as the snapshot's partners, from what each partner chose to
-    publish, so the library is read, never queried live (see directory/library.py).
+    show, so the library is read, never queried live (see directory/library.py).
     """
 
     class Sort(models.TextChoices):

@@ -37,7 +37,7 @@ def answers_of(pledge: Pledge) -> dict[str, str]:
             f"{label}: target date": format_date(action.target_date, "j F Y") if action.target_date else "",
         }
     answers |= {
-        "Publish actions and progress": _yes_no(pledge.publish_actions),
+        "Publish actions and progress": _yes_no(pledge.show_actions),
         "Show signatory's name": _yes_no(pledge.show_signatory),
         "Show logo": _yes_no(pledge.show_logo),
     }

@@ -62,7 +62,7 @@ PARTNERS_HEADER = [
     "Signed on",
     "Withdrawn",
     "Rejection reason",
-    "Publishes actions",
+    "Shows actions",
     "Shows logo",
     "Years started",
 ]
@@ -86,7 +86,7 @@ def partner_rows():
             _date(pledge.signed_on),
             _datetime(pledge.withdrawn_at),
             pledge.rejection_reason.label if pledge.rejection_reason else "",
-            _yes_no(pledge.publish_actions),
+            _yes_no(pledge.show_actions),
             _yes_no(pledge.show_logo),
             pledge.cycle_count,
         ]

@@ -166,10 +166,10 @@ class CommitmentsForm(PortalForm):
     )
 
 
-class PublishingForm(PortalModelForm):
+class WhatToShowForm(PortalModelForm):
     """Step "Publishing choices": what the public directory may show about the pledge."""
 
-    publish_actions = yes_no_field(
+    show_actions = yes_no_field(
         "Publish your two actions and their progress in the public list of partners?",
         help_text="If you say no, we publish only that you have signed. You can change this later.",
         required_message="Say whether we may publish your two actions and their progress",
@@ -186,13 +186,13 @@ class PublishingForm(PortalModelForm):
 
     class Meta:
         model = Pledge
-        fields = ["publish_actions", "show_signatory", "show_logo"]
+        fields = ["show_actions", "show_signatory", "show_logo"]
 
     def __init__(self, *args, has_logo, **kwargs):
         super().__init__(*args, **kwargs)
         if not has_logo:  # nothing to show, so nothing to ask
             del self.fields["show_logo"]
-        if self.instance.publish_actions is None:
+        if self.instance.show_actions is None:
             # Choices never made: no answer comes chosen (show_signatory is stored as No until then).
             self.initial.pop("show_signatory", None)
 
@@ -260,7 +260,7 @@ class ChooseNewSignatoryForm(PortalForm):
 
 
 class ReaffirmAsSignatoryForm(PortalForm):
-    """The new signatory's details, their authority to sign, their publishing choice and their declaration."""
+    """The new signatory's details and authority to sign, whether to show their name, their declaration."""
 
     submit_label = "Sign as the new signatory"
 

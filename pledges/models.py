@@ -302,8 +302,8 @@ class Pledge(models.Model):
     leader_job_title = models.CharField("leader's job title", max_length=200, blank=True)
 
     agreed_to_commitments_at = models.DateTimeField(null=True, blank=True)
-    # Publishing choices stay unset (None) until the partner makes them.
-    publish_actions = models.BooleanField(null=True, blank=True)
+    # Choices of what the directory shows stay unset (None) until the partner makes them.
+    show_actions = models.BooleanField(null=True, blank=True)
     show_signatory = models.BooleanField(default=False)
     show_logo = models.BooleanField(null=True, blank=True)
 
@@ -510,7 +510,7 @@ class ReviewCycle(models.Model):
         blank=True, help_text="Anything else the partner shared with the programme team (private)."
     )
     # Unset (None) until the partner chooses during the review; the choice starts at the pledge's own.
-    publish_progress = models.BooleanField(null=True, blank=True)
+    show_progress = models.BooleanField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -555,17 +555,17 @@ class ReviewCycle(models.Model):
         return self.reviewed_at is None and self.due_on < timezone.localdate()
 
     @property
-    def publishes_progress(self):
-        """The partner's choice to publish this year's progress, or, until they choose, the pledge's own."""
-        if self.publish_progress is None:
-            return bool(self.pledge.publish_actions)
-        return self.publish_progress
+    def shows_progress(self):
+        """The partner's choice to show this year's progress, or, until they choose, the pledge's own."""
+        if self.show_progress is None:
+            return bool(self.pledge.show_actions)
+        return self.show_progress
 
 
 class ActionQuerySet(models.QuerySet):
-    def published(self):
-        """Actions of approved pledges whose partner chose to publish them, in a review cycle (not drafts)."""
-        return self.in_cycles().filter(pledge__status=Pledge.Status.APPROVED, pledge__publish_actions=True)
+    def shown(self):
+        """Actions of approved pledges whose partner chose to show them, in a review cycle (not drafts)."""
+        return self.in_cycles().filter(pledge__status=Pledge.Status.APPROVED, pledge__show_actions=True)
 
     def in_cycles(self):
         """Actions a partner committed to for a year (drafts not yet in a cycle are left out)."""

@@ -2,7 +2,7 @@
 
 Figures only, never a person. A programme year is a calendar year. Each chart is
 a few aggregate queries, whatever the number of partners. The public report
-counts only actions (and progress) that partners chose to publish, and shows
+counts only actions (and progress) that partners chose to show, and shows
 any count below SUPPRESS_BELOW as "fewer than 5", so a small group cannot be
 picked out; the programme team sees every figure, beside last year's.
 """
@@ -114,19 +114,19 @@ def report_years(*, today=None):
 
 
 def build_report(*, year, public=True):
-    """The report for programme year `year`: suppressed and published-only when `public`."""
+    """The report for programme year `year`: when `public`, suppressed and only what partners show."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     signed = _signed().filter(signed__lte=end)
     new = signed.filter(signed__gte=start)
     reviews = _reviews(start, end)
-    actions = (Action.objects.published() if public else Action.objects.in_cycles()).filter(
+    actions = (Action.objects.shown() if public else Action.objects.in_cycles()).filter(
         cycle__starts_on__range=(start, end)
     )
-    last_year = (Action.objects.published() if public else Action.objects.in_cycles()).filter(
+    last_year = (Action.objects.shown() if public else Action.objects.in_cycles()).filter(
         cycle__starts_on__year=year - 1, cycle__reviewed_at__isnull=False
     )
     if public:
-        last_year = last_year.filter(cycle__publish_progress=True)
+        last_year = last_year.filter(cycle__show_progress=True)
 
     charts = [
         _breakdown(

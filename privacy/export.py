@@ -89,7 +89,7 @@ def data_about(user: User) -> dict[str, Any]:
                 "leader_name": pledge.leader_name,
                 "leader_job_title": pledge.leader_job_title,
                 "declaration_name": pledge.declaration_name,
-                "publish_actions": pledge.publish_actions,
+                "show_actions": pledge.show_actions,
                 "show_signatory": pledge.show_signatory,
                 "show_logo": pledge.show_logo,
                 "started_at": _when(pledge.created_at),
@@ -107,7 +107,7 @@ def data_about(user: User) -> dict[str, Any]:
                 "year": cycle.number,
                 "reviewed_at": _when(cycle.reviewed_at),
                 "message_to_team": cycle.message_to_team,
-                "publish_progress": cycle.publish_progress,
+                "show_progress": cycle.show_progress,
                 "actions": [_action(action) for action in cycle.actions.all()],
             }
             for cycle in reviews

@@ -57,8 +57,8 @@ class ContinueActionForm(PortalForm):
     submit_name = "continue"
 
 
-class ReviewPublishingForm(PortalForm):
-    publish_progress = yes_no_field(
+class ShowProgressForm(PortalForm):
+    show_progress = yes_no_field(
         "Can we show the progress of your actions publicly?",
         yes="Yes, show the progress of our actions on our public partner page",
         no="No, keep our progress private to the programme team",

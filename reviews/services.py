@@ -64,11 +64,11 @@ def save_review_message(*, cycle: ReviewCycle, by: User, message: str) -> Review
     return cycle
 
 
-def save_review_publishing(*, cycle: ReviewCycle, by: User, publish_progress: bool) -> ReviewCycle:
+def save_show_progress(*, cycle: ReviewCycle, by: User, show_progress: bool) -> ReviewCycle:
     with transaction.atomic():
         cycle = _lock_open_cycle(cycle=cycle, by=by)
-        cycle.publish_progress = publish_progress
-        cycle.save(update_fields=["publish_progress"])
+        cycle.show_progress = show_progress
+        cycle.save(update_fields=["show_progress"])
     return cycle
 
 
@@ -170,10 +170,10 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
         if "next_action" in missing_steps:
             raise NotAllowed("Set your two actions for the coming year before you submit the review.")
         next_actions = answers["next_actions"]
-        cycle.publish_progress = cycle.publishes_progress
+        cycle.show_progress = cycle.shows_progress
         cycle.reviewed_at = timezone.now()
         cycle.reviewed_by = by
-        cycle.save(update_fields=["reviewed_at", "reviewed_by", "publish_progress"])
+        cycle.save(update_fields=["reviewed_at", "reviewed_by", "show_progress"])
         next_cycle = ReviewCycle.objects.create(
             pledge=pledge, number=cycle.number + 1, starts_on=cycle.due_on, due_on=next_due_on(cycle)
         )

@@ -17,7 +17,7 @@ urlpatterns = [
     ),
     path("my/reviews/<int:cycle_id>/message/", views.ReviewMessageView.as_view(), name="message"),
     path("my/reviews/<int:cycle_id>/next/<int:number>/", views.NextActionView.as_view(), name="next_action"),
-    path("my/reviews/<int:cycle_id>/publishing/", views.ReviewPublishingView.as_view(), name="publishing"),
+    path("my/reviews/<int:cycle_id>/publishing/", views.ShowProgressView.as_view(), name="show_progress"),
     path("my/reviews/<int:cycle_id>/check/", views.ReviewCheckView.as_view(), name="check"),
     # The programme team's side, beside its decisions under /review/.
     path("review/annual-reviews/", views.TeamReviewsView.as_view(), name="team_list"),

@@ -32,7 +32,7 @@ from .forms import (
     ContinueActionForm,
     MoreTimeForm,
     ReviewMessageForm,
-    ReviewPublishingForm,
+    ShowProgressForm,
     SubmitReviewForm,
 )
 from .models import Reminder
@@ -44,7 +44,7 @@ STEPS = [
     ("message", None),
     ("next_action", 1),
     ("next_action", 2),
-    ("publishing", None),
+    ("show_progress", None),
 ]
 # Each step the partner has still to answer: what to tell them, and the page that asks it.
 MISSING_STEPS = {
@@ -238,17 +238,17 @@ class NextActionView(ReviewStepMixin, FormView):
         )
 
 
-class ReviewPublishingView(ReviewStepMixin, FormView):
-    template_name = "reviews/publishing.html"
-    form_class = ReviewPublishingForm
-    step = "publishing"
+class ShowProgressView(ReviewStepMixin, FormView):
+    template_name = "reviews/show_progress.html"
+    form_class = ShowProgressForm
+    step = "show_progress"
 
     def get_initial(self):
-        return {"publish_progress": self.cycle.publishes_progress}
+        return {"show_progress": self.cycle.shows_progress}
 
     def save(self, form):
-        services.save_review_publishing(
-            cycle=self.cycle, by=self.request.user, publish_progress=form.cleaned_data["publish_progress"]
+        services.save_show_progress(
+            cycle=self.cycle, by=self.request.user, show_progress=form.cleaned_data["show_progress"]
         )
 
 
@@ -266,7 +266,7 @@ class ReviewCheckView(ReviewStepMixin, FormView):
             for step, number in answers["missing"]
         ]
         return super().get_context_data(
-            publish_progress=self.cycle.publishes_progress,
+            show_progress=self.cycle.shows_progress,
             next_due_on=services.next_due_on(self.cycle),
             back_url=self.numbered_step_url(*STEPS[-1]),
             **answers,

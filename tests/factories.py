@@ -87,7 +87,7 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     signatory_job_title = "Chief Executive"
     signatory_role = Pledge.SignatoryRole.LEADER
     agreed_to_commitments_at = factory.LazyFunction(timezone.now)
-    publish_actions = True
+    show_actions = True
     show_signatory = False
     show_logo = True
 
@@ -250,7 +250,7 @@ def bulk_directory_partners(count, *, start=0, created_by=None):
             signatory_name=f"Signatory {n}",
             signatory_job_title="Chief Executive",
             signatory_role=Pledge.SignatoryRole.LEADER,
-            publish_actions=n % 5 != 0,
+            show_actions=n % 5 != 0,
             show_signatory=n % 3 == 0,
             show_logo=True,
             declaration_name=f"Signatory {n}",

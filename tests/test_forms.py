@@ -10,8 +10,8 @@ from django.template import Context, Template
 from accounts.forms import NameForm
 from organisations.forms import OrganisationForm
 from pledge_portal.forms import DayMonthYearInput, PortalForm, yes_no_field
-from pledges.forms import ActionForm, PublishingForm
-from reviews.forms import ReviewPublishingForm
+from pledges.forms import ActionForm, WhatToShowForm
+from reviews.forms import ShowProgressForm
 
 
 class QuestionForm(PortalForm):
@@ -48,10 +48,10 @@ def test_the_saved_answer_is_checked_when_the_question_is_shown_again(saved):
     ("form", "name"),
     [
         (ActionForm, "is_continuing"),
-        (PublishingForm, "publish_actions"),
-        (PublishingForm, "show_signatory"),
-        (PublishingForm, "show_logo"),
-        (ReviewPublishingForm, "publish_progress"),
+        (WhatToShowForm, "show_actions"),
+        (WhatToShowForm, "show_signatory"),
+        (WhatToShowForm, "show_logo"),
+        (ShowProgressForm, "show_progress"),
     ],
 )
 def test_every_yes_or_no_question_in_the_portal_uses_the_one_field(form, name):

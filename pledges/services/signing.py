@@ -86,7 +86,7 @@ def start_pledge(*, organisation: Organisation, by: User) -> Pledge:
 def discard_draft(*, pledge: Pledge, by: User) -> Organisation:
     """Delete a draft that was never submitted, for example one started for the wrong organisation.
 
-    Nothing of it was ever seen by the programme team or published, so nothing
+    Nothing of it was ever seen by the programme team or shown in the directory, so nothing
     is kept. The organisation is free for a new pledge, and the person stops
     being its member unless they have other pledges there.
     """
@@ -238,13 +238,13 @@ def save_actions(*, pledge: Pledge, by: User, actions: Sequence[Mapping[str, Any
     return pledge
 
 
-def save_publishing_choices(
-    *, pledge: Pledge, by: User, publish_actions: bool, show_signatory: bool, show_logo: bool
+def save_what_to_show(
+    *, pledge: Pledge, by: User, show_actions: bool, show_signatory: bool, show_logo: bool
 ) -> Pledge:
-    """Step "Publishing choices": what the public directory may show. Nothing is published without them."""
+    """Step "Publishing choices": what the public directory may show. Nothing is shown without them."""
     with transaction.atomic():
         pledge = _lock_editable(pledge)
-        pledge.publish_actions = publish_actions
+        pledge.show_actions = show_actions
         pledge.show_signatory = show_signatory
         pledge.show_logo = show_logo
         pledge.save()
@@ -283,8 +283,8 @@ def missing_answers(
         missing.append(("commitments", "The pledge's wording has been updated: read and agree to it again"))
     if sorted(action.number for action in draft_actions) != [1, 2]:
         missing.append(("actions", "Describe your two actions"))
-    if pledge.publish_actions is None or pledge.show_logo is None:
-        missing.append(("publishing", "Make your publishing choices"))
+    if pledge.show_actions is None or pledge.show_logo is None:
+        missing.append(("what_to_show", "Make your publishing choices"))
     return missing
 
 

@@ -17,7 +17,7 @@ from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Organisation
 from organisations.services import find_possible_duplicates, request_to_join
 from pledge_portal.errors import NotAllowed
-from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, PublishingForm, SignatoryForm
+from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, SignatoryForm, WhatToShowForm
 from pledges.models import ActionTheme, Pledge, PledgeVersion, with_live_pledge_flag
 from pledges.services import signing
 
@@ -26,7 +26,7 @@ STEPS = [
     "sign_about_you",
     "sign_commitments",
     "sign_actions",
-    "sign_publishing",
+    "sign_what_to_show",
     "sign_check",
     "sign_declaration",
 ]
@@ -34,7 +34,7 @@ STEP_FOR_MISSING_ANSWER = {
     "about_you": "sign_about_you",
     "commitments": "sign_commitments",
     "actions": "sign_actions",
-    "publishing": "sign_publishing",
+    "what_to_show": "sign_what_to_show",
 }
 
 
@@ -421,7 +421,7 @@ class ActionView(PledgeStepMixin, FormView):
 
 
 class ActionsSummaryView(PledgeStepMixin, TemplateView):
-    """After action 2: both actions in short, each with a Change link, then on to publishing."""
+    """After action 2: both actions in short, each with a Change link, then on to what to show."""
 
     step = "sign_actions"
     template_name = "pledges/signing/actions.html"
@@ -445,10 +445,10 @@ class ActionsSummaryView(PledgeStepMixin, TemplateView):
         )
 
 
-class PublishingView(PledgeFormStepView):
-    step = "sign_publishing"
-    template_name = "pledges/signing/publishing.html"
-    form_class = PublishingForm
+class WhatToShowView(PledgeFormStepView):
+    step = "sign_what_to_show"
+    template_name = "pledges/signing/what_to_show.html"
+    form_class = WhatToShowForm
 
     def get_form_kwargs(self):
         return {
@@ -459,7 +459,7 @@ class PublishingView(PledgeFormStepView):
 
     def save(self, form):
         answers = {"show_logo": False} | form.cleaned_data  # not asked when there is no logo
-        signing.save_publishing_choices(pledge=self.pledge, by=self.request.user, **answers)
+        signing.save_what_to_show(pledge=self.pledge, by=self.request.user, **answers)
 
 
 class CheckAnswersView(PledgeStepMixin, TemplateView):

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def library():
-    """A housing partner a year in, with one action continued and its progress published."""
+    """A housing partner a year in, with one action continued and its progress shown."""
     pledge = directory_partner(
         "Harbour Homes",
         sector=Organisation.Sector.HOUSING,
@@ -38,7 +38,7 @@ def library():
         what_helped="Tenants chaired the meetings.",
     )
     first.reviewed_at = timezone.now()
-    first.publish_progress = True
+    first.show_progress = True
     first.save()
     second = ReviewCycleFactory(pledge=pledge, number=2, starts_on=first.due_on)
     ActionFactory(

@@ -132,7 +132,7 @@ def test_a_new_leader_signs_up_verifies_and_signs_the_pledge_with_the_keyboard_o
     assert_accessible(page)
     assert page.locator("input[name=show_logo]").count() == 0  # no logo was given, so none to show
     assert page.locator("main input:checked").count() == 0
-    press(page, "#id_publish_actions_0")
+    press(page, "#id_show_actions_0")
     press(page, "#id_show_signatory_1")
     continue_(page)
 

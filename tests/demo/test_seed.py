@@ -63,7 +63,7 @@ def test_seed_demo_has_reminders_and_leaves_no_email_waiting_to_be_sent():
     assert not OutboxEmail.objects.unsent().exists()
 
 
-def test_seed_demo_gives_the_library_published_progress():
+def test_seed_demo_gives_the_library_shown_progress():
     from directory import services
     from directory.build import CURRENT, REVIEWED
 

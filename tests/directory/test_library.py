@@ -1,4 +1,4 @@
-"""The actions library: only what partners chose to publish, filters and search, stories, constant queries."""
+"""The actions library: only what partners chose to show, filters and search, stories, constant queries."""
 
 import datetime
 import json
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 LAST_YEAR = timezone.localdate() - datetime.timedelta(days=400)
 
 
-def reviewed_partner(name, *, publish_progress=True, **fields):
+def reviewed_partner(name, *, show_progress=True, **fields):
     """A partner a year in: cycle 1 reviewed (action 1 done); cycle 2 continues action 1 and adds one."""
     pledge = directory_partner(name, signed_on=LAST_YEAR, **fields)
     first = pledge.cycles.get()
@@ -34,7 +34,7 @@ def reviewed_partner(name, *, publish_progress=True, **fields):
     )
     Action.objects.filter(cycle=first, number=2).update(progress=Action.Progress.NOT_STARTED)
     first.reviewed_at = timezone.now()
-    first.publish_progress = publish_progress
+    first.show_progress = show_progress
     first.message_to_team = f"{name} PRIVATE MESSAGE"
     first.save()
     second = ReviewCycleFactory(pledge=pledge, number=2, starts_on=first.due_on)
@@ -45,15 +45,15 @@ def reviewed_partner(name, *, publish_progress=True, **fields):
 
 @pytest.fixture
 def partners(db):
-    published = reviewed_partner("Open Partner")
-    private_progress = reviewed_partner("Quiet Partner", publish_progress=False)
-    unpublished = reviewed_partner("Hidden Partner", publish_actions=False)
+    shown = reviewed_partner("Open Partner")
+    private_progress = reviewed_partner("Quiet Partner", show_progress=False)
+    hidden = reviewed_partner("Hidden Partner", show_actions=False)
     withdrawn = reviewed_partner("Gone Partner")
     Pledge.objects.filter(pk=withdrawn.pk).update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
     # A draft for next year, not yet in a cycle.
-    ActionFactory(pledge=published, cycle=None, number=1, title="Open Partner DRAFT action")
+    ActionFactory(pledge=shown, cycle=None, number=1, title="Open Partner DRAFT action")
     services.render_directory()
-    return {"published": published, "private": private_progress, "unpublished": unpublished}
+    return {"shown": shown, "private": private_progress, "hidden": hidden}
 
 
 def all_bytes(client):
@@ -72,12 +72,12 @@ def body(response):
     return file_body(response) if response.streaming else response.content
 
 
-def test_the_library_shows_published_actions_and_progress_and_nothing_else(client, partners):
+def test_the_library_shows_the_actions_and_progress_partners_show_and_nothing_else(client, partners):
     content = all_bytes(client)
     assert b"Open Partner steering group" in content
     assert b"Open Partner HELPED" in content
     assert b"Open Partner HAPPENED" in content
-    # Published actions whose progress was kept private: the action, never the progress.
+    # Shown actions whose progress was kept private: the action, never the progress.
     assert b"Quiet Partner steering group" in content
     assert b"Quiet Partner HELPED" not in content
     assert b"Quiet Partner HAPPENED" not in content
@@ -86,7 +86,7 @@ def test_the_library_shows_published_actions_and_progress_and_nothing_else(clien
 
 
 def test_a_partner_that_withdraws_leaves_the_library_at_the_next_render(client, partners):
-    Pledge.objects.filter(pk=partners["published"].pk).update(status=Pledge.Status.WITHDRAWN)
+    Pledge.objects.filter(pk=partners["shown"].pk).update(status=Pledge.Status.WITHDRAWN)
     services.render_directory()
     assert b"Open Partner" not in all_bytes(client)
 
@@ -104,8 +104,8 @@ def test_an_action_continued_into_a_new_year_is_one_story(client, partners):
     assert page.index("Year 1") < page.index("Open Partner HELPED") < page.index("Year 2")
 
 
-def test_an_action_not_published_has_no_page(client, partners):
-    hidden = Action.objects.filter(pledge=partners["unpublished"]).first()
+def test_an_action_not_shown_has_no_page(client, partners):
+    hidden = Action.objects.filter(pledge=partners["hidden"]).first()
     assert client.get(reverse("directory:action", args=[hidden.pk])).status_code == 404
 
 
@@ -184,18 +184,18 @@ def test_a_library_file_missing_from_storage_is_written_on_demand(client, partne
 def test_rendering_one_partner_replaces_only_its_rows_and_the_files(client, partners):
     snapshot = DirectorySnapshot.objects.current()
     before = snapshot.library.count()
-    published = partners["published"]
+    shown = partners["shown"]
     quiet = snapshot.library.filter(partner_name="Quiet Partner").values_list("pk", flat=True)
     quiet_rows = list(quiet)
-    Action.objects.filter(pledge=published, cycle__number=2, number=2).update(title="Open Partner RENAMED")
-    services.render_partners([published.organisation_id])
+    Action.objects.filter(pledge=shown, cycle__number=2, number=2).update(title="Open Partner RENAMED")
+    services.render_partners([shown.organisation_id])
     assert snapshot.library.count() == before
     # The other partners' rows are the same rows: only the changed partner's were written.
     assert list(quiet) == quiet_rows
     assert b"Open Partner RENAMED" in file_body(client.get(reverse("directory:actions_library_csv")))
-    Pledge.objects.filter(pk=published.pk).update(publish_actions=False)
-    services.render_partners([published.organisation_id])
-    assert not snapshot.library.filter(organisation_id=published.organisation_id).exists()
+    Pledge.objects.filter(pk=shown.pk).update(show_actions=False)
+    services.render_partners([shown.organisation_id])
+    assert not snapshot.library.filter(organisation_id=shown.organisation_id).exists()
     assert b"Open Partner" not in file_body(client.get(reverse("directory:actions_json")))
     assert DirectorySnapshot.objects.current().summary["library"]["count"] == before - 4
 
@@ -272,10 +272,8 @@ def test_library_query_counts_stay_the_same_from_20_to_500_partners(client):
     assert small == {"library": 2, "filtered": 3, "action page": 3, "json": 1}
 
 
-def test_a_theme_filter_offers_only_themes_with_published_actions(client, partners):
+def test_a_theme_filter_offers_only_themes_with_shown_actions(client, partners):
     response = client.get(reverse("directory:library"))
     offered = [value for value, _ in response.context["form"].fields["theme"].choices if value]
-    published = set(
-        ActionTheme.objects.filter(actions__in=Action.objects.published()).values_list("slug", flat=True)
-    )
-    assert set(offered) == published
+    shown = set(ActionTheme.objects.filter(actions__in=Action.objects.shown()).values_list("slug", flat=True))
+    assert set(offered) == shown

@@ -24,7 +24,7 @@ def partners(db):
             f"Health Partner {n}", sector=Organisation.Sector.NHS_HEALTH, signatory_name=f"Person {n}"
         )
     for n in range(2):
-        directory_partner(f"Housing Partner {n}", sector=Organisation.Sector.HOUSING, publish_actions=False)
+        directory_partner(f"Housing Partner {n}", sector=Organisation.Sector.HOUSING, show_actions=False)
     ReviewCycle.objects.filter(pledge__organisation__name="Health Partner 0").update(
         message_to_team="PRIVATE MESSAGE"
     )
@@ -67,9 +67,9 @@ def test_small_counts_show_as_fewer_than_five_in_the_page_the_csv_and_the_pdf(cl
     assert f"Annual programme report {YEAR}" in text
 
 
-def test_actions_count_only_where_partners_published_them(client, partners):
+def test_actions_count_only_where_partners_show_them(client, partners):
     csv = client.get(reverse("directory:report_chart_csv", args=[YEAR, "actions-by-theme"])).content.decode()
-    # Six partners published two actions each; the two that did not publish are not counted.
+    # Six partners show two actions each; the two that do not show theirs are not counted.
     assert "Setting up an organisational trauma-informed steering group,12\r\n" in csv
 
 

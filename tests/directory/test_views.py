@@ -104,13 +104,13 @@ def test_the_first_request_renders_the_directory_when_there_is_no_snapshot(clien
     assert DirectorySnapshot.objects.count() == 1
 
 
-# What is published -----------------------------------------------------------
+# What is shown ---------------------------------------------------------------
 
 
-def test_unpublished_actions_and_names_never_appear_in_html_json_or_csv(client):
+def test_actions_and_names_not_shown_never_appear_in_html_json_or_csv(client):
     private = directory_partner(
         "Private Partner",
-        publish_actions=False,
+        show_actions=False,
         show_signatory=False,
         show_logo=False,
         signatory_name="Priya Private",
@@ -118,10 +118,10 @@ def test_unpublished_actions_and_names_never_appear_in_html_json_or_csv(client):
     )
     Organisation.objects.filter(pk=private.organisation_id).update(logo="logos/private.png")
     for action in private.actions.all():
-        action.title = f"Unpublished action {action.number}"
+        action.title = f"Hidden action {action.number}"
         action.save()
     public = directory_partner(
-        "Public Partner", publish_actions=True, show_signatory=True, signatory_name="Sam Shown"
+        "Public Partner", show_actions=True, show_signatory=True, signatory_name="Sam Shown"
     )
     public_action = public.actions.get(number=1)
     services.render_directory()
@@ -134,7 +134,7 @@ def test_unpublished_actions_and_names_never_appear_in_html_json_or_csv(client):
         "csv": file_body(client.get(reverse("directory:partners_csv"))),
         "actions csv": file_body(client.get(reverse("directory:actions_csv"))),
     }
-    secrets = [b"Unpublished action", b"Priya Private", b"Secret Chief", b"logos/private.png"]
+    secrets = [b"Hidden action", b"Priya Private", b"Secret Chief", b"logos/private.png"]
     for where, body in bodies.items():
         for secret in secrets:
             assert secret not in body, f"{secret!r} leaked in {where}"
@@ -147,11 +147,11 @@ def test_unpublished_actions_and_names_never_appear_in_html_json_or_csv(client):
     assert b"chosen not to publish its actions" in bodies["private page"]
 
 
-def test_progress_is_published_only_from_reviewed_cycles_the_partner_chose_to_share(client):
+def test_progress_is_shown_only_from_reviewed_cycles_the_partner_chose_to_share(client):
     pledge = directory_partner("Reviewing Partner", signed_on=datetime.date(2024, 3, 1))
     shared = pledge.cycles.get(number=1)
     shared.reviewed_at = timezone.now()
-    shared.publish_progress = True
+    shared.show_progress = True
     shared.save()
     shared.actions.update(progress="completed", what_happened="We held six steering group meetings.")
     private = ReviewCycleFactory(pledge=pledge, number=2, starts_on=datetime.date(2025, 3, 1))
@@ -184,7 +184,7 @@ def test_progress_is_published_only_from_reviewed_cycles_the_partner_chose_to_sh
     assert statuses == {(3, "current"), (2, "reviewed"), (1, "completed")}
 
 
-def test_a_partner_page_shows_what_the_partner_published(client):
+def test_a_partner_page_shows_what_the_partner_chose_to_show(client):
     pledge = directory_partner(
         "Shown Partner",
         sector=S.HOUSING,
@@ -332,7 +332,7 @@ def varied_directory():
         areas=["bristol"],
         signed_on=datetime.date(2025, 3, 1),
         theme="action-plan",
-        publish_actions=False,
+        show_actions=False,
     )
     services.render_directory()
 
@@ -344,7 +344,7 @@ def varied_directory():
         ({"area": "north-somerset"}, ["Beta Schools Board", "Gamma Health Service"]),
         ({"kind": "strategic_board"}, ["Beta Schools Board"]),
         ({"year": "2025"}, ["Beta Schools Board", "Delta Private Group", "Gamma Health Service"]),
-        # Themes come from published actions only: Delta's unpublished "action-plan" is not a match.
+        # Themes come from shown actions only: Delta's hidden "action-plan" is not a match.
         ({"theme": "policy-review"}, ["Beta Schools Board", "Gamma Health Service"]),
         ({"q": "health"}, ["Alpha Health", "Gamma Health Service"]),
         ({"sector": "nhs_health", "area": "bristol"}, ["Alpha Health", "Delta Private Group"]),
@@ -357,7 +357,7 @@ def test_filters_work_alone_and_combined(client, varied_directory, params, expec
     assert names_listed(client, **params) == expected
 
 
-def test_the_theme_filter_offers_only_themes_of_published_actions(client, varied_directory):
+def test_the_theme_filter_offers_only_themes_of_shown_actions(client, varied_directory):
     choices = dict(client.get(DIRECTORY).context["form"].fields["theme"].choices)
     assert set(choices) == {"", "steering-group", "policy-review"}
 

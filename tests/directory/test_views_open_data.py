@@ -33,7 +33,7 @@ def two_partners():
         signatory_name="Jo Bloggs",
         signatory_job_title="Director",
     )
-    directory_partner('Smith, "Jones" & Co Trading', publish_actions=False)
+    directory_partner('Smith, "Jones" & Co Trading', show_actions=False)
     return services.render_directory()
 
 

@@ -104,19 +104,19 @@ def test_organisations_found_when_signing_say_whether_they_already_have_a_live_p
     assert gone.has_live_pledge is False
 
 
-@pytest.mark.parametrize("publish_actions", [True, False, None])
-def test_a_review_publishes_progress_as_the_pledge_publishes_actions_until_the_partner_chooses(
-    publish_actions,
+@pytest.mark.parametrize("show_actions", [True, False, None])
+def test_a_review_shows_progress_as_the_pledge_shows_actions_until_the_partner_chooses(
+    show_actions,
 ):
-    cycle = PledgeFactory(approved=True, publish_actions=publish_actions).cycles.get()
-    assert cycle.publishes_progress is bool(publish_actions)
+    cycle = PledgeFactory(approved=True, show_actions=show_actions).cycles.get()
+    assert cycle.shows_progress is bool(show_actions)
 
 
 @pytest.mark.parametrize("chosen", [True, False])
-def test_the_partners_own_choice_to_publish_progress_wins_over_the_pledges(chosen):
-    cycle = PledgeFactory(approved=True, publish_actions=not chosen).cycles.get()
-    cycle.publish_progress = chosen
-    assert cycle.publishes_progress is chosen
+def test_the_partners_own_choice_to_show_progress_wins_over_the_pledges(chosen):
+    cycle = PledgeFactory(approved=True, show_actions=not chosen).cycles.get()
+    cycle.show_progress = chosen
+    assert cycle.shows_progress is chosen
 
 
 def test_every_pledge_status_has_a_tag_colour():

@@ -1,4 +1,4 @@
-"""The annual programme report's figures: small numbers hidden for the public, published actions only."""
+"""The annual programme report's figures: small numbers hidden for the public, shown actions only."""
 
 import datetime
 
@@ -53,23 +53,23 @@ def test_the_headline_names_the_largest_group():
     assert max(bar["width"] for bar in chart.bars) == 440
 
 
-def test_the_public_report_counts_only_published_actions_and_progress():
+def test_the_public_report_counts_only_shown_actions_and_progress():
     for n in range(5):
         directory_partner(f"Open {n}", theme="policy-review")
-        directory_partner(f"Closed {n}", theme="policy-review", publish_actions=False)
+        directory_partner(f"Closed {n}", theme="policy-review", show_actions=False)
     public = table(build_report(year=YEAR), "actions-by-theme")
     team = table(build_report(year=YEAR, public=False), "actions-by-theme")
     assert public["Reviewing policies through a trauma-informed lens"] == ["10"]
     assert team["Reviewing policies through a trauma-informed lens"] == ["20"]
 
 
-def test_progress_on_last_years_actions_counts_only_progress_partners_published():
+def test_progress_on_last_years_actions_counts_only_progress_partners_show():
     last_year = datetime.date(YEAR - 1, 3, 1)
     for n in range(6):
         pledge = directory_partner(f"Reviewed {n}", signed_on=last_year)
         cycle = pledge.cycles.get()
         cycle.reviewed_at = timezone.now()
-        cycle.publish_progress = n < 3
+        cycle.show_progress = n < 3
         cycle.save()
         cycle.actions.update(progress=Action.Progress.COMPLETED)
     public = table(build_report(year=YEAR), "progress-last-year")

@@ -127,7 +127,7 @@ def test_recording_a_review_stores_progress_and_moves_the_two_new_actions_into_t
     assert not Action.objects.filter(pledge=pledge, cycle__isnull=True).exists()
     cycle.refresh_from_db()
     assert cycle.message_to_team == "We would like help with evaluation."
-    assert cycle.publish_progress is True  # the pledge's own choice, as nothing else was chosen
+    assert cycle.show_progress is True  # the pledge's own choice, as nothing else was chosen
 
 
 def test_emails_go_out_only_after_the_review_commits(

@@ -31,7 +31,7 @@ STEP_URLS = [
     ("message", {}),
     ("next_action", {"number": 1}),
     ("next_action", {"number": 2}),
-    ("publishing", {}),
+    ("show_progress", {}),
     ("check", {}),
 ]
 
@@ -50,7 +50,7 @@ def snapshot(cycle):
     return (
         cycle.reviewed_at,
         cycle.message_to_team,
-        cycle.publish_progress,
+        cycle.show_progress,
         list(Action.objects.filter(pledge=cycle.pledge).values_list("cycle", "number", "progress", "title")),
         ReviewCycle.objects.count(),
     )
@@ -144,15 +144,15 @@ def test_each_step_saves_a_draft_and_leads_to_the_next(client, cycle, pledge):
             "action-2-commitments": [commitment.pk],
         },
     )
-    assert response.url == url("publishing", cycle)
+    assert response.url == url("show_progress", cycle)
     assert Action.objects.get(pledge=pledge, cycle__isnull=True, number=2).title == "Train every line manager"
 
-    response = client.get(url("publishing", cycle))
-    assert response.context["form"].initial["publish_progress"] is True  # the pledge's own choice
-    response = client.post(url("publishing", cycle), {"publish_progress": "False"})
+    response = client.get(url("show_progress", cycle))
+    assert response.context["form"].initial["show_progress"] is True  # the pledge's own choice
+    response = client.post(url("show_progress", cycle), {"show_progress": "False"})
     assert response.url == url("check", cycle)
     cycle.refresh_from_db()
-    assert cycle.publish_progress is False
+    assert cycle.show_progress is False
 
 
 def test_the_step_captions_count_every_step_in_order_and_each_back_link_goes_one_step_back(

@@ -130,14 +130,14 @@ def test_each_step_saves_its_answers_to_the_draft(user):
     signing.save_actions(
         pledge=pledge, by=user, actions=[action(1, pledge.version), action(2, pledge.version)]
     )
-    signing.save_publishing_choices(
-        pledge=pledge, by=user, publish_actions=False, show_signatory=True, show_logo=False
+    signing.save_what_to_show(
+        pledge=pledge, by=user, show_actions=False, show_signatory=True, show_logo=False
     )
     pledge.refresh_from_db()
     assert (pledge.signatory_name, pledge.leader_name) == ("Sam Okafor", "Alex Leader")
     assert pledge.agreed_to_commitments_at is not None
     assert [a.title for a in pledge.actions.order_by("number")] == ["Action 1", "Action 2"]
-    assert (pledge.publish_actions, pledge.show_signatory, pledge.show_logo) == (False, True, False)
+    assert (pledge.show_actions, pledge.show_signatory, pledge.show_logo) == (False, True, False)
     assert signing.missing_answers(pledge) == []
 
 
@@ -179,8 +179,8 @@ def test_an_action_with_commitments_from_another_wording_is_refused(user):
 def test_steps_refuse_to_change_a_pledge_that_is_not_editable(user, status):
     pledge = pledge_in(status, created_by=user)
     with pytest.raises(NotAllowed):
-        signing.save_publishing_choices(
-            pledge=pledge, by=user, publish_actions=False, show_signatory=True, show_logo=False
+        signing.save_what_to_show(
+            pledge=pledge, by=user, show_actions=False, show_signatory=True, show_logo=False
         )
     with pytest.raises(NotAllowed):
         signing.agree_to_commitments(pledge=pledge, by=user)
@@ -248,7 +248,7 @@ def test_submitting_twice_gives_one_submission_one_event_and_two_emails(user):
 
 
 def test_submitting_with_answers_missing_is_refused(user):
-    pledge = PledgeFactory(created_by=user, with_actions=False, publish_actions=None)
+    pledge = PledgeFactory(created_by=user, with_actions=False, show_actions=None)
     with pytest.raises(NotAllowed, match=r"two actions.*publishing choices"):
         signing.submit_pledge(pledge=pledge, by=user, declaration_name=pledge.signatory_name)
 

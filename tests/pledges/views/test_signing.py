@@ -55,8 +55,8 @@ def action_data(n, **overrides):
     return {f"action-{n}-{name}": value for name, value in data.items()}
 
 
-def publishing_data(**overrides):
-    return {"publish_actions": "True", "show_signatory": "False", "show_logo": "True", **overrides}
+def what_to_show_data(**overrides):
+    return {"show_actions": "True", "show_signatory": "False", "show_logo": "True", **overrides}
 
 
 def url(name, pledge, query=""):
@@ -77,7 +77,7 @@ def signed_in(client, user):
 def draft(user):
     pledge = PledgeFactory(created_by=user, signatory_name="Sam Okafor", with_actions=False)
     pledge.agreed_to_commitments_at = None
-    pledge.publish_actions = None
+    pledge.show_actions = None
     pledge.show_logo = None
     pledge.save()
     return pledge
@@ -102,8 +102,8 @@ def test_the_whole_journey_works_with_plain_html_forms_and_no_javascript(
     assert client.post(url("sign_commitments", pledge), {"agree": "on"}).url == action_url(pledge, 1)
     assert client.post(action_url(pledge, 1), action_data(1)).url == action_url(pledge, 2)
     assert client.post(action_url(pledge, 2), action_data(2)).url == url("sign_actions", pledge)
-    assert url("sign_publishing", pledge) in client.get(url("sign_actions", pledge)).content.decode()
-    assert client.post(url("sign_publishing", pledge), publishing_data()).url == url("sign_check", pledge)
+    assert url("sign_what_to_show", pledge) in client.get(url("sign_actions", pledge)).content.decode()
+    assert client.post(url("sign_what_to_show", pledge), what_to_show_data()).url == url("sign_check", pledge)
     check = client.get(url("sign_check", pledge))
     assert "Still to do" not in check.content.decode()
     assert client.get(url("sign_declaration", pledge)).status_code == 200
@@ -291,7 +291,7 @@ def test_the_valid_answers_of_an_unfinished_action_are_kept_for_when_the_person_
     summary = signed_in.get(url("sign_actions", draft)).content.decode()
     assert "Our action number 1" in summary
     assert "Describe action 2</a>: what you have answered so far is kept" in summary
-    assert url("sign_publishing", draft) not in summary
+    assert url("sign_what_to_show", draft) not in summary
 
 
 def test_save_and_come_back_later_keeps_the_valid_answers_without_showing_errors(signed_in, draft):
@@ -381,24 +381,24 @@ def test_the_page_title_starts_with_error_when_any_form_on_it_has_errors(signed_
     assert "<title>Action 1" in signed_in.get(action_url(draft, 1)).content.decode()
 
 
-def test_publishing_comes_with_no_answer_chosen_and_requires_each_choice(signed_in, draft):
-    page = signed_in.get(url("sign_publishing", draft)).content.decode()
+def test_what_to_show_comes_with_no_answer_chosen_and_requires_each_choice(signed_in, draft):
+    page = signed_in.get(url("sign_what_to_show", draft)).content.decode()
     assert " checked" not in page
-    response = signed_in.post(url("sign_publishing", draft), publishing_data(publish_actions=""))
+    response = signed_in.post(url("sign_what_to_show", draft), what_to_show_data(show_actions=""))
     assert "Say whether we may publish your two actions and their progress" in response.content.decode()
 
 
-def test_publishing_asks_about_the_logo_only_when_there_is_one(signed_in, draft):
+def test_what_to_show_asks_about_the_logo_only_when_there_is_one(signed_in, draft):
     draft.organisation.logo = "logos/larder.png"
     draft.organisation.save()
-    assert 'name="show_logo"' in signed_in.get(url("sign_publishing", draft)).content.decode()
+    assert 'name="show_logo"' in signed_in.get(url("sign_what_to_show", draft)).content.decode()
     draft.organisation.logo = ""
     draft.organisation.save()
-    page = signed_in.get(url("sign_publishing", draft)).content.decode()
+    page = signed_in.get(url("sign_what_to_show", draft)).content.decode()
     assert 'name="show_logo"' not in page
-    signed_in.post(url("sign_publishing", draft), publishing_data(show_logo=""))
+    signed_in.post(url("sign_what_to_show", draft), what_to_show_data(show_logo=""))
     draft.refresh_from_db()
-    assert (draft.publish_actions, draft.show_logo) == (True, False)
+    assert (draft.show_actions, draft.show_logo) == (True, False)
     assert "Show your logo" not in signed_in.get(url("sign_check", draft)).content.decode()
 
 
@@ -444,7 +444,7 @@ def test_submitting_twice_gives_one_submission(signed_in, user, django_capture_o
 
 
 @pytest.mark.parametrize(
-    "step", ["sign_continue", "sign_about_you", "sign_commitments", "sign_actions", "sign_publishing"]
+    "step", ["sign_continue", "sign_about_you", "sign_commitments", "sign_actions", "sign_what_to_show"]
 )
 def test_another_persons_pledge_is_not_found(client, step):
     pledge = PledgeFactory()
@@ -475,7 +475,7 @@ def test_a_forged_status_or_organisation_in_a_post_is_ignored(signed_in, draft):
     other = OrganisationFactory()
     data = about_you_data() | {"status": "approved", "organisation": other.pk, "signed_on": "2020-01-01"}
     signed_in.post(url("sign_about_you", draft), data)
-    signed_in.post(url("sign_publishing", draft), publishing_data() | {"status": "approved"})
+    signed_in.post(url("sign_what_to_show", draft), what_to_show_data() | {"status": "approved"})
     draft.refresh_from_db()
     assert draft.status == Pledge.Status.DRAFT
     assert draft.organisation != other
