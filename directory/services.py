@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pledge_portal.celery import publish
+from pledge_portal.celery import enqueue
 
 from . import build, caching, library, open_data, writing
 from .models import (
@@ -69,7 +69,7 @@ def _queue_render():
     # One task for a burst: it waits a few seconds, and changes made meanwhile find the key and join it.
     delay = settings.DIRECTORY_RENDER_DELAY_SECONDS
     queued = cache.add(RENDER_QUEUED_KEY, True, timeout=delay + 60)
-    if queued and not publish("directory.tasks.render_requested_directory", (), countdown=delay):
+    if queued and not enqueue("directory.tasks.render_requested_directory", (), countdown=delay):
         cache.delete(RENDER_QUEUED_KEY)  # the sweep renders; the next change tries the broker again
 
 

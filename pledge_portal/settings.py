@@ -304,12 +304,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any retry countdown, or Redis redelivers tasks still waiting.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Web requests publish through pledge_portal.celery.publisher(), which never
+# Web requests enqueue through pledge_portal.celery.enqueue(), which never
 # waits on the broker longer than this (down, or frozen and silent), and leaves
-# the work to the sweep. The timeout is on that publishing connection only: the
+# the work to the sweep. The timeout is on that enqueueing connection only: the
 # worker's own connection blocks on purpose while it waits for tasks.
 TASK_PUBLISH_TIMEOUT_SECONDS = env.float("TASK_PUBLISH_TIMEOUT_SECONDS", default=0.5)
-# After a failed publish, a process skips publishing for this long (the sweep catches up).
+# After a failed enqueue, a process skips enqueueing for this long (the sweep catches up).
 TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=10)
 # Emails have a queue of their own, so a deployment can scale their workers apart.
 CELERY_TASK_ROUTES = {

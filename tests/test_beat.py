@@ -10,7 +10,7 @@ from django.utils import timezone
 from directory import open_data
 from directory.models import DirectorySnapshot
 from outbox.models import OutboxEmail
-from pledge_portal.celery import publish
+from pledge_portal.celery import enqueue
 from tests.factories import OutboxEmailFactory, bulk_directory_partners
 from tests.support.waiting import wait_for
 
@@ -66,11 +66,11 @@ def test_two_directory_renders_at_once_leave_one_complete_current_snapshot(
     bulk_directory_partners(partners)
     since = worker.log_size()
 
-    assert publish("directory.tasks.render_directory", (), ()) == 2
+    assert enqueue("directory.tasks.render_directory", (), ()) == 2
     worker.wait_for_log(r"render_directory\[\S+\] succeeded", since=since, count=2, timeout=60)
 
     first, second = DirectorySnapshot.objects.order_by("data_as_of")
-    # Published at once, they take turns (a render holds the directory's lock): the second reads later.
+    # Enqueued at once, they take turns (a render holds the directory's lock): the second reads later.
     assert second.data_as_of >= first.rendered_at
     current = DirectorySnapshot.objects.current()
     assert current == second
