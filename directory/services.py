@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from pledge_portal.celery import enqueue
 
-from . import build, caching, library, open_data, writing
+from . import build, library, open_data, writing
+from .current import announce_current
 from .models import (
     DirectoryDeparture,
     DirectoryEntry,
@@ -134,7 +135,7 @@ def render_directory() -> DirectorySnapshot:
             DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
             DirectoryRenderRequest.objects.filter(pk__in=covered).delete()
         current = DirectorySnapshot.objects.current()
-        caching.publish_current(current)  # committed, and still holding the lock: no older render can follow
+        announce_current(current)  # committed, and still holding the lock: no older render can follow
         _analyze()
     open_data.write_files(snapshot)
     return current
@@ -184,7 +185,7 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
             ).hexdigest()
             snapshot.save()
             DirectoryRenderRequest.objects.filter(pk__in=list(covered)).delete()
-        caching.publish_current(snapshot)  # committed, and still holding the lock
+        announce_current(snapshot)  # committed, and still holding the lock
     open_data.write_files(snapshot)
     return snapshot
 

@@ -9,7 +9,7 @@ import pytest
 import redis
 from django.urls import reverse
 
-from directory import caching, services
+from directory import current, services
 from pledges.models import Action
 from pledges.services import decisions
 from tests.factories import MembershipFactory, PledgeFactory, directory_partner
@@ -263,7 +263,7 @@ def default_cache_contents(default):
     return {
         key: default.get(key)
         for key in default.scan_iter(match=":1:*")
-        if not key.endswith(caching.CURRENT_KEY.encode())
+        if not key.endswith(current.CURRENT_KEY.encode())
     }
 
 
