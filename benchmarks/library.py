@@ -89,7 +89,7 @@ def run(sizes, requests):
             bulk_directory_partners(min(SEED_BATCH, size - start), start=start, created_by=signatory)
 
         started = time.perf_counter()
-        snapshot = services.render_directory()
+        snapshot = services.build_directory()
         render_seconds = time.perf_counter() - started
         actions = snapshot.library.count()
         print(
@@ -137,7 +137,7 @@ def incremental(snapshot, *, times=3):
         reset_queries()
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
-            snapshot = services.render_partners([organisation_id])
+            snapshot = services.build_partners([organisation_id])
         render_seconds = time.perf_counter() - started
         render_queries = len(queries)
         started = time.perf_counter()

@@ -153,7 +153,7 @@ def rehearse(options, work, *, broker_url, cache_url):
 def seed(options, work):
     """The directory, a programme-team login and the submitted pledges; returns the plan for locust."""
     bulk_directory_partners(options.partners, created_by=UserFactory())
-    directory.render_directory()
+    directory.build_directory()
     reviewer = UserFactory(email=TEAM_EMAIL, name="Rehearsal Reviewer", password=TEAM_PASSWORD)
     reviewer.groups.add(Group.objects.get(name=PROGRAMME_TEAM_GROUP))
     # Signatories never sign in here: Django's unusable password, stored as is, spares a hash per pledge.

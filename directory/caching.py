@@ -7,8 +7,8 @@ the least recently used, docs/caching.md) under a key made of the current
 snapshot's identity, the request's path and the query parameters the view
 reads, and serves them from there before the session, CSRF and authentication
 middleware run. They carry that identity
-as the ETag (If-None-Match gets a 304) and the snapshot's render time as
-Last-Modified. A new snapshot, or an incremental render of one partner,
+as the ETag (If-None-Match gets a 304) and the snapshot's build time as
+Last-Modified. A new snapshot, or an incremental build of one partner,
 changes the identity, so every key turns over by itself: nothing is ever
 deleted by hand.
 
@@ -56,7 +56,7 @@ PublicPage = namedtuple("PublicPage", ["key", "count_key"])
 
 
 def snapshot_of(request):
-    """The current snapshot, read once per request so every part of a response comes from the same render."""
+    """The current snapshot, read once per request so every part of a response comes from the same build."""
     if not hasattr(request, "_directory_snapshot"):
         request._directory_snapshot = services.current_directory()
     return request._directory_snapshot

@@ -330,8 +330,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.tasks.invite_partners_to_reaffirm",
         "schedule": crontab(hour=7, minute=15),
     },
-    "render-requested-directory": {
-        "task": "directory.tasks.render_requested_directory",
+    "build-requested-directory": {
+        "task": "directory.tasks.build_requested_directory",
         "schedule": 5 * 60,
     },
     # Monthly: delete what the privacy notice says is not kept (privacy/services.py).
@@ -339,8 +339,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.apply_retention",
         "schedule": crontab(day_of_month=1, hour=3, minute=15),
     },
-    "render-directory": {
-        "task": "directory.tasks.render_directory",
+    "build-directory": {
+        "task": "directory.tasks.build_directory",
         "schedule": crontab(hour=2, minute=30),
     },
     # Read by /health/ready. A heartbeat that waited a minute is superseded by the next one.

@@ -144,7 +144,7 @@ def main():
 def run(env):
     manage("migrate", "--noinput", env=env)
     manage("seed_demo", "--if-empty", env=env)
-    manage("render_directory", env=env)
+    manage("build_directory", env=env)
     manage("demo_logins", env=env)
     return serve(env)
 
