@@ -147,7 +147,7 @@ def celery_broker(url):
 
 
 def _forget_connections():
-    # Connections are pooled per broker URL; forget the pool so the next publish uses the new broker.
+    # Connections are pooled per broker URL; forget the pool so the next enqueue uses the new broker.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     forget_broker_failures()
@@ -180,7 +180,7 @@ def broker_up():
 
 @pytest.fixture
 def broker_down():
-    """Publishing fails, as it does when Redis is unreachable: nothing listens on port 1."""
+    """Enqueueing fails, as it does when Redis is unreachable: nothing listens on port 1."""
     with celery_broker("redis://127.0.0.1:1/0") as app:
         yield app
 

@@ -1,19 +1,19 @@
-"""Benchmark the public directory: throughput against a static file and a naive ListView, renders, queries.
+"""Benchmark the public directory: throughput against a static file and a naive ListView, builds, queries.
 
 Run from the project root, against the database DATABASE_URL points at, with
 Redis (REDIS_URL, default redis://127.0.0.1:6379/0: its database is emptied):
 
     .venv/bin/python benchmarks/directory.py --partners 10000 50000 --http-partners 10000
 
-or, for the render figures alone, `--partners 50000 --renders-only`.
+or, for the build figures alone, `--partners 50000 --builds-only`.
 
 It works in a separate, temporary database (the configured one's name plus
 "_benchmark"), created and migrated at the start and dropped at the end, so
 nothing is left behind. For each size it seeds partners with bulk_create (each
 with cycle 1 and two actions), then measures, printing figures, never asserting:
 
-- renders: a full render in a fresh process (seconds, peak memory), and the
-  incremental render of one partner joining and one partner's edit (seconds
+- builds: a full build in a fresh process (seconds, peak memory), and the
+  incremental build of one partner joining and one partner's edit (seconds
   until the directory shows it, and of those the seconds moving the places
   for paging; the open-data files are rewritten after that);
 - requests in this process through Django's test client: queries per request
@@ -120,12 +120,12 @@ def main():
         "--mixed-seconds", type=float, default=20, help="the mixed load's length (default 20)"
     )
     parser.add_argument(
-        "--renders-only", action="store_true", help="only the full and incremental renders: no requests"
+        "--builds-only", action="store_true", help="only the full and incremental builds: no requests"
     )
-    parser.add_argument("--render-once", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build-once", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
-    if options.render_once:
-        return render_once()
+    if options.build_once:
+        return build_once()
 
     # Measure as production runs: no query logging, no template debugging.
     settings.DEBUG = False
@@ -144,7 +144,7 @@ def main():
         connection.creation.destroy_test_db(database, verbosity=0)
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     print(f"Load average at the end: {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
-    print_renders(figures["renders"])
+    print_builds(figures["builds"])
     if figures["pages"]:
         print_pages(figures["pages"])
     if figures["http"]:
@@ -154,16 +154,16 @@ def main():
 def run(sizes, options):
     client = Client()
     signatory = UserFactory()
-    figures = {"renders": [], "pages": [], "http": None}
+    figures = {"builds": [], "pages": [], "http": None}
     for size in sizes:
         seeded = Organisation.objects.filter(slug__startswith="partner-").count()
         started = time.perf_counter()
         for start in range(seeded, size, SEED_BATCH):
             bulk_directory_partners(min(SEED_BATCH, size - start), start=start, created_by=signatory)
         print(f"{size:>6} partners: seeded in {time.perf_counter() - started:.1f} s", flush=True)
-        figures["renders"].append({"partners": size, **full_render(), **incremental_renders(size)})
-        print(f"{size:>6} partners: rendered", flush=True)
-        if options.renders_only:
+        figures["builds"].append({"partners": size, **full_build(), **incremental_builds(size)})
+        print(f"{size:>6} partners: built", flush=True)
+        if options.builds_only:
             continue
         figures["pages"].extend(in_process(client, size, options.requests))
         if size == options.http_partners:
@@ -171,19 +171,19 @@ def run(sizes, options):
     return figures
 
 
-# Renders -------------------------------------------------------------------------------
+# Builds --------------------------------------------------------------------------------
 
 
-def full_render():
-    """A full render in a fresh process, as the nightly task runs: its time and its peak memory."""
+def full_build():
+    """A full build in a fresh process, as the nightly task runs: its time and its peak memory."""
     env = {**os.environ, "DATABASE_URL": current_database_url(), "MEDIA_ROOT": settings.MEDIA_ROOT}
     result = subprocess.run(
-        [sys.executable, __file__, "--render-once"], env=env, capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--build-once"], env=env, capture_output=True, text=True, check=True
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def render_once():
+def build_once():
     # As production runs: with DEBUG on, every query's SQL (each batch of rows written) is kept in memory.
     settings.DEBUG = False
     reverse("directory:directory")  # as a worker that has run a task: its URL modules are imported
@@ -191,7 +191,7 @@ def render_once():
     file_seconds = []
     started = time.perf_counter()
     with timing(open_data, "write_files", file_seconds):
-        snapshot = services.render_directory()
+        snapshot = services.build_directory()
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     print(
@@ -208,7 +208,7 @@ def render_once():
     )
 
 
-def incremental_renders(size):
+def incremental_builds(size):
     """One partner joining, its edit, then its withdrawal: seconds until the directory shows each.
 
     Also the seconds of each spent moving the places for paging and rewriting the library's rows and
@@ -216,13 +216,13 @@ def incremental_renders(size):
     """
     file_seconds, place_seconds, library_seconds = [], [], []
 
-    def timed_render(organisation_id):
+    def timed_build(organisation_id):
         started = time.perf_counter()
-        services.render_partners([organisation_id])
+        services.build_partners([organisation_id])
         return time.perf_counter() - started - file_seconds[-1]
 
-    # A worker that has rendered before: the first reverse() in a process imports every URL module (about
-    # 1 s, most of it the PDF library the certificates use), once, which is not the render's own cost.
+    # A worker that has built before: the first reverse() in a process imports every URL module (about
+    # 1 s, most of it the PDF library the certificates use), once, which is not the build's own cost.
     reverse("directory:directory")
     with (
         timing(open_data, "write_files", file_seconds),
@@ -230,14 +230,14 @@ def incremental_renders(size):
         timing(library, "rebuild_partners_library", library_seconds),
     ):
         joining = directory_partner(f"Joining Partner {size}")
-        joined = timed_render(joining.organisation_id)
+        joined = timed_build(joining.organisation_id)
         Organisation.objects.filter(pk=joining.organisation_id).update(website="https://changed.example")
-        edited = timed_render(joining.organisation_id)
+        edited = timed_build(joining.organisation_id)
         # Withdrawn, it leaves: the directory is back to the seeded partners for the next size.
         Pledge.objects.filter(pk=joining.pk).update(
             status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now()
         )
-        left = timed_render(joining.organisation_id)
+        left = timed_build(joining.organisation_id)
     return {
         "join_seconds": joined,
         "edit_seconds": edited,
@@ -485,11 +485,11 @@ def load(server, paths, headers, seconds, *, connections):
 # Tables ---------------------------------------------------------------------------------------
 
 
-def print_renders(rows):
+def print_builds(rows):
     print("\nRenders (full: in a fresh process; incremental: until the directory shows the change)\n")
     print(
-        "| partners | full render, with the open-data files (s) | of which until it shows (s) "
-        "| full render peak (MB) | one partner joins (s) "
+        "| partners | full build, with the open-data files (s) | of which until it shows (s) "
+        "| full build peak (MB) | one partner joins (s) "
         "| one partner's edit (s) | one partner leaves (s) | of which moving places: join, edit, leave (s) "
         "| of which the library: join, edit, leave (s) | open-data files written after (s) |"
     )

@@ -7,12 +7,12 @@ Run from the project root, against the database DATABASE_URL points at:
 It works in a separate, temporary database (the configured one's name plus
 "_benchmark"), created and migrated at the start and dropped at the end. Each
 size seeds partners with bulk_create (each with cycle 1 and two actions; four in
-five show them), renders the directory (which builds the library into the
-snapshot, and writes its open-data files), then times an incremental render of
+five show them), builds the directory (which builds the library into the
+snapshot, and writes its open-data files), then times an incremental build of
 one partner (as an approval or a withdrawal causes) with its query count, and
 the library's share of it (rebuilding that partner's rows and the filters'
 choices). Then it requests each library page through Django's test client as an
-anonymous visitor: the first request after the render (a cache miss, with its
+anonymous visitor: the first request after the build (a cache miss, with its
 query count) and the median of the next ones (from the cache, or a 304-free
 file from storage). Figures, not assertions: the query counts should be the
 same at every size.
@@ -89,12 +89,12 @@ def run(sizes, requests):
             bulk_directory_partners(min(SEED_BATCH, size - start), start=start, created_by=signatory)
 
         started = time.perf_counter()
-        snapshot = services.render_directory()
-        render_seconds = time.perf_counter() - started
+        snapshot = services.build_directory()
+        build_seconds = time.perf_counter() - started
         actions = snapshot.library.count()
         print(
-            f"{size:>6} partners, {actions} shown actions: directory and library rendered "
-            f"(with the open-data files) in {render_seconds:.1f} s",
+            f"{size:>6} partners, {actions} shown actions: directory and library built "
+            f"(with the open-data files) in {build_seconds:.1f} s",
             flush=True,
         )
         incremental(snapshot)
@@ -130,16 +130,16 @@ def run(sizes, requests):
 
 
 def incremental(snapshot, *, times=3):
-    """Time (and count the queries of) incremental renders of one partner, and the library's share of one."""
+    """Time (and count the queries of) incremental builds of one partner, and the library's share of one."""
     partners = snapshot.library.order_by("organisation_id").values_list("organisation_id", flat=True)
     organisation_id = partners[0]
     for _ in range(times):
         reset_queries()
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
-            snapshot = services.render_partners([organisation_id])
-        render_seconds = time.perf_counter() - started
-        render_queries = len(queries)
+            snapshot = services.build_partners([organisation_id])
+        build_seconds = time.perf_counter() - started
+        build_queries = len(queries)
         started = time.perf_counter()
         open_data.write_files(snapshot)
         files_seconds = time.perf_counter() - started
@@ -148,7 +148,7 @@ def incremental(snapshot, *, times=3):
             pass
         library_files_seconds = time.perf_counter() - started
         print(
-            f"        incremental render of one partner: {render_seconds:.2f} s, {render_queries} queries; "
+            f"        incremental build of one partner: {build_seconds:.2f} s, {build_queries} queries; "
             f"its five open-data files (timed again alone) {files_seconds:.2f} s "
             f"(reading and formatting the library's rows {library_files_seconds:.2f} s)",
             flush=True,

@@ -10,7 +10,7 @@ It seeds N approved pledges with bulk_create, their review due dates spread
 over a year, with the reminders earlier daily sweeps would have recorded.
 A share of them (--due-share, default 3%) is due a reminder on the sweep day.
 It then times two sweeps: that day, and a catch-up day a week later after a
-7-day outage. Emails are written to the outbox and published to the broker
+7-day outage. Emails are written to the outbox and enqueued on the broker
 but not sent (no worker runs): the figure is the sweep itself. By default the
 broker is frozen (it accepts connections and never answers), the outage the
 sweep must survive without stalling; --broker redis://... times it against a
@@ -164,7 +164,7 @@ def main():
         with FrozenServer() as frozen:
             broker = f"redis://127.0.0.1:{frozen.port}/0" if options.broker == "frozen" else options.broker
             celery_app.conf.update(broker_url=broker, task_always_eager=False)
-            print(f"Publishing to {'a frozen broker' if options.broker == 'frozen' else broker}")
+            print(f"Enqueueing on {'a frozen broker' if options.broker == 'frozen' else broker}")
             report(f"Sweep on {SWEEP_DAY}", options.pledges, *sweep(SWEEP_DAY))
             catch_up = SWEEP_DAY + datetime.timedelta(days=7)
             report(f"Catch-up sweep on {catch_up} after a 7-day outage", options.pledges, *sweep(catch_up))

@@ -10,7 +10,7 @@ cache (the script empties its queues and Django's keys in that cache at the star
 
 It works in a scratch database (DATABASE_URL's name plus "_rehearsal"),
 created and migrated at the start and dropped at the end. It seeds the
-directory (--partners, rendered once), a programme-team login and
+directory (--partners, built once), a programme-team login and
 --pledges submitted pledges, runs collectstatic into a temporary STATIC_ROOT,
 and starts an SMTP server (aiosmtpd) in this process that records every
 message. Then, as production runs them (DEBUG=False, a real SECRET_KEY,
@@ -153,7 +153,7 @@ def rehearse(options, work, *, broker_url, cache_url):
 def seed(options, work):
     """The directory, a programme-team login and the submitted pledges; returns the plan for locust."""
     bulk_directory_partners(options.partners, created_by=UserFactory())
-    directory.render_directory()
+    directory.build_directory()
     reviewer = UserFactory(email=TEAM_EMAIL, name="Rehearsal Reviewer", password=TEAM_PASSWORD)
     reviewer.groups.add(Group.objects.get(name=PROGRAMME_TEAM_GROUP))
     # Signatories never sign in here: Django's unusable password, stored as is, spares a hash per pledge.

@@ -1,4 +1,4 @@
-"""The directory's snapshots in the admin: read-only, as only a render writes them."""
+"""The directory's snapshots in the admin: read-only, as only a build writes them."""
 
 from django.contrib import admin
 
@@ -12,7 +12,7 @@ from .models import (
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """The directory snapshot is written only by the render task; staff may look, and delete, never edit."""
+    """The directory snapshot is written only by the build task; staff may look, and delete, never edit."""
 
     def has_add_permission(self, request):
         return False

@@ -78,13 +78,13 @@ MONTHS = [
 ]
 
 
-# Partners read and built per chunk, so a render's memory does not grow with the directory.
+# Partners read and built per chunk, so a build's memory does not grow with the directory.
 CHUNK_SIZE = 2000
 
 
 @dataclass
 class Context:
-    """What every partner's rows need, read once per render."""
+    """What every partner's rows need, read once per build."""
 
     site: str = field(default_factory=lambda: settings.SITE_URL)
     # One reverse() for all partners: at tens of thousands, resolving each URL costs seconds.
@@ -294,7 +294,7 @@ def summarise(rows, *, areas, themes, gone=(), since=None):
 
     With `since` (a summary this function made), its tallies are brought up to
     date instead: `rows` are added and `gone` (rows it counted) taken away, so
-    a render of a few partners need not read every entry.
+    a build of a few partners need not read every entry.
     """
     tallies = since["tallies"] if since else {}
     count = since["count"] if since else 0
@@ -324,7 +324,7 @@ def summarise(rows, *, areas, themes, gone=(), since=None):
             for theme in sorted(themes, key=lambda theme: (theme.position, theme.name))
             if theme_counts[theme.slug] > 0
         ],
-        # What the next incremental render updates (`since`); only counts above nothing are kept.
+        # What the next incremental build updates (`since`); only counts above nothing are kept.
         "tallies": {
             name: {key: n for key, n in counter.items() if n > 0}
             for name, counter in (

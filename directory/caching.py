@@ -7,8 +7,8 @@ the least recently used, docs/caching.md) under a key made of the current
 snapshot's identity, the request's path and the query parameters the view
 reads, and serves them from there before the session, CSRF and authentication
 middleware run. They carry that identity
-as the ETag (If-None-Match gets a 304) and the snapshot's render time as
-Last-Modified. A new snapshot, or an incremental render of one partner,
+as the ETag (If-None-Match gets a 304) and the snapshot's build time as
+Last-Modified. A new snapshot, or an incremental build of one partner,
 changes the identity, so every key turns over by itself: nothing is ever
 deleted by hand.
 
@@ -43,44 +43,32 @@ from django.utils.connection import ConnectionProxy
 from django.utils.http import http_date
 
 from . import services
+from .current import CURRENT_KEY, CURRENT_TIMEOUT, identity_of
 
 # The pages themselves and their counts, in a cache that may evict them; the current snapshot's identity
 # stays in the default cache, shared by every process and never evicted.
 pages = ConnectionProxy(caches, "pages")
 # A day: a cached page is useless once its snapshot moves on, and the page cache evicts the least used first.
 PAGE_TIMEOUT = 24 * 60 * 60
-# The current snapshot's identity, so a page served from the cache needs no query. Every render sets it
-# once committed; requests only add it when missing. Short-lived, so a lost update heals by itself.
-CURRENT_KEY = "directory:current"
-CURRENT_TIMEOUT = 60
 
 # Where a page is stored, and the count of pages stored for its path under the same snapshot.
 PublicPage = namedtuple("PublicPage", ["key", "count_key"])
 
 
 def snapshot_of(request):
-    """The current snapshot, read once per request so every part of a response comes from the same render."""
+    """The current snapshot, read once per request so every part of a response comes from the same build."""
     if not hasattr(request, "_directory_snapshot"):
         request._directory_snapshot = services.current_directory()
     return request._directory_snapshot
-
-
-def publish_current(snapshot):
-    """Tell every web process which snapshot is current; call once the render has committed."""
-    cache.set(CURRENT_KEY, _identity(snapshot), CURRENT_TIMEOUT)
 
 
 def current_identity(request):
     """(identity, rendered_at timestamp) of the current snapshot: from the cache, else from the database."""
     current = cache.get(CURRENT_KEY)
     if current is None:
-        current = _identity(snapshot_of(request))
-        cache.add(CURRENT_KEY, current, CURRENT_TIMEOUT)  # never over a newer one a render set meanwhile
+        current = identity_of(snapshot_of(request))
+        cache.add(CURRENT_KEY, current, CURRENT_TIMEOUT)  # never over a newer one a build set meanwhile
     return current
-
-
-def _identity(snapshot):
-    return snapshot.identity, snapshot.rendered_at.timestamp()
 
 
 def is_anonymous_visit(request):
@@ -178,7 +166,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         anonymous = is_anonymous_visit(request)
-        # Only when a render has published the identity: this path never reads the database.
+        # Only when a build has announced the identity: this path never reads the database.
         current = cache.get(CURRENT_KEY) if anonymous else None
         query = self.query_read_at(request.path_info) if current is not None else None
         if query is not None:

@@ -1,6 +1,6 @@
 """The actions library: every action partners show, as a row of the directory's snapshot, and its open data.
 
-Only reads and computes, then writes rows into a snapshot the render is
+Only reads and computes, then writes rows into a snapshot the build is
 writing (or rewrites one partner's rows). It shows what the directory's
 partner pages show and nothing more: actions of approved pledges whose
 partner chose to show them, progress and the partner's words only from
@@ -203,7 +203,7 @@ def write_library(*, snapshot):
 def rebuild_partners_library(*, snapshot, organisation_ids):
     """Replace these partners' library rows in `snapshot` (none for those not listed), then the choices.
 
-    Touches only their rows: the open-data files are written from the rows after the render commits.
+    Touches only their rows: the open-data files are written from the rows after the build commits.
     The filters' choices are brought up to date from the rows replaced, not summarised again from all.
     """
     if "library" not in snapshot.summary:
@@ -243,7 +243,7 @@ def rebuild_partners_library(*, snapshot, organisation_ids):
 
 
 def summarise_library(snapshot):
-    """Store the library's size and its filters' choices in the snapshot's summary (saved by the render).
+    """Store the library's size and its filters' choices in the snapshot's summary (saved by the build).
 
     A few aggregate queries over the snapshot's rows, however many there are.
     """

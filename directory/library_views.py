@@ -77,7 +77,7 @@ def _library_file(filename, content_type):
     """A view serving one of the library's open-data files, as written to storage for the current snapshot.
 
     Like the partners' files (gzip when accepted, CORS, conditional GET), but dated and tagged by the
-    snapshot's identity, as the cached pages are: its rows change with every render.
+    snapshot's identity, as the cached pages are: its rows change with every build.
     """
 
     def etag(request):

@@ -1,4 +1,4 @@
-"""The public directory's snapshot: what the public pages read, written whole by each render."""
+"""The public directory's snapshot: what the public pages read, written whole by each build."""
 
 import unicodedata
 
@@ -25,20 +25,20 @@ class DirectorySnapshotQuerySet(models.QuerySet):
 
 
 class DirectorySnapshot(models.Model):
-    """One complete rendering of the public directory, written by the render_directory task.
+    """One complete build of the public directory, written by the build_directory task.
 
-    Incremental renders change one partner's rows in place and bump `version`,
+    Incremental builds change one partner's rows in place and bump `version`,
     so (pk, version) names exactly what the public pages show: the key of
     their cached copies, and their ETag.
     """
 
-    # When the render began reading: every change committed before this is in the snapshot.
+    # When the build began reading: every change committed before this is in the snapshot.
     data_as_of = models.DateTimeField(db_index=True)
     rendered_at = models.DateTimeField(
         help_text="When the full render, or the latest incremental one, finished."
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped by each incremental render.")
-    # When the published content last changed (Last-Modified); kept across renders that change nothing.
+    # When the published content last changed (Last-Modified); kept across builds that change nothing.
     content_changed_at = models.DateTimeField()
     content_hash = models.CharField(max_length=64)
     partner_count = models.PositiveIntegerField()
@@ -51,24 +51,24 @@ class DirectorySnapshot(models.Model):
 
     @property
     def identity(self):
-        """What names this snapshot's published content: changes with every render, full or incremental."""
+        """What names this snapshot's published content: changes with every build, full or incremental."""
         return f"{self.pk}.{self.version}"
 
 
 class DirectoryRenderRequest(models.Model):
     """A change the public directory must show, written in the change's own transaction.
 
-    The render task is published after commit; if the broker loses it, the row
-    stays until a render that saw the change deletes it, and the render sweep
-    renders whenever one is left. A burst of changes is covered by one render.
+    The build task is enqueued after commit; if the broker loses it, the row
+    stays until a build that saw the change deletes it, and the build sweep
+    builds whenever one is left. A burst of changes is covered by one build.
     """
 
     requested_at = models.DateTimeField(default=timezone.now)
-    # The partner that changed: only its rows are rendered again. None asks for a full render.
+    # The partner that changed: only its rows are built again. None asks for a full build.
     organisation_id = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self):
-        return f"Directory render requested at {self.requested_at:%Y-%m-%d %H:%M:%S}"
+        return f"Directory build requested at {self.requested_at:%Y-%m-%d %H:%M:%S}"
 
 
 class DirectoryEntryQuerySet(models.QuerySet):
@@ -96,7 +96,7 @@ class DirectoryEntryQuerySet(models.QuerySet):
         )
 
     def sorted_by(self, sort):
-        """In the order stored at render time (the same as by name or newest first, then by pk)."""
+        """In the order stored at build time (the same as by name or newest first, then by pk)."""
         return self.order_by(DirectoryEntry.POSITION[sort])
 
 
@@ -107,7 +107,7 @@ class DirectoryEntry(models.Model):
         NAME = "name", "Name (A to Z)"
         RECENT = "recent", "Most recently signed"
 
-    # Where each entry's place (1, 2, 3...) in each sort order is kept, numbered at render time.
+    # Where each entry's place (1, 2, 3...) in each sort order is kept, numbered at build time.
     POSITION = {Sort.NAME: "position__name_position", Sort.RECENT: "position__recent_position"}
 
     snapshot = models.ForeignKey(DirectorySnapshot, on_delete=models.CASCADE, related_name="entries")
@@ -168,7 +168,7 @@ class DirectoryPosition(models.Model):
 
     class Meta:
         constraints = [
-            # Deferred: renumbering after an incremental render moves many places in one statement.
+            # Deferred: renumbering after an incremental build moves many places in one statement.
             models.UniqueConstraint(
                 fields=["snapshot", "name_position"],
                 name="one_directory_entry_per_name_position",
@@ -220,7 +220,7 @@ def narrowed(queryset, *, equal, within):
 def search_key(text):
     """Fold case and strip accents, so "Café" and "cafe" match."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    # Plain ASCII has no accents to strip, and is most text: the full render folds 100,000s of them.
+    # Plain ASCII has no accents to strip, and is most text: the full build folds 100,000s of them.
     if not decomposed.isascii():
         decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(decomposed.split())
@@ -256,7 +256,7 @@ class LibraryActionQuerySet(models.QuerySet):
 class LibraryAction(models.Model):
     """One action shown in a directory snapshot: what its card in the actions library shows.
 
-    Written by the same render as the snapshot's partners, from what each partner chose to
+    Written by the same build as the snapshot's partners, from what each partner chose to
     show, so the library is read, never queried live (see directory/library.py).
     """
 

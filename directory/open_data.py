@@ -32,7 +32,7 @@ def path(snapshot, filename, *, gzipped=False):
 
 
 def open_file(snapshot, filename, *, gzipped=False):
-    """The file as stored for this snapshot version, written now if a render has not yet written it."""
+    """The file as stored for this snapshot version, written now if a build has not yet written it."""
     name = path(snapshot, filename, gzipped=gzipped)
     if not default_storage.exists(name):
         write_files(snapshot)
@@ -59,7 +59,7 @@ def write_files(snapshot):
         partners_out.write(csv_row)
         actions_out.write(action_rows)
     json_out.write("]}")
-    # The library's rows change with every render, so its files date from the render (their Last-Modified).
+    # The library's rows change with every build, so its files date from the build (their Last-Modified).
     library_updated = snapshot.rendered_at.isoformat()
     library_count = snapshot.summary["library"]["count"]
     library_json_out.write(f'{{"updated":"{library_updated}","count":{library_count},"actions":[')

@@ -1,16 +1,16 @@
-"""Rendering the public directory into snapshots, and the entry point writers call to ask for one.
+"""Building the public directory into snapshots, and the entry point writers call to ask for one.
 
-Two kinds of render write the directory:
+Two kinds of build write the directory:
 
-- the full render (`render_directory`, nightly and by hand) writes a new
+- the full build (`build_directory`, nightly and by hand) writes a new
   snapshot from scratch, streaming partners a chunk at a time, and reports any
   partner whose rows differ from the previous snapshot's: a change an
-  incremental render missed;
-- the incremental render (`render_partners`) rewrites only the partners that
+  incremental build missed;
+- the incremental build (`build_partners`) rewrites only the partners that
   changed, in the current snapshot, in one transaction, and bumps its version.
 
 Either way the snapshot's `identity` changes, so every cached page turns over
-by itself. A burst of changes is merged into one render (`schedule_directory_render`).
+by itself. A burst of changes is merged into one build (`schedule_directory_build`).
 """
 
 import hashlib
@@ -22,9 +22,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pledge_portal.celery import publish
+from pledge_portal.celery import enqueue
 
-from . import build, caching, library, open_data, writing
+from . import build, library, open_data, writing
+from .current import announce_current
 from .models import (
     DirectoryDeparture,
     DirectoryEntry,
@@ -40,68 +41,71 @@ logger = logging.getLogger(__name__)
 SNAPSHOTS_KEPT = 2
 # Entries read at a time when the totals are counted from all of them.
 ENTRY_BATCH_SIZE = 1000
-# Set while a render task is queued: changes until it starts join it rather than queue another.
-RENDER_QUEUED_KEY = "directory:render-queued"
-# How many differing partners the full render names in its report.
+# Set while a build task is queued: changes until it starts join it rather than queue another.
+BUILD_QUEUED_KEY = "directory:build-queued"
+# The build's advisory lock keeps the name it had when a build was called a render, so that during a
+# deploy the old release's workers and the new one's still take turns.
+BUILD_LOCK = "directory-render"
+# How many differing partners the full build names in its report.
 DIFFERENCES_NAMED = 10
-# Up to this many partners joining at once, an incremental render counts their places, one pass over
+# Up to this many partners joining at once, an incremental build counts their places, one pass over
 # the entries each; beyond, numbering every place afresh (two sorts) is quicker.
 PLACES_COUNTED_UP_TO = 50
 # What the directory's totals and filters' choices are counted from, in each entry (`build.summarise`).
 SUMMARY_FIELDS = ("area_codes", "sector", "year", "theme_slugs")
 
 
-def schedule_directory_render(*organisation_ids) -> None:
+def schedule_directory_build(*organisation_ids) -> None:
     """Show a change in the public directory shortly after the current transaction commits.
 
     `organisation_ids` name the partners that changed, so only their rows are
-    rendered again; none asks for a full render. The request rows outlive a
-    broker that is down or loses the task: the render sweep finds them.
+    built again; none asks for a full build. The request rows outlive a
+    broker that is down or loses the task: the build sweep finds them.
     """
     DirectoryRenderRequest.objects.bulk_create(
         DirectoryRenderRequest(organisation_id=organisation_id)
         for organisation_id in organisation_ids or [None]
     )
-    transaction.on_commit(_queue_render)
+    transaction.on_commit(_queue_build)
 
 
-def _queue_render():
+def _queue_build():
     # One task for a burst: it waits a few seconds, and changes made meanwhile find the key and join it.
     delay = settings.DIRECTORY_RENDER_DELAY_SECONDS
-    queued = cache.add(RENDER_QUEUED_KEY, True, timeout=delay + 60)
-    if queued and not publish("directory.tasks.render_requested_directory", (), countdown=delay):
-        cache.delete(RENDER_QUEUED_KEY)  # the sweep renders; the next change tries the broker again
+    queued = cache.add(BUILD_QUEUED_KEY, True, timeout=delay + 60)
+    if queued and not enqueue("directory.tasks.build_requested_directory", (), countdown=delay):
+        cache.delete(BUILD_QUEUED_KEY)  # the sweep builds; the next change tries the broker again
 
 
-def render_requested_directory() -> DirectorySnapshot | None:
-    """Render what changes are still waiting to be shown (after a change, and every few minutes).
+def build_requested_directory() -> DirectorySnapshot | None:
+    """Build what changes are still waiting to be shown (after a change, and every few minutes).
 
-    Only the partners that changed are rendered, unless a full render was asked
+    Only the partners that changed are built, unless a full build was asked
     for or there is no snapshot yet. Returns the snapshot now current, or None
     when every request was already covered.
     """
     # Cleared before reading the requests: a change committed from now on queues a task of its own.
-    cache.delete(RENDER_QUEUED_KEY)
+    cache.delete(BUILD_QUEUED_KEY)
     requests = list(DirectoryRenderRequest.objects.values_list("pk", "organisation_id"))
     if not requests:
         return None
     organisation_ids = {organisation_id for _, organisation_id in requests}
     if None in organisation_ids or not DirectorySnapshot.objects.exists():
-        return render_directory()
-    return render_partners(organisation_ids, covered=[pk for pk, _ in requests])
+        return build_directory()
+    return build_partners(organisation_ids, covered=[pk for pk, _ in requests])
 
 
-def render_directory() -> DirectorySnapshot:
-    """Build the directory from the database and publish it as a new snapshot, atomically.
+def build_directory() -> DirectorySnapshot:
+    """Build the directory from the database into a new snapshot and make it current, atomically.
 
     Readers see the previous snapshot until this one commits, then this one.
     Partners are read, built and written a chunk at a time, so memory stays
     flat as the directory grows. Safe to run twice or concurrently. Returns
     the snapshot now current.
     """
-    with _render_lock():
+    with _build_lock():
         data_as_of = timezone.now()
-        # Requests committed before the reads begin are covered by this render; later ones are not.
+        # Requests committed before the reads begin are covered by this build; later ones are not.
         covered = list(DirectoryRenderRequest.objects.values_list("pk", flat=True))
         with transaction.atomic():
             previous = DirectorySnapshot.objects.current()
@@ -134,22 +138,22 @@ def render_directory() -> DirectorySnapshot:
             DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
             DirectoryRenderRequest.objects.filter(pk__in=covered).delete()
         current = DirectorySnapshot.objects.current()
-        caching.publish_current(current)  # committed, and still holding the lock: no older render can follow
+        announce_current(current)  # committed, and still holding the lock: no older build can follow
         _analyze()
     open_data.write_files(snapshot)
     return current
 
 
-def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
-    """Render only these partners again, into the current snapshot, in one transaction; bump its version.
+def build_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
+    """Build only these partners again, into the current snapshot, in one transaction; bump its version.
 
     Each partner's entry (or its departure, once it has left) and its share of
     the open data are replaced; the positions that moved and the totals are
     brought up to date. The open-data files are written anew after commit.
     """
     organisation_ids = list(organisation_ids)
-    # The new identity is published after commit, before unlocking: no older render can overwrite it.
-    with _render_lock():
+    # The new identity is announced after commit, before unlocking: no older build can overwrite it.
+    with _build_lock():
         with transaction.atomic():
             snapshot = DirectorySnapshot.objects.select_for_update().order_by("-data_as_of", "-pk").first()
             leaving = list(
@@ -178,20 +182,20 @@ def render_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
             now = timezone.now()
             snapshot.version += 1
             snapshot.rendered_at = snapshot.content_changed_at = now
-            # Names this content for the open data's ETag; the next full render hashes it afresh.
+            # Names this content for the open data's ETag; the next full build hashes it afresh.
             snapshot.content_hash = hashlib.sha256(
                 f"{snapshot.content_hash}:{snapshot.identity}".encode()
             ).hexdigest()
             snapshot.save()
             DirectoryRenderRequest.objects.filter(pk__in=list(covered)).delete()
-        caching.publish_current(snapshot)  # committed, and still holding the lock
+        announce_current(snapshot)  # committed, and still holding the lock
     open_data.write_files(snapshot)
     return snapshot
 
 
 def current_directory() -> DirectorySnapshot:
-    """The snapshot the public sees; rendered here and now if there has never been one."""
-    return DirectorySnapshot.objects.current() or render_directory()
+    """The snapshot the public sees; built here and now if there has never been one."""
+    return DirectorySnapshot.objects.current() or build_directory()
 
 
 # The directory's sort orders, each position column's one rule: the entry columns it orders by,
@@ -225,7 +229,7 @@ def _number_positions(snapshot):
 
     The orders are the ones the directory always had (POSITION_ORDERS),
     computed by the database's collation. Entries without a position get one.
-    The full render numbers its new snapshot this way; incremental renders
+    The full build numbers its new snapshot this way; incremental builds
     move only the places that change (`_move_positions`).
     """
     positions, entries = DirectoryPosition._meta.db_table, DirectoryEntry._meta.db_table
@@ -348,7 +352,7 @@ def _summarise(snapshot, *, joining=None, leaving=()):
     """Store the totals and filters' choices in the snapshot's summary, and its partner count.
 
     Given the entries `joining` and the `leaving` rows (area_codes, sector,
-    year, theme_slugs) of an incremental render, the stored tallies are
+    year, theme_slugs) of an incremental build, the stored tallies are
     updated from those alone; otherwise every entry is read.
     """
     build_context = build.Context()
@@ -368,10 +372,10 @@ def _summarise(snapshot, *, joining=None, leaving=()):
 
 
 def _report_differences(previous, snapshot):
-    """Log the partners whose rows the full render changed: changes the incremental renders did not show.
+    """Log the partners whose rows the full build changed: changes the incremental builds did not show.
 
-    Differences are expected for changes still waiting for their render; any
-    other means a change was never announced, or its render was lost.
+    Differences are expected for changes still waiting for their build; any
+    other means a change was never announced, or its build was lost.
     """
     table = DirectoryEntry._meta.db_table
     with connection.cursor() as cursor:
@@ -389,7 +393,7 @@ def _report_differences(previous, snapshot):
         differing = [slug for (slug,) in cursor.fetchall()]
     if differing:
         logger.warning(
-            "The full directory render changed %d partner(s) the last snapshot showed otherwise: %s",
+            "The full directory build changed %d partner(s) the last snapshot showed otherwise: %s",
             len(differing),
             ", ".join(differing[:DIFFERENCES_NAMED]),
             extra={"differing_partners": len(differing)},
@@ -403,12 +407,12 @@ def _analyze():
 
 
 @contextmanager
-def _render_lock():
-    """One render at a time, full or incremental, so neither writes over what the other has just shown."""
+def _build_lock():
+    """One build at a time, full or incremental, so neither writes over what the other has just shown."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(hashtext('directory-render'))")
+        cursor.execute(f"SELECT pg_advisory_lock(hashtext('{BUILD_LOCK}'))")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(hashtext('directory-render'))")
+            cursor.execute(f"SELECT pg_advisory_unlock(hashtext('{BUILD_LOCK}'))")

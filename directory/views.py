@@ -1,6 +1,6 @@
 """The public directory: the list of partners, each partner's page, open data, badges and certificates.
 
-Every view reads the snapshot written by the render_directory task; none runs
+Every view reads the snapshot written by the build_directory task; none runs
 the joins that build it (except once, on a cold start with no snapshot yet).
 Anonymous visitors get the public pages from the cache (`caching.py`).
 """
@@ -70,7 +70,7 @@ def _listed_entry(request, slug):
 
 
 class PositionPaginator(Paginator):
-    """Pages of the whole directory by the positions stored at render time: a range, not an OFFSET.
+    """Pages of the whole directory by the positions stored at build time: a range, not an OFFSET.
 
     Page n holds the entries at positions (n - 1) * per_page + 1 to n * per_page,
     read through the index on (snapshot, position) however deep the page.

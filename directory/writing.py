@@ -1,4 +1,4 @@
-"""Writing a full render's tens of thousands of rows: COPY in large batches, few Python steps to a value."""
+"""Writing a full build's tens of thousands of rows: COPY in large batches, few Python steps to a value."""
 
 from itertools import islice
 

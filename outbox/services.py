@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 
-from pledge_portal.celery import publish, publish_on_commit
+from pledge_portal.celery import enqueue, enqueue_on_commit
 
 from .models import BouncedAddress, OutboxEmail
 
@@ -42,7 +42,7 @@ SEND_EMAIL_TASK = "outbox.tasks.send_email"
 def queue_email(
     *, to: str, subject: str, body_text: str, body_html: str = "", about: Model | None = None
 ) -> OutboxEmail:
-    """Write an email to the outbox; its sending is published once the transaction commits."""
+    """Write an email to the outbox; its sending is enqueued once the transaction commits."""
     (email,) = queue_emails(
         [OutboxEmail(to=to, subject=subject.strip(), body_text=body_text, body_html=body_html, about=about)]
     )
@@ -67,7 +67,7 @@ def owners_of(addresses: Iterable[str]) -> dict[str, int]:
 
 
 def queue_emails(emails: Sequence[OutboxEmail]) -> list[OutboxEmail]:
-    """Write many outbox emails in one query; one publish after commit hands them all to workers.
+    """Write many outbox emails in one query; one enqueue after commit hands them all to workers.
 
     Each email records the account its address belongs to now (`OutboxEmail.recipient`).
     """
@@ -87,7 +87,7 @@ def queue_emails(emails: Sequence[OutboxEmail]) -> list[OutboxEmail]:
         )
     elif emails:  # a sweep's batch: one line, not hundreds
         logger.info("Queued %d outbox emails, %s to %s", len(emails), emails[0].pk, emails[-1].pk)
-    publish_on_commit(SEND_EMAIL_TASK, *[(email.pk,) for email in emails])
+    enqueue_on_commit(SEND_EMAIL_TASK, *[(email.pk,) for email in emails])
     return emails
 
 
@@ -138,12 +138,12 @@ def send_due_emails(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     email_ids = list(
         OutboxEmail.objects.due(now=now).order_by("next_attempt_at").values_list("pk", flat=True)[:batch_size]
     )
-    published = publish(SEND_EMAIL_TASK, *[(email_id,) for email_id in email_ids])
+    enqueued = enqueue(SEND_EMAIL_TASK, *[(email_id,) for email_id in email_ids])
     # A handed-over email is the worker's for a while; if its task is lost, the sweep tries again after.
-    OutboxEmail.objects.filter(pk__in=email_ids[:published], status=OutboxEmail.Status.QUEUED).update(
+    OutboxEmail.objects.filter(pk__in=email_ids[:enqueued], status=OutboxEmail.Status.QUEUED).update(
         next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
     )
-    return published
+    return enqueued
 
 
 def requeue_emails(*, email_ids: Iterable[int]) -> int:
@@ -157,7 +157,7 @@ def requeue_emails(*, email_ids: Iterable[int]) -> int:
             next_attempt_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS),
         )
         if ids:
-            publish_on_commit(SEND_EMAIL_TASK, *[(email_id,) for email_id in ids])
+            enqueue_on_commit(SEND_EMAIL_TASK, *[(email_id,) for email_id in ids])
     return len(ids)
 
 

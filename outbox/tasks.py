@@ -19,7 +19,7 @@ def send_queued_emails():
 
 
 # The names these tasks had before the outbox left `pledges`, so that tasks already queued
-# under them still run. Remove in the release after next.
+# under them still run. Remove in the next release.
 @shared_task(name="pledges.tasks.send_email")
 def send_email_by_old_name(email_id):
     send_email(email_id)

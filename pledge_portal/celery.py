@@ -1,4 +1,4 @@
-"""The Celery app, configured from Django settings (CELERY_*), and the one way the portal publishes tasks."""
+"""The Celery app, configured from Django settings (CELERY_*), and the one way the portal enqueues tasks."""
 
 import logging.config
 import os
@@ -30,22 +30,22 @@ def use_django_logging(**kwargs):
     logging.config.dictConfig(settings.LOGGING)
 
 
-# After a failed publish this process stops trying until this time.monotonic()
+# After a failed enqueue this process stops trying until this time.monotonic()
 # value: during an outage only one request in each pause pays the timeout.
 _broker_paused_until = 0.0
 
 
-def publish(task_name, *calls, countdown=None):
+def enqueue(task_name, *calls, countdown=None):
     """Hand task `task_name` to the broker once per tuple of arguments in `calls`; return how many went.
 
     `countdown` (seconds) holds the task back, so changes made meanwhile can join it.
 
     The broker being down, or frozen (accepting connections and never
-    answering), must not hold up the web request or the batch that publishes:
+    answering), must not hold up the web request or the batch that enqueues:
     every caller keeps its work in the database for a sweep to pick up. So the
-    publishing connection has short socket timeouts, each publish is tried
+    connection to the broker has short socket timeouts, each task is tried
     twice at most, and after a failure the rest are skipped at once, the
-    failure is logged once, and publishing pauses for a few seconds.
+    failure is logged once, and enqueueing pauses for a few seconds.
     """
     from django.conf import settings
 
@@ -60,8 +60,8 @@ def publish(task_name, *calls, countdown=None):
 
     timeout = settings.TASK_PUBLISH_TIMEOUT_SECONDS
     retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
-    published = 0
-    # The timeouts are on this publishing connection only: a worker's own connection
+    enqueued = 0
+    # The timeouts are on this enqueueing connection only: a worker's own connection
     # must block while it waits for tasks (a global socket timeout crashes it).
     with app.connection_for_write(
         connect_timeout=timeout,
@@ -80,25 +80,25 @@ def publish(task_name, *calls, countdown=None):
             except Exception as exc:  # whatever the broker did, the caller's change stands
                 _broker_paused_until = time.monotonic() + settings.TASK_PUBLISH_PAUSE_SECONDS
                 logger.error(
-                    "Could not publish %s to the broker (%s: %s); %d left for the sweep.",
+                    "Could not enqueue %s on the broker (%s: %s); %d left for the sweep.",
                     task_name,
                     type(exc).__name__,
                     exc,
-                    len(calls) - published,
+                    len(calls) - enqueued,
                 )
                 break
-            published += 1
-    return published
+            enqueued += 1
+    return enqueued
 
 
-def publish_on_commit(task_name, *calls):
-    """Publish once the current transaction commits, so a worker never looks for a row not yet there."""
+def enqueue_on_commit(task_name, *calls):
+    """Enqueue once the current transaction commits, so a worker never looks for a row not yet there."""
     from django.db import transaction
 
-    transaction.on_commit(partial(publish, task_name, *calls))
+    transaction.on_commit(partial(enqueue, task_name, *calls))
 
 
 def forget_broker_failures():
-    """Publish again at once, without waiting out the pause after a failure (tests, after a broker change)."""
+    """Enqueue again at once, without waiting out the pause after a failure (tests, after a broker change)."""
     global _broker_paused_until
     _broker_paused_until = 0.0

@@ -304,12 +304,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any retry countdown, or Redis redelivers tasks still waiting.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Web requests publish through pledge_portal.celery.publisher(), which never
+# Web requests enqueue through pledge_portal.celery.enqueue(), which never
 # waits on the broker longer than this (down, or frozen and silent), and leaves
-# the work to the sweep. The timeout is on that publishing connection only: the
+# the work to the sweep. The timeout is on that enqueueing connection only: the
 # worker's own connection blocks on purpose while it waits for tasks.
 TASK_PUBLISH_TIMEOUT_SECONDS = env.float("TASK_PUBLISH_TIMEOUT_SECONDS", default=0.5)
-# After a failed publish, a process skips publishing for this long (the sweep catches up).
+# After a failed enqueue, a process skips enqueueing for this long (the sweep catches up).
 TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=10)
 # Emails have a queue of their own, so a deployment can scale their workers apart.
 CELERY_TASK_ROUTES = {
@@ -330,8 +330,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.tasks.invite_partners_to_reaffirm",
         "schedule": crontab(hour=7, minute=15),
     },
-    "render-requested-directory": {
-        "task": "directory.tasks.render_requested_directory",
+    "build-requested-directory": {
+        "task": "directory.tasks.build_requested_directory",
         "schedule": 5 * 60,
     },
     # Monthly: delete what the privacy notice says is not kept (privacy/services.py).
@@ -339,8 +339,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.apply_retention",
         "schedule": crontab(day_of_month=1, hour=3, minute=15),
     },
-    "render-directory": {
-        "task": "directory.tasks.render_directory",
+    "build-directory": {
+        "task": "directory.tasks.build_directory",
         "schedule": crontab(hour=2, minute=30),
     },
     # Read by /health/ready. A heartbeat that waited a minute is superseded by the next one.

@@ -12,7 +12,7 @@ def send_review_reminders():
 
 
 # The name this task had before annual reviews left `pledges`, so that a sweep already queued
-# under it still runs. Remove in the release after next.
+# under it still runs. Remove in the next release.
 @shared_task(name="pledges.tasks.send_review_reminders")
 def send_review_reminders_by_old_name():
     return send_review_reminders()

@@ -6,7 +6,7 @@ is started here, kept between runs, and stopped when the portal stops: on
 Ctrl-C, on SIGTERM, or when the server dies. A server left running by a
 launcher that was killed outright is found and used again.
 
-Then the usual steps: migrate, seed the demo (once), render the directory, print
+Then the usual steps: migrate, seed the demo (once), build the directory, print
 the demo logins, and serve with runserver (or with honcho and Procfile.dev, a
 Celery worker and beat beside it, when CELERY_BROKER_URL is set). Every child
 process gets the same DATABASE_URL.
@@ -144,7 +144,7 @@ def main():
 def run(env):
     manage("migrate", "--noinput", env=env)
     manage("seed_demo", "--if-empty", env=env)
-    manage("render_directory", env=env)
+    manage("build_directory", env=env)
     manage("demo_logins", env=env)
     return serve(env)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from directory import open_data
 from directory.models import DirectorySnapshot
 from outbox.models import OutboxEmail
-from pledge_portal.celery import publish
+from pledge_portal.celery import enqueue
 from tests.factories import OutboxEmailFactory, bulk_directory_partners
 from tests.support.waiting import wait_for
 
@@ -26,7 +26,7 @@ def worker_and_two_beats(portal_processes, production_env):
         # duplicate tasks are certain, and only the worker's claim can stop a duplicate email.
         "OUTBOX_RETRY_AFTER_SECONDS": "0",
     }
-    # Two pool processes, so duplicate tasks and the two renders run side by side on any machine.
+    # Two pool processes, so duplicate tasks and the two builds run side by side on any machine.
     worker = portal_processes.worker(env, concurrency=2)
     beats = [portal_processes.beat(env), portal_processes.beat(env)]
     portal_processes.wait_until_ready()
@@ -58,7 +58,7 @@ def test_with_two_beats_sweeping_every_second_each_email_reaches_the_smtp_server
     assert send_tasks > 2 * len(emails)  # each task logs "received" and "succeeded"
 
 
-def test_two_directory_renders_at_once_leave_one_complete_current_snapshot(
+def test_two_directory_builds_at_once_leave_one_complete_current_snapshot(
     transactional_db, worker_and_two_beats, broker_up
 ):
     worker, _ = worker_and_two_beats
@@ -66,11 +66,11 @@ def test_two_directory_renders_at_once_leave_one_complete_current_snapshot(
     bulk_directory_partners(partners)
     since = worker.log_size()
 
-    assert publish("directory.tasks.render_directory", (), ()) == 2
-    worker.wait_for_log(r"render_directory\[\S+\] succeeded", since=since, count=2, timeout=60)
+    assert enqueue("directory.tasks.build_directory", (), ()) == 2
+    worker.wait_for_log(r"build_directory\[\S+\] succeeded", since=since, count=2, timeout=60)
 
     first, second = DirectorySnapshot.objects.order_by("data_as_of")
-    # Published at once, they take turns (a render holds the directory's lock): the second reads later.
+    # Enqueued at once, they take turns (a build holds the directory's lock): the second reads later.
     assert second.data_as_of >= first.rendered_at
     current = DirectorySnapshot.objects.current()
     assert current == second

@@ -36,7 +36,7 @@ def rows(content):
 @pytest.mark.parametrize("name", FORMULAS[:4])
 def test_the_team_export_and_the_open_data_defuse_a_name_the_same_way(client, programme_team_member, name):
     directory_partner(name)
-    services.render_directory()
+    services.build_directory()
     open_data = rows(file_body(client.get(reverse("directory:partners_csv"))))
     client.force_login(programme_team_member)
     export = rows(b"".join(client.get(reverse("team:export_partners")).streaming_content))

@@ -156,7 +156,7 @@ def test_migrating_a_database_from_before_the_split_keeps_every_row_in_the_new_a
     assert OutboxEmail.objects.get(pk=rows["email"]).about == pledge
     assert OutboxEmail.objects.get(pk=rows["email_about_nothing"]).about is None
     assert BouncedAddress.objects.get(pk=rows["bounce"]).email == "gone@example.org"
-    # The directory's snapshots are derived rows: a later migration drops them, to be rendered anew.
+    # The directory's snapshots are derived rows: a later migration drops them, to be built anew.
     assert not DirectorySnapshot.objects.filter(pk=rows["snapshot"]).exists()
 
 

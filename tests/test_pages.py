@@ -22,7 +22,7 @@ def test_home_page_counts_partners_and_offers_to_sign(client):
     PledgeFactory.create_batch(2, approved=True)
     PledgeFactory(submitted=True)
     response = client.get(reverse("pages:home"))
-    # From the directory's snapshot, rendered on this first visit.
+    # From the directory's snapshot, built on this first visit.
     assert "2 partners have signed the pledge" in response.content.decode()
     assert reverse("pledges:sign_start") in response.content.decode()
 

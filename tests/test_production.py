@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
-from directory.services import render_directory
+from directory.services import build_directory
 from operations.tasks import record_heartbeat
 from outbox.models import OutboxEmail
 from tests.factories import directory_partner
@@ -68,7 +68,7 @@ def test_the_home_page_and_the_partner_directory_are_served_by_gunicorn(transact
 def test_the_readiness_check_answers_200_with_json_once_the_procfiles_release_step_ran_and_beat_beats(
     transactional_db, client, broker_up, production_env
 ):
-    assert client.get("/health/ready").status == 503  # no directory yet: the release step renders it
+    assert client.get("/health/ready").status == 503  # no directory yet: the release step builds it
     release = subprocess.run(
         procfile_command("release", production_env),
         cwd=ROOT,
@@ -79,7 +79,7 @@ def test_the_readiness_check_answers_200_with_json_once_the_procfiles_release_st
         check=False,
     )
     assert release.returncode == 0, release.stdout + release.stderr
-    assert "Rendered the directory" in release.stdout
+    assert "Built the directory" in release.stdout
     record_heartbeat.delay()  # beat sends one as it starts, and every minute; the worker records it
     assert wait_for(lambda: client.get("/health/ready").status == 200, timeout=30)
     ready = client.get("/health/ready")
@@ -175,7 +175,7 @@ POLICY_DIRECTIVES = [
 @pytest.fixture
 def listed_partner(transactional_db):
     partner = directory_partner("Riverside Housing")
-    render_directory()
+    build_directory()
     return partner
 
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from outbox import services as outbox
 from outbox.models import OutboxEmail
-from pledge_portal.celery import publish
+from pledge_portal.celery import enqueue
 from tests.support.waiting import wait_for
 
 LEASE_SECONDS = 2
@@ -35,11 +35,11 @@ def test_an_email_whose_worker_died_before_hearing_250_is_sent_once_more_with_th
     survivor = portal_processes.worker(env).wait_until_ready()
     assert wait_for(lambda: email.claimed_until < timezone.now(), timeout=LEASE_SECONDS + 1)
     since = survivor.log_size()
-    assert publish("outbox.tasks.send_queued_emails", ()) == 1
+    assert enqueue("outbox.tasks.send_queued_emails", ()) == 1
     assert wait_for(lambda: OutboxEmail.objects.get(pk=email.pk).status == OutboxEmail.Status.SENT)
 
     # A later sweep finds nothing more to hand out (the task returns how many it handed out).
-    assert publish("outbox.tasks.send_queued_emails", ()) == 1
+    assert enqueue("outbox.tasks.send_queued_emails", ()) == 1
     survivor.wait_for_log(r"send_queued_emails\[\S+\] succeeded in \S+: 0\b", since=since)
 
     copies = process_smtp_server.to("leader@example.org")

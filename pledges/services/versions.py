@@ -22,7 +22,7 @@ from accounts.models import User
 from organisations.models import Membership, emails_of
 from outbox.models import OutboxEmail
 from outbox.services import queue_emails, render_email
-from pledge_portal.celery import publish_on_commit
+from pledge_portal.celery import enqueue_on_commit
 from pledge_portal.errors import NotAllowed
 from pledges.models import Commitment, Pledge, PledgeEvent, PledgeVersion, Reaffirmation
 from pledges.services.signing import names_match
@@ -124,7 +124,7 @@ def publish_version(*, version: PledgeVersion, by: User, effective_on: datetime.
         version.published_by = by
         version.save()
         if effective_on == today:
-            publish_on_commit(INVITE_TASK, ())
+            enqueue_on_commit(INVITE_TASK, ())
     return version
 
 

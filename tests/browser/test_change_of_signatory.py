@@ -18,7 +18,7 @@ def test_the_signatory_names_a_colleague_who_signs_and_chooses_to_be_shown_publi
     page, browser, live_server, assert_accessible
 ):
     pledge = directory_partner("Avon Youth Trust")
-    directory.render_directory()
+    directory.build_directory()
     colleague = MembershipFactory(
         organisation=pledge.organisation, role=Membership.Role.CONTACT, user__name="Jo Newleader"
     ).user
@@ -60,6 +60,6 @@ def test_the_signatory_names_a_colleague_who_signs_and_chooses_to_be_shown_publi
     new_context.close()
 
     assert pledge.events.filter(kind=PledgeEvent.Kind.SIGNATORY_CHANGED).count() == 1
-    directory.render_directory()
+    directory.build_directory()
     page.goto(f"/partners/{pledge.organisation.slug}/")
     expect(page.get_by_text("Jo Newleader")).to_be_visible()

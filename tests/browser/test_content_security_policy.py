@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import PROGRAMME_TEAM_GROUP
-from directory.services import render_directory
+from directory.services import build_directory
 from tests.factories import UserFactory, directory_partner
 from tests.support.browser import PASSWORD, sign_in
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_the_main_pages_run_their_scripts_with_no_policy_violations(page, csp_violations):
     partner = directory_partner("Riverside Housing")
-    render_directory()
+    build_directory()
     member = UserFactory(is_staff=True)
     member.groups.add(Group.objects.get(name=PROGRAMME_TEAM_GROUP))
 

@@ -22,7 +22,7 @@ def directory():
     directory_partner("Alpha Health", sector=S.NHS_HEALTH, signed_on=datetime.date(2024, 5, 1))
     directory_partner("Gamma Health College", sector=S.EDUCATION, areas=["north-somerset"])
     directory_partner("Beta Housing", sector=S.HOUSING, show_signatory=True, signatory_name="Robin Shown")
-    services.render_directory()
+    services.build_directory()
 
 
 def test_search_and_filter_by_keyboard_then_open_a_partner(page, assert_accessible, directory):
@@ -95,7 +95,7 @@ def test_the_open_data_page_is_accessible(page, assert_accessible, directory):
 
 def test_your_pledge_with_the_certificate_and_badge_is_accessible(page, assert_accessible, live_server):
     pledge = directory_partner("Badge Partner")
-    services.render_directory()
+    services.build_directory()
     client = Client()
     client.force_login(pledge.created_by)
     page.context.add_cookies(
@@ -114,7 +114,7 @@ def test_your_pledge_with_the_certificate_and_badge_is_accessible(page, assert_a
 def test_a_former_partners_page_explains_accessibly(page, assert_accessible):
     pledge = directory_partner("Former Partner")
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
-    services.render_directory()
+    services.build_directory()
     response = page.goto(f"/partners/{pledge.organisation.slug}/")
     assert response.status == 410
     assert page.get_by_role("heading", level=1).inner_text() == "Former Partner is no longer listed"

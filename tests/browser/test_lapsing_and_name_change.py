@@ -41,7 +41,7 @@ def test_the_team_gives_one_partner_more_time_and_confirms_the_other_lapse(
 ):
     staying = due_to_lapse("Kingswood Family Hub")
     leaving = due_to_lapse("Quiet Lane Club")
-    directory.render_directory()
+    directory.build_directory()
 
     sign_in(page, programme_team_member.email)
     page.goto("/review/lapsing/")
@@ -82,7 +82,7 @@ def test_the_team_gives_one_partner_more_time_and_confirms_the_other_lapse(
     leaving.refresh_from_db()
     assert (staying.status, leaving.status) == (Pledge.Status.APPROVED, Pledge.Status.LAPSED)
     assert any("We would love you back" in m.body for m in mail.outbox if m.to == [leaving.created_by.email])
-    directory.render_directory()
+    directory.build_directory()
     response = page.goto(f"/partners/{leaving.organisation.slug}/")
     assert response.status == 410
     expect(page.get_by_text("no longer in the list of partners")).to_be_visible()
@@ -92,7 +92,7 @@ def test_a_partner_asks_for_a_new_name_the_team_approves_and_the_old_address_mov
     page, browser, live_server, programme_team_member, assert_accessible
 ):
     pledge = directory_partner("Avon Youth Trust")
-    directory.render_directory()
+    directory.build_directory()
     signatory = pledge.created_by
 
     sign_in(page, signatory.email)
@@ -130,7 +130,7 @@ def test_a_partner_asks_for_a_new_name_the_team_approves_and_the_old_address_mov
 
     organisation = Organisation.objects.get(pk=pledge.organisation_id)
     assert organisation.slug == "avon-and-severn-youth-trust"
-    directory.render_directory()
+    directory.build_directory()
     # A link on the partner's website, made before the change, lands on the new page.
     response = page.goto("/partners/avon-youth-trust/")
     assert response.request.redirected_from.url.endswith("/partners/avon-youth-trust/")

@@ -47,7 +47,7 @@ def library():
     ActionFactory(pledge=pledge, cycle=second, number=2, title="Review our eviction policy")
     for n in range(5):
         directory_partner(f"Partner {n}", sector=Organisation.Sector.NHS_HEALTH)
-    services.render_directory()
+    services.build_directory()
     return pledge
 
 

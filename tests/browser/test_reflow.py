@@ -108,7 +108,7 @@ def everything(programme_team_member):
     draft = PledgeFactory(created_by=partner)
     submitted = PledgeFactory(submitted=True, created_by=partner)
     directory_partner("A partner with a rather long name, Bristol and South Gloucestershire")
-    services.render_directory()
+    services.build_directory()
     OutboxEmailFactory(to="someone.with.a.very.long.address@a-long-domain-name.example.org", failed=True)
     cycle = approved.cycles.get()
     organisation = approved.organisation

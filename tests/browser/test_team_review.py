@@ -84,7 +84,7 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     assert oldest.status == Pledge.Status.APPROVED
     assert oldest.cycles.get().actions.count() == 2
 
-    # The approval re-rendered the directory: the partner now has its public page.
+    # The approval rebuilt the directory: the partner now has its public page.
     page.goto(f"/partners/{oldest.organisation.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(oldest.organisation.name)
 

@@ -68,7 +68,7 @@ def test_seed_demo_gives_the_library_shown_progress():
     from directory.build import CURRENT, REVIEWED
 
     call_command("seed_demo")
-    library = services.render_directory().library
+    library = services.build_directory().library
     with_progress = library.exclude(progress__in=[CURRENT, REVIEWED])
     assert with_progress.count() >= 4
     assert not with_progress.filter(what_helped="").exists()

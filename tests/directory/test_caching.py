@@ -9,7 +9,7 @@ import pytest
 import redis
 from django.urls import reverse
 
-from directory import caching, services
+from directory import current, services
 from pledges.models import Action
 from pledges.services import decisions
 from tests.factories import MembershipFactory, PledgeFactory, directory_partner
@@ -43,7 +43,7 @@ PUBLIC_PAGES = [
 @pytest.fixture
 def steady():
     pledge = directory_partner("Avon Steady")
-    services.render_directory()
+    services.build_directory()
     return pledge
 
 
@@ -83,7 +83,7 @@ def test_a_cached_page_shows_an_approval_and_a_withdrawal_at_once(
     joining.organisation.areas.set(steady.organisation.areas.all())
     before = services.current_directory()
 
-    with django_capture_on_commit_callbacks(execute=True):  # the render task runs eagerly after commit
+    with django_capture_on_commit_callbacks(execute=True):  # the build task runs eagerly after commit
         decisions.approve_pledge(pledge=joining, by=programme_team_member)
     after = services.current_directory()
     assert (after.pk, after.version) == (before.pk, before.version + 1)  # incremental: the same snapshot
@@ -156,7 +156,7 @@ def test_a_conditional_get_answers_304_until_the_directory_changes(client, stead
         assert again["ETag"] == first["ETag"]
 
     first = client.get(DIRECTORY)
-    services.render_partners([steady.organisation_id])
+    services.build_partners([steady.organisation_id])
     changed = client.get(DIRECTORY, headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
@@ -191,7 +191,7 @@ def test_a_cached_library_page_and_its_files_show_an_approval_and_a_withdrawal_a
     action_page = reverse("directory:action", args=[action.pk])
     assert client.get(action_page).status_code == 404
 
-    with django_capture_on_commit_callbacks(execute=True):  # the render task runs eagerly after commit
+    with django_capture_on_commit_callbacks(execute=True):  # the build task runs eagerly after commit
         decisions.approve_pledge(pledge=joining, by=programme_team_member)
     assert library_shows(client, path, "Avon Joining")
     assert library_shows(client, action_page, action.title)
@@ -263,7 +263,7 @@ def default_cache_contents(default):
     return {
         key: default.get(key)
         for key in default.scan_iter(match=":1:*")
-        if not key.endswith(caching.CURRENT_KEY.encode())
+        if not key.endswith(current.CURRENT_KEY.encode())
     }
 
 
@@ -293,7 +293,7 @@ def test_a_search_with_unknown_parameters_is_the_search_without_them(client, ste
 def test_a_repeated_parameter_is_read_last_by_the_view_and_by_the_cache_key(client, redis_caches):
     directory_partner("Avon First")
     directory_partner("Avon Second")
-    services.render_directory()
+    services.build_directory()
 
     assert names_listed_in(client.get(DIRECTORY + "?q=first&q=second")) == ["Avon Second"]
     assert names_listed_in(client.get(DIRECTORY + "?q=second&q=first")) == ["Avon First"]

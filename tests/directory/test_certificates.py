@@ -22,7 +22,7 @@ def pdf_text(content):
 
 def test_the_certificate_is_a_pdf_with_the_name_date_commitments_and_check_link(client, settings):
     pledge = directory_partner("Bristol Mind", signed_on=datetime.date(2025, 3, 7))
-    services.render_directory()
+    services.build_directory()
     response = client.get(reverse("directory:certificate", kwargs={"slug": "bristol-mind"}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -39,7 +39,7 @@ def test_the_certificate_is_a_pdf_with_the_name_date_commitments_and_check_link(
 def test_the_certificate_prints_typographic_and_foreign_characters(client):
     # Curly quotes and dashes (in Windows-1252) print as typed; Ł and ź become L and z.
     directory_partner("St Mary\u2019s \u201c\u0141\u00f3d\u017a\u201d Caf\u00e9 \u2013 Unity")
-    services.render_directory()
+    services.build_directory()
     slug = "st-marys-odz-cafe-unity"
     response = client.get(reverse("directory:certificate", kwargs={"slug": slug}))
     assert response.status_code == 200
@@ -55,14 +55,14 @@ def test_pdf_safe_keeps_what_the_core_fonts_print_and_simplifies_the_rest():
 
 def test_there_is_no_certificate_or_badge_for_a_partner_not_listed(client):
     pledge = PledgeFactory(submitted=True)
-    services.render_directory()
+    services.build_directory()
     for name in ["directory:certificate", "directory:badge_svg", "directory:badge_png"]:
         assert client.get(reverse(name, kwargs={"slug": pledge.organisation.slug})).status_code == 404
 
 
 def test_the_badge_is_an_svg_and_a_png_naming_the_partner(client):
     directory_partner("Weston College", signed_on=datetime.date(2025, 1, 15))
-    services.render_directory()
+    services.build_directory()
     svg = client.get(reverse("directory:badge_svg", kwargs={"slug": "weston-college"}))
     assert svg["Content-Type"] == "image/svg+xml"
     assert svg["Access-Control-Allow-Origin"] == "*"
@@ -75,7 +75,7 @@ def test_the_badge_is_an_svg_and_a_png_naming_the_partner(client):
 
 def test_your_pledge_offers_the_certificate_and_a_badge_snippet_linking_to_the_partner_page(client, settings):
     pledge = directory_partner("Snippet & Partner")
-    services.render_directory()
+    services.build_directory()
     client.force_login(pledge.created_by)
     html = client.get(reverse("pledges:my_pledges")).content.decode()
     slug = pledge.organisation.slug

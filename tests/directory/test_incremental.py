@@ -1,4 +1,4 @@
-"""Incremental renders of one partner, bursts merged into one render, positions for paging, nightly checks."""
+"""Incremental builds of one partner, bursts merged into one build, positions for paging, nightly checks."""
 
 import datetime
 import gzip
@@ -33,7 +33,7 @@ def test_paging_by_position_returns_the_same_partners_as_the_old_offset_pages(cl
     # Names the database's collation sorts its own way: accents, case and punctuation.
     for name in ["Émile Trust", "emile trusts", "E-Mile Group", "Zed"]:
         directory_partner(name)
-    snapshot = services.render_directory()
+    snapshot = services.build_directory()
     orders = {"name": ("sort_name", "pk"), "recent": ("-signed_on", "sort_name", "pk")}
     for sort, ordering in orders.items():
         pages = old_pages(snapshot, ordering)
@@ -47,9 +47,9 @@ def test_paging_by_position_returns_the_same_partners_as_the_old_offset_pages(cl
         assert names_listed_in(client.get(DIRECTORY, {"sort": sort, "page": 99})) == pages[-1]
         assert names_listed_in(client.get(DIRECTORY, {"sort": sort, "page": "x"})) == pages[0]
 
-    # After an incremental render too: a partner joining shifts every later position by one.
+    # After an incremental build too: a partner joining shifts every later position by one.
     directory_partner("Aardvark Housing")
-    joined = services.render_partners(
+    joined = services.build_partners(
         Organisation.objects.filter(name="Aardvark Housing").values_list("pk", flat=True)
     )
     for sort, ordering in orders.items():
@@ -59,14 +59,14 @@ def test_paging_by_position_returns_the_same_partners_as_the_old_offset_pages(cl
 
 
 @pytest.mark.django_db
-def test_an_incremental_render_rewrites_one_partner_and_its_open_data_in_the_same_snapshot(client):
+def test_an_incremental_build_rewrites_one_partner_and_its_open_data_in_the_same_snapshot(client):
     keeping = directory_partner("Keeping Partner")
     changing = directory_partner("Changing Partner")
-    before = services.render_directory()
+    before = services.build_directory()
     kept_row = DirectoryEntry.objects.get(snapshot=before, slug="keeping-partner")
     Organisation.objects.filter(pk=changing.organisation_id).update(website="https://changed.example")
 
-    after = services.render_partners([changing.organisation_id])
+    after = services.build_partners([changing.organisation_id])
     assert (after.pk, after.version) == (before.pk, before.version + 1)
     assert after.rendered_at > before.rendered_at
     assert DirectoryEntry.objects.get(snapshot=after, slug="keeping-partner").pk == kept_row.pk  # untouched
@@ -84,13 +84,13 @@ def test_an_incremental_render_rewrites_one_partner_and_its_open_data_in_the_sam
 
 
 @pytest.mark.django_db
-def test_an_incremental_render_keeps_the_totals_and_choices_a_full_render_counts():
+def test_an_incremental_build_keeps_the_totals_and_choices_a_full_build_counts():
     directory_partner("Steady Partner")
-    services.render_directory()
+    services.build_directory()
 
-    def summary_after_render(pledge):
-        kept = services.render_partners([pledge.organisation_id]).summary
-        assert kept == services.render_directory().summary
+    def summary_after_build(pledge):
+        kept = services.build_partners([pledge.organisation_id]).summary
+        assert kept == services.build_directory().summary
         return kept
 
     # The only partner in its sector, area, year and theme: each choice comes with it, and goes with it.
@@ -101,17 +101,17 @@ def test_an_incremental_render_keeps_the_totals_and_choices_a_full_render_counts
         signed_on=datetime.date(2021, 5, 1),
         theme="policy-review",
     )
-    joined = summary_after_render(school)
+    joined = summary_after_build(school)
     assert joined["count"] == 2
     assert 2021 in joined["years"]
     assert "policy-review" in [theme["slug"] for theme in joined["themes"]]
     assert "education" in [sector["code"] for sector in joined["by_sector"]]
     Organisation.objects.filter(pk=school.organisation_id).update(sector=Organisation.Sector.HOUSING)
-    edited = summary_after_render(school)
+    edited = summary_after_build(school)
     assert {sector["code"] for sector in edited["by_sector"]} == {"housing", "vcse"}
     school.status, school.withdrawn_at = Pledge.Status.WITHDRAWN, timezone.now()
     school.save(update_fields=["status", "withdrawn_at"])
-    left = summary_after_render(school)
+    left = summary_after_build(school)
     assert left["count"] == 1
     assert 2021 not in left["years"]
     assert "policy-review" not in [theme["slug"] for theme in left["themes"]]
@@ -121,7 +121,7 @@ def test_an_incremental_render_keeps_the_totals_and_choices_a_full_render_counts
 @pytest.mark.django_db
 def test_open_data_is_served_gzipped_to_clients_that_accept_it(client):
     directory_partner("Zipped Partner")
-    services.render_directory()
+    services.build_directory()
     for path in ["directory:partners_json", "directory:partners_csv", "directory:actions_csv"]:
         plain = client.get(reverse(path))
         zipped = client.get(reverse(path), headers={"Accept-Encoding": "gzip, deflate"})
@@ -135,39 +135,39 @@ def reports(caplog):
 
 
 @pytest.mark.django_db
-def test_the_full_render_reports_a_change_no_incremental_render_showed(caplog, programme_team_member):
+def test_the_full_build_reports_a_change_no_incremental_build_showed(caplog, programme_team_member):
     directory_partner("Announced Partner")
     quiet = directory_partner("Quiet Partner")
-    services.render_directory()
+    services.build_directory()
     joining = PledgeFactory(submitted=True, organisation__name="Joining Partner")
     decisions.approve_pledge(pledge=joining, by=programme_team_member)
-    services.render_requested_directory()  # incremental: the approval was announced
+    services.build_requested_directory()  # incremental: the approval was announced
 
     with caplog.at_level(logging.WARNING, logger="directory.services"):
-        services.render_directory()
-    assert reports(caplog) == []  # everything the incremental renders showed was right
+        services.build_directory()
+    assert reports(caplog) == []  # everything the incremental builds showed was right
 
     Organisation.objects.filter(pk=quiet.organisation_id).update(description="Changed without a signal")
     with caplog.at_level(logging.WARNING, logger="directory.services"):
-        services.render_directory()
+        services.build_directory()
     assert reports(caplog) == [
-        "The full directory render changed 1 partner(s) the last snapshot showed otherwise: quiet-partner"
+        "The full directory build changed 1 partner(s) the last snapshot showed otherwise: quiet-partner"
     ]
 
 
-def test_a_burst_of_20_approvals_causes_at_most_2_renders(
+def test_a_burst_of_20_approvals_causes_at_most_2_builds(
     transactional_db, celery_worker, client, programme_team_member, settings
 ):
     settings.DIRECTORY_RENDER_DELAY_SECONDS = 2
     pledges = [PledgeFactory(submitted=True, organisation__name=f"Burst Partner {n:02d}") for n in range(20)]
-    before = services.render_directory()
+    before = services.build_directory()
 
     for pledge in pledges:
         decisions.approve_pledge(pledge=pledge, by=programme_team_member)  # each commits on its own
     assert wait_for(lambda: services.current_directory().partner_count == 20, timeout=30)
 
     after = DirectorySnapshot.objects.current()
-    assert after.pk == before.pk  # no full render: incremental ones
+    assert after.pk == before.pk  # no full build: incremental ones
     assert after.version - before.version <= 2
     client.get(DIRECTORY)
     assert len(names_listed_in(client.get(DIRECTORY))) == 20

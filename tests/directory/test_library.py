@@ -52,7 +52,7 @@ def partners(db):
     Pledge.objects.filter(pk=withdrawn.pk).update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
     # A draft for next year, not yet in a cycle.
     ActionFactory(pledge=shown, cycle=None, number=1, title="Open Partner DRAFT action")
-    services.render_directory()
+    services.build_directory()
     return {"shown": shown, "private": private_progress, "hidden": hidden}
 
 
@@ -85,9 +85,9 @@ def test_the_library_shows_the_actions_and_progress_partners_show_and_nothing_el
         assert secret not in content, secret
 
 
-def test_a_partner_that_withdraws_leaves_the_library_at_the_next_render(client, partners):
+def test_a_partner_that_withdraws_leaves_the_library_at_the_next_build(client, partners):
     Pledge.objects.filter(pk=partners["shown"].pk).update(status=Pledge.Status.WITHDRAWN)
-    services.render_directory()
+    services.build_directory()
     assert b"Open Partner" not in all_bytes(client)
 
 
@@ -118,7 +118,7 @@ def titles(client, query):
 def test_filters_and_search_narrow_the_library(client, partners):
     directory_partner("School Partner", sector=Organisation.Sector.EDUCATION, areas=["north-somerset"])
     ActionFactory.reset_sequence(100)
-    services.render_directory()
+    services.build_directory()
     school = sorted(
         Action.objects.filter(pledge__organisation__name="School Partner").values_list("title", flat=True)
     )
@@ -150,7 +150,7 @@ def test_most_progress_sorts_done_actions_first(client, partners):
 
 def test_pagination_keeps_the_filters(client, partners):
     bulk_directory_partners(30)
-    services.render_directory()
+    services.build_directory()
     response = client.get(reverse("directory:library") + "?q=partner&sort=progress")
     assert response.context["page_obj"].paginator.num_pages > 1
     assert 'href="?q=partner&amp;sort=progress&amp;page=2"' in response.content.decode()
@@ -181,20 +181,20 @@ def test_a_library_file_missing_from_storage_is_written_on_demand(client, partne
     assert default_storage.exists(open_data.path(snapshot, open_data.LIBRARY_CSV, gzipped=True))
 
 
-def test_rendering_one_partner_replaces_only_its_rows_and_the_files(client, partners):
+def test_building_one_partner_replaces_only_its_rows_and_the_files(client, partners):
     snapshot = DirectorySnapshot.objects.current()
     before = snapshot.library.count()
     shown = partners["shown"]
     quiet = snapshot.library.filter(partner_name="Quiet Partner").values_list("pk", flat=True)
     quiet_rows = list(quiet)
     Action.objects.filter(pledge=shown, cycle__number=2, number=2).update(title="Open Partner RENAMED")
-    services.render_partners([shown.organisation_id])
+    services.build_partners([shown.organisation_id])
     assert snapshot.library.count() == before
     # The other partners' rows are the same rows: only the changed partner's were written.
     assert list(quiet) == quiet_rows
     assert b"Open Partner RENAMED" in file_body(client.get(reverse("directory:actions_library_csv")))
     Pledge.objects.filter(pk=shown.pk).update(show_actions=False)
-    services.render_partners([shown.organisation_id])
+    services.build_partners([shown.organisation_id])
     assert not snapshot.library.filter(organisation_id=shown.organisation_id).exists()
     assert b"Open Partner" not in file_body(client.get(reverse("directory:actions_json")))
     assert DirectorySnapshot.objects.current().summary["library"]["count"] == before - 4
@@ -202,7 +202,7 @@ def test_rendering_one_partner_replaces_only_its_rows_and_the_files(client, part
 
 def test_the_filters_choices_come_from_the_rows_in_a_few_queries(partners, django_assert_num_queries):
     directory_partner("School Partner", sector=Organisation.Sector.EDUCATION, areas=["north-somerset"])
-    services.render_directory()
+    services.build_directory()
     snapshot = DirectorySnapshot.objects.current()
     rows = list(snapshot.library.all())
     # Areas, commitments, themes, progress, count, years, and the themes' and areas' names.
@@ -221,9 +221,9 @@ def test_the_filters_choices_come_from_the_rows_in_a_few_queries(partners, djang
     assert {code for code, _ in choices["progress"]} == {row.progress for row in rows}
 
 
-def test_an_incremental_render_keeps_the_choices_a_full_summary_gives(partners):
-    def choices_after_render(organisation_id):
-        services.render_partners([organisation_id])
+def test_an_incremental_build_keeps_the_choices_a_full_summary_gives(partners):
+    def choices_after_build(organisation_id):
+        services.build_partners([organisation_id])
         snapshot = DirectorySnapshot.objects.current()
         kept = snapshot.summary["library"]
         library.summarise_library(snapshot)
@@ -231,13 +231,13 @@ def test_an_incremental_render_keeps_the_choices_a_full_summary_gives(partners):
         return kept
 
     school = directory_partner("School Partner", areas=["north-somerset"])
-    joined = choices_after_render(school.organisation_id)
+    joined = choices_after_build(school.organisation_id)
     assert ["north-somerset", "North Somerset"] in joined["areas"]
     Action.objects.filter(pledge=school, number=1).update(title="School Partner RENAMED")
-    choices_after_render(school.organisation_id)
+    choices_after_build(school.organisation_id)
     # The only partner in North Somerset leaves: its area is no longer offered.
     Pledge.objects.filter(pk=school.pk).update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
-    left = choices_after_render(school.organisation_id)
+    left = choices_after_build(school.organisation_id)
     assert "north-somerset" not in [code for code, _ in left["areas"]]
     assert left["count"] == joined["count"] - 2
 
@@ -261,10 +261,10 @@ def library_query_counts(client):
 
 def test_library_query_counts_stay_the_same_from_20_to_500_partners(client):
     bulk_directory_partners(20)
-    services.render_directory()
+    services.build_directory()
     small = library_query_counts(client)
     bulk_directory_partners(480, start=20)
-    services.render_directory()
+    services.build_directory()
     assert library_query_counts(client) == small
     assert LibraryAction.objects.filter(snapshot=DirectorySnapshot.objects.current()).count() == 800
     # The snapshot, then its rows: a page (and, when filtered, a count) or an action's story.

@@ -1,4 +1,4 @@
-"""Incremental renders move the places for paging to exactly where a full numbering puts them."""
+"""Incremental builds move the places for paging to exactly where a full numbering puts them."""
 
 import datetime
 import random
@@ -47,7 +47,7 @@ def places(snapshot):
     }
 
 
-def assert_numbered_as_a_full_render_would(snapshot):
+def assert_numbered_as_a_full_build_would(snapshot):
     moved = places(snapshot)
     services._number_positions(snapshot)
     numbered = places(snapshot)
@@ -71,76 +71,76 @@ def test_joins_leaves_and_renames_move_places_as_a_full_numbering_would():
     last = directory_partner("Zed Group")
     # Casefolded, "Straße" is "strasse": two names that tie on sort_name, ordered by pk.
     straße = directory_partner("Straße Trust", signed_on=today - datetime.timedelta(days=3))
-    snapshot = services.render_directory()
-    render = services.render_partners
+    snapshot = services.build_directory()
+    build = services.build_partners
 
-    # Joining: a new first by name, a new last, in one render; then one tying on sort_name with a partner.
+    # Joining: a new first by name, a new last, in one build; then one tying on sort_name with a partner.
     front = directory_partner("Aardvark Housing", signed_on=today - datetime.timedelta(days=3))
     back = directory_partner("Zzz Care", signed_on=today - datetime.timedelta(days=5000))
-    render([front.organisation_id, back.organisation_id])
+    build([front.organisation_id, back.organisation_id])
     assert places(snapshot)[front.organisation_id][0] == 1
     assert places(snapshot)[back.organisation_id] == (snapshot.entries.count(),) * 2
-    assert_numbered_as_a_full_render_would(snapshot)
+    assert_numbered_as_a_full_build_would(snapshot)
     strasse = directory_partner("Strasse Trust", signed_on=today - datetime.timedelta(days=3))
-    render([strasse.organisation_id])
-    assert_numbered_as_a_full_render_would(snapshot)
+    build([strasse.organisation_id])
+    assert_numbered_as_a_full_build_would(snapshot)
 
     # An edit that keeps the sort key, of the first of a tie: its new row sorts after the other.
     Organisation.objects.filter(pk=straße.organisation_id).update(website="https://changed.example")
-    render([straße.organisation_id])
+    build([straße.organisation_id])
     assert places(snapshot)[straße.organisation_id][0] == places(snapshot)[strasse.organisation_id][0] + 1
-    assert_numbered_as_a_full_render_would(snapshot)
+    assert_numbered_as_a_full_build_would(snapshot)
 
-    # Renames move a partner: the first to the end, the last to the front, both in one render.
+    # Renames move a partner: the first to the end, the last to the front, both in one build.
     Organisation.objects.filter(pk=front.organisation_id).update(name="Zzzz Housing")
     Organisation.objects.filter(pk=last.organisation_id).update(name="Aa Group")
-    render([front.organisation_id, last.organisation_id])
+    build([front.organisation_id, last.organisation_id])
     assert places(snapshot)[last.organisation_id][0] == 1
     assert places(snapshot)[front.organisation_id][0] == snapshot.entries.count()
-    assert_numbered_as_a_full_render_would(snapshot)
+    assert_numbered_as_a_full_build_would(snapshot)
 
     # A change of date moves a partner in the newest-first order only.
     Pledge.objects.filter(pk=first.pk).update(signed_on=today)
-    render([first.organisation_id])
-    assert_numbered_as_a_full_render_would(snapshot)
+    build([first.organisation_id])
+    assert_numbered_as_a_full_build_would(snapshot)
 
-    # Leaving: the first and the last by name, in one render; then one of a tie.
+    # Leaving: the first and the last by name, in one build; then one of a tie.
     withdraw(last, front)
-    render([last.organisation_id, front.organisation_id])
+    build([last.organisation_id, front.organisation_id])
     assert last.organisation_id not in places(snapshot)
-    assert_numbered_as_a_full_render_would(snapshot)
+    assert_numbered_as_a_full_build_would(snapshot)
     withdraw(strasse)
-    render([strasse.organisation_id])
-    assert_numbered_as_a_full_render_would(snapshot)
+    build([strasse.organisation_id])
+    assert_numbered_as_a_full_build_would(snapshot)
 
     # All at once: one leaves, one joins, one is renamed, one is unchanged.
     withdraw(first)
     joining = directory_partner("Middle Partner")
     Organisation.objects.filter(pk=back.organisation_id).update(name="Abbey Care")
-    render([first.organisation_id, joining.organisation_id, back.organisation_id, straße.organisation_id])
-    assert_numbered_as_a_full_render_would(snapshot)
+    build([first.organisation_id, joining.organisation_id, back.organisation_id, straße.organisation_id])
+    assert_numbered_as_a_full_build_would(snapshot)
     assert len(places(snapshot)) == 12 + 3  # the seeded, Straße, Middle and Abbey
 
 
 @pytest.mark.django_db
 def test_the_last_partner_leaving_and_the_first_joining():
     only = directory_partner("Only Partner")
-    snapshot = services.render_directory()
+    snapshot = services.build_directory()
     withdraw(only)
-    services.render_partners([only.organisation_id])
+    services.build_partners([only.organisation_id])
     assert places(snapshot) == {}
     first = directory_partner("First Partner")
-    services.render_partners([first.organisation_id])
+    services.build_partners([first.organisation_id])
     assert places(snapshot) == {first.organisation_id: (1, 1)}
 
 
 @pytest.mark.django_db
 def test_a_large_burst_of_partners_joining_is_numbered_afresh(monkeypatch):
     directory_partner("Listed Partner")
-    snapshot = services.render_directory()
+    snapshot = services.build_directory()
     monkeypatch.setattr(services, "PLACES_COUNTED_UP_TO", 2)
     burst = [directory_partner(name) for name in ["Burst C", "Burst A", "Burst B"]]
-    services.render_partners([pledge.organisation_id for pledge in burst])
+    services.build_partners([pledge.organisation_id for pledge in burst])
     by_name = sorted(places(snapshot).items(), key=lambda item: item[1][0])
     names = dict(Organisation.objects.values_list("pk", "name"))
     assert [names[organisation_id] for organisation_id, _ in by_name] == [
@@ -149,4 +149,4 @@ def test_a_large_burst_of_partners_joining_is_numbered_afresh(monkeypatch):
         "Burst C",
         "Listed Partner",
     ]
-    assert_numbered_as_a_full_render_would(snapshot)
+    assert_numbered_as_a_full_build_would(snapshot)

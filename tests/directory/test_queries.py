@@ -33,10 +33,10 @@ def query_counts(client):
 
 def test_query_counts_stay_the_same_from_20_to_500_partners(client):
     bulk_directory_partners(20)
-    services.render_directory()
+    services.build_directory()
     small = query_counts(client)
     bulk_directory_partners(480, start=20)
-    services.render_directory()
+    services.build_directory()
     assert query_counts(client) == small
     # The snapshot, then its rows: a page (and, when filtered, a count) or an entry. The files are on disk,
     # and the home page's count is the snapshot's. From the cache, none: its identity is cached too.

@@ -1,4 +1,4 @@
-"""Rendering the directory: idempotent, atomic, harmless when concurrent, and triggered after commit."""
+"""Building the directory: idempotent, atomic, harmless when concurrent, and triggered after commit."""
 
 import io
 import json
@@ -44,11 +44,11 @@ def in_a_thread(target):
 
 
 @pytest.mark.django_db
-def test_rendering_again_with_nothing_new_publishes_the_same_content():
+def test_building_again_with_nothing_new_gives_the_same_content():
     directory_partner("Steady Partner")
-    first = directory_services.render_directory()
-    second = directory_services.render_directory()
-    third = directory_services.render_directory()
+    first = directory_services.build_directory()
+    second = directory_services.build_directory()
+    third = directory_services.build_directory()
     assert third.pk != first.pk
     assert third.content_hash == second.content_hash == first.content_hash
     assert third.content_changed_at == first.content_changed_at
@@ -58,11 +58,11 @@ def test_rendering_again_with_nothing_new_publishes_the_same_content():
     assert DirectoryEntry.objects.filter(snapshot__in=[first.pk]).count() == 0
 
 
-def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commits(
+def test_a_reader_during_a_build_sees_the_old_snapshot_until_the_new_one_commits(
     transactional_db, client, monkeypatch
 ):
     directory_partner("Old Partner")
-    directory_services.render_directory()
+    directory_services.build_directory()
     directory_partner("New Partner")
 
     written, release = threading.Event(), threading.Event()
@@ -75,7 +75,7 @@ def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commit
         return result
 
     monkeypatch.setattr(directory_services, "_number_positions", pause_after_writing_entries)
-    thread, errors = in_a_thread(directory_services.render_directory)
+    thread, errors = in_a_thread(directory_services.build_directory)
     try:
         assert written.wait(10)
         # The new snapshot and its rows are written but not committed: readers see the old one whole.
@@ -90,26 +90,26 @@ def test_a_reader_during_a_render_sees_the_old_snapshot_until_the_new_one_commit
     assert json.loads(file_body(client.get(reverse("directory:partners_json"))))["count"] == 2
 
 
-def test_concurrent_renders_are_harmless(transactional_db, client):
+def test_concurrent_builds_are_harmless(transactional_db, client):
     for number in range(5):
         directory_partner(f"Partner {number}")
-    threads = [in_a_thread(directory_services.render_directory) for _ in range(3)]
+    threads = [in_a_thread(directory_services.build_directory) for _ in range(3)]
     for thread, _ in threads:
         thread.join(30)
     assert [errors for _, errors in threads] == [[], [], []]
     assert listed(client) == [f"Partner {number}" for number in range(5)]
     current = DirectorySnapshot.objects.current()
     assert current.entries.count() == 5
-    directory_services.render_directory()
+    directory_services.build_directory()
     assert DirectorySnapshot.objects.count() == directory_services.SNAPSHOTS_KEPT
 
 
 @pytest.mark.django_db
-def test_an_approval_renders_the_directory_only_once_it_commits(
+def test_an_approval_builds_the_directory_only_once_it_commits(
     client, programme_team_member, django_capture_on_commit_callbacks
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Waiting Partner")
-    directory_services.render_directory()
+    directory_services.build_directory()
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         decisions.approve_pledge(pledge=pledge, by=programme_team_member)
@@ -122,7 +122,7 @@ def test_an_approval_renders_the_directory_only_once_it_commits(
 
 
 @pytest.mark.django_db
-def test_the_render_task_retries_when_the_database_fails(monkeypatch):
+def test_the_build_task_retries_when_the_database_fails(monkeypatch):
     directory_partner("Retried Partner")
     build = directory_build.build_entries
     calls = []
@@ -134,25 +134,35 @@ def test_the_render_task_retries_when_the_database_fails(monkeypatch):
         return build(*args, **kwargs)
 
     monkeypatch.setattr(directory_build, "build_entries", failing_once)
-    directory_tasks.render_directory.apply()
+    directory_tasks.build_directory.apply()
     assert len(calls) == 2
     assert DirectorySnapshot.objects.current().partner_count == 1
 
 
 @pytest.mark.django_db
-def test_the_render_directory_command_renders_and_reports():
+def test_the_build_directory_command_builds_and_reports():
     directory_partner("Command Partner")
     out = io.StringIO()
-    call_command("render_directory", stdout=out)
-    assert "Rendered the directory: 1 partner in" in out.getvalue()
+    call_command("build_directory", stdout=out)
+    assert "Built the directory: 1 partner in" in out.getvalue()
     assert DirectorySnapshot.objects.current().partner_count == 1
 
 
-def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commit(
+@pytest.mark.django_db
+def test_the_old_render_directory_command_still_builds_and_says_it_was_renamed():
+    directory_partner("Cron Partner")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("render_directory", stdout=out, stderr=err)
+    assert "render_directory is now called build_directory" in err.getvalue()
+    assert "Built the directory: 1 partner in" in out.getvalue()
+    assert DirectorySnapshot.objects.current().partner_count == 1
+
+
+def test_a_real_worker_builds_the_directory_after_approval_and_withdrawal_commit(
     transactional_db, celery_worker, client, programme_team_member
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Worker Partner")
-    directory_services.render_directory()
+    directory_services.build_directory()
     assert listed(client) == []
 
     decisions.approve_pledge(pledge=pledge, by=programme_team_member)
@@ -165,44 +175,44 @@ def test_a_real_worker_renders_the_directory_after_approval_and_withdrawal_commi
     )
 
 
-def test_an_approval_still_stands_when_the_broker_is_down_for_its_render(
+def test_an_approval_still_stands_when_the_broker_is_down_for_its_build(
     transactional_db, broker_down, client, programme_team_member
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Patient Partner")
     decisions.approve_pledge(pledge=pledge, by=programme_team_member)  # enqueueing fails, and is logged
     assert Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.APPROVED
-    assert listed(client) == ["Patient Partner"]  # no snapshot yet: the first request renders one
+    assert listed(client) == ["Patient Partner"]  # no snapshot yet: the first request builds one
 
 
 @pytest.mark.broker
-def test_a_change_whose_render_was_lost_with_the_broker_is_shown_by_the_render_sweep(
+def test_a_change_whose_build_was_lost_with_the_broker_is_shown_by_the_build_sweep(
     transactional_db, client, programme_team_member, request
 ):
     pledge = PledgeFactory(submitted=True, organisation__name="Patient Partner")
-    directory_services.render_directory()
+    directory_services.build_directory()
     request.getfixturevalue("broker_down")
     decisions.approve_pledge(pledge=pledge, by=programme_team_member)
-    assert listed(client) == []  # the render task never reached a worker
+    assert listed(client) == []  # the build task never reached a worker
     assert DirectoryRenderRequest.objects.count() == 1
 
-    directory_tasks.render_requested_directory.apply()  # beat's sweep, every few minutes
+    directory_tasks.build_requested_directory.apply()  # beat's sweep, every few minutes
     assert listed(client) == ["Patient Partner"]
     assert not DirectoryRenderRequest.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_burst_of_changes_is_shown_by_one_render():
+def test_a_burst_of_changes_is_shown_by_one_build():
     directory_partner("Busy Partner")
     for _ in range(3):
         DirectoryRenderRequest.objects.create()
-    assert directory_services.render_requested_directory().partner_count == 1
-    rendered = DirectorySnapshot.objects.count()
-    assert directory_services.render_requested_directory() is None  # the burst's other tasks: nothing to do
-    assert DirectorySnapshot.objects.count() == rendered
+    assert directory_services.build_requested_directory().partner_count == 1
+    built = DirectorySnapshot.objects.count()
+    assert directory_services.build_requested_directory() is None  # the burst's other tasks: nothing to do
+    assert DirectorySnapshot.objects.count() == built
 
 
 @pytest.mark.django_db
-def test_a_change_requested_after_a_render_began_reading_waits_for_the_next_render(monkeypatch):
+def test_a_change_requested_after_a_build_began_reading_waits_for_the_next_build(monkeypatch):
     DirectoryRenderRequest.objects.create()
     build = directory_build.build_entries
 
@@ -211,5 +221,5 @@ def test_a_change_requested_after_a_render_began_reading_waits_for_the_next_rend
         DirectoryRenderRequest.objects.create()  # made after the reads began: not in this snapshot
 
     monkeypatch.setattr(directory_build, "build_entries", build_while_a_change_lands)
-    directory_services.render_directory()
+    directory_services.build_directory()
     assert DirectoryRenderRequest.objects.count() == 1

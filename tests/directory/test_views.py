@@ -49,7 +49,7 @@ def test_only_approved_partners_are_listed_in_the_page_and_open_data(client):
         pledge = PledgeFactory(**trait, organisation__name=f"Hidden {status}")
         Pledge.objects.filter(pk=pledge.pk).update(status=status)
         hidden[status] = pledge
-    services.render_directory()
+    services.build_directory()
 
     assert names_listed(client) == ["Listed Partner"]
     for path in ["directory:partners_json", "directory:partners_csv", "directory:actions_csv"]:
@@ -65,7 +65,7 @@ def test_only_approved_partners_are_listed_in_the_page_and_open_data(client):
 def test_a_withdrawn_partner_page_explains_plainly_with_410_gone(client):
     pledge = directory_partner("Former Partner")
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
-    services.render_directory()
+    services.build_directory()
     response = partner_page(client, pledge)
     assert response.status_code == 410
     assert "Former Partner is no longer listed" in response.content.decode()
@@ -73,16 +73,16 @@ def test_a_withdrawn_partner_page_explains_plainly_with_410_gone(client):
 
 
 def test_an_organisation_that_never_signed_has_no_page(client):
-    services.render_directory()
+    services.build_directory()
     assert client.get(reverse("directory:partner", kwargs={"slug": "nobody"})).status_code == 404
 
 
-def test_a_withdrawal_removes_the_partner_after_the_render_it_triggers(
+def test_a_withdrawal_removes_the_partner_after_the_build_it_triggers(
     client, programme_team_member, django_capture_on_commit_callbacks
 ):
     staying = directory_partner("Staying Partner")
     leaving = directory_partner("Leaving Partner")
-    services.render_directory()
+    services.build_directory()
     assert names_listed(client) == ["Leaving Partner", "Staying Partner"]
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
@@ -95,7 +95,7 @@ def test_a_withdrawal_removes_the_partner_after_the_render_it_triggers(
     assert partner_page(client, staying).status_code == 200
 
 
-def test_the_first_request_renders_the_directory_when_there_is_no_snapshot(client):
+def test_the_first_request_builds_the_directory_when_there_is_no_snapshot(client):
     directory_partner("First Partner")
     assert not DirectorySnapshot.objects.exists()
     assert names_listed(client) == ["First Partner"]
@@ -124,7 +124,7 @@ def test_actions_and_names_not_shown_never_appear_in_html_json_or_csv(client):
         "Public Partner", show_actions=True, show_signatory=True, signatory_name="Sam Shown"
     )
     public_action = public.actions.get(number=1)
-    services.render_directory()
+    services.build_directory()
 
     bodies = {
         "list": client.get(DIRECTORY).content,
@@ -168,7 +168,7 @@ def test_progress_is_shown_only_from_reviewed_cycles_the_partner_chose_to_share(
     current = ReviewCycleFactory(pledge=pledge, number=3, starts_on=datetime.date(2026, 3, 1))
     for number in (1, 2):
         ActionFactory(pledge=pledge, cycle=current, number=number, title=f"Year three action {number}")
-    services.render_directory()
+    services.build_directory()
 
     html = partner_page(client, pledge).content.decode()
     assert "We held six steering group meetings." in html
@@ -195,7 +195,7 @@ def test_a_partner_page_shows_what_the_partner_chose_to_show(client):
         signatory_name="Dana Leader",
         signatory_job_title="Chair",
     )
-    services.render_directory()
+    services.build_directory()
     response = partner_page(client, pledge)
     html = response.content.decode()
     assert response.status_code == 200
@@ -224,7 +224,7 @@ def test_a_partner_that_signed_an_earlier_version_links_to_that_wording(client):
         number=version.number + 1, title="Newer", introduction="New.", published_on=timezone.localdate()
     )
     pledge = directory_partner("Early Signer", version=version)
-    services.render_directory()
+    services.build_directory()
     version_url = reverse("directory:pledge_version", kwargs={"number": version.number})
     assert f'href="{version_url}"' in partner_page(client, pledge).content.decode()
     response = client.get(version_url)
@@ -235,7 +235,7 @@ def test_a_partner_that_signed_an_earlier_version_links_to_that_wording(client):
 
 def test_html_in_an_organisation_name_is_escaped_everywhere(client):
     pledge = directory_partner('<script>alert("x")</script> & Sons')
-    services.render_directory()
+    services.build_directory()
     for body in [client.get(DIRECTORY).content, partner_page(client, pledge).content]:
         assert b"<script>alert" not in body
         assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons" in body
@@ -250,7 +250,7 @@ def test_the_directory_counts_partners_and_totals_them_by_area_and_sector(client
     directory_partner("One", sector=S.EDUCATION, areas=["bristol"])
     directory_partner("Two", sector=S.EDUCATION, areas=["bristol", "north-somerset"])
     directory_partner("Three", sector=S.HOUSING, areas=["south-gloucestershire"])
-    services.render_directory()
+    services.build_directory()
     response = client.get(DIRECTORY)
     html = response.content.decode()
     assert "3 partners have signed" in html
@@ -272,7 +272,7 @@ def test_an_empty_directory_says_so_and_invites_signing(client):
 def test_search_ignores_case_and_accents_and_matches_part_of_a_name(client):
     directory_partner("Café Nour Community Kitchen")
     directory_partner("Bristol Mind")
-    services.render_directory()
+    services.build_directory()
     assert names_listed(client, q="cafe") == ["Café Nour Community Kitchen"]
     assert names_listed(client, q="CAFÉ NOUR") == ["Café Nour Community Kitchen"]
     assert names_listed(client, q="mind") == ["Bristol Mind"]
@@ -282,7 +282,7 @@ def test_search_ignores_case_and_accents_and_matches_part_of_a_name(client):
 def test_search_forgives_a_small_typo(client):
     directory_partner("Bristol Mind")
     directory_partner("Weston College")
-    services.render_directory()
+    services.build_directory()
     response = client.get(DIRECTORY, {"q": "bristl"})
     assert [entry.name for entry in response.context["partners"]] == ["Bristol Mind"]
     assert "No partner names contain “bristl”. These names are similar to it." in response.content.decode()
@@ -292,7 +292,7 @@ def test_search_forgives_a_small_typo(client):
 
 def test_a_search_with_no_results_helps_the_reader(client):
     directory_partner("Bristol Mind")
-    services.render_directory()
+    services.build_directory()
     html = client.get(DIRECTORY, {"q": "zebra"}).content.decode()
     assert "No partners match “zebra”" in html
     assert "check the spelling" in html
@@ -334,7 +334,7 @@ def varied_directory():
         theme="action-plan",
         show_actions=False,
     )
-    services.render_directory()
+    services.build_directory()
 
 
 @pytest.mark.parametrize(
@@ -383,7 +383,7 @@ def test_the_result_count_is_in_the_page_title_and_the_results_heading(client):
     directory_partner("Health One")
     directory_partner("Health Two")
     directory_partner("Housing Three", sector=S.HOUSING)
-    services.render_directory()
+    services.build_directory()
     page = client.get(DIRECTORY, {"q": "health"}).content.decode()
     assert "<title>2 partners match “health”: partners" in page
     assert re.search(r'<h2 id="results-heading"[^>]*>\s*2 partners match “health”\s*</h2>', page)
@@ -392,7 +392,7 @@ def test_the_result_count_is_in_the_page_title_and_the_results_heading(client):
 
 def test_the_results_come_before_the_filters_which_stay_open_while_a_filter_is_on(client):
     directory_partner("Health One")
-    services.render_directory()
+    services.build_directory()
     unfiltered = client.get(DIRECTORY).content.decode()
     assert unfiltered.index('id="results-heading"') < unfiltered.index('id="filters"')
     assert '<details class="nhsuk-details portal-directory-filters" id="filters">' in unfiltered
@@ -404,7 +404,7 @@ def test_pagination_keeps_the_search_and_filters_in_its_links(client):
     for number in range(23):
         directory_partner(f"Housing Partner {number:02d}", sector=S.HOUSING)
     directory_partner("Education Partner", sector=S.EDUCATION)
-    services.render_directory()
+    services.build_directory()
 
     response = client.get(DIRECTORY, {"q": "partner", "sector": "housing", "sort": "name"})
     assert len(response.context["partners"]) == 20
@@ -423,7 +423,7 @@ def test_a_logo_is_shown_only_when_the_partner_allows_it(client, settings):
     hidden = directory_partner("Logo Hidden", show_logo=False)
     Organisation.objects.filter(pk=shown.organisation_id).update(logo="logos/shown.png")
     Organisation.objects.filter(pk=hidden.organisation_id).update(logo="logos/hidden.png")
-    services.render_directory()
+    services.build_directory()
     logo_url = f"{settings.SITE_URL}/media/logos/shown.png"
     assert f'src="{logo_url}"' in client.get(DIRECTORY).content.decode()
     assert f'src="{logo_url}"' in partner_page(client, shown).content.decode()

@@ -34,7 +34,7 @@ def two_partners():
         signatory_job_title="Director",
     )
     directory_partner('Smith, "Jones" & Co Trading', show_actions=False)
-    return services.render_directory()
+    return services.build_directory()
 
 
 def test_partners_json_has_every_documented_field_with_its_type(client, settings, two_partners):
@@ -95,7 +95,7 @@ def test_csv_files_have_their_header_and_rfc_4180_quoting(client, two_partners):
 
 def test_csv_cells_that_look_like_formulas_are_defused(client):
     directory_partner("=HYPERLINK(evil)")
-    services.render_directory()
+    services.build_directory()
     rows = list(csv.reader(io.StringIO(file_body(client.get(CSV)).decode(), newline="")))
     assert rows[1][0] == "'=HYPERLINK(evil)"
 
@@ -114,7 +114,7 @@ def test_open_data_allows_cross_origin_reads_and_caching(client, two_partners, p
 @pytest.mark.parametrize("path", OPEN_DATA_FILES)
 def test_open_data_answers_304_when_nothing_has_changed(client, two_partners, path):
     first = client.get(path)
-    services.render_directory()  # a re-render with nothing new keeps the same ETag and date
+    services.build_directory()  # a rebuild with nothing new keeps the same ETag and date
     again = client.get(path, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
     assert again.content == b""
@@ -126,7 +126,7 @@ def test_open_data_answers_304_when_nothing_has_changed(client, two_partners, pa
 def test_open_data_changes_its_etag_when_a_partner_joins(client, two_partners):
     first = client.get(JSON)
     directory_partner("New Partner")
-    services.render_directory()
+    services.build_directory()
     response = client.get(JSON, headers={"If-None-Match": first["ETag"]})
     assert response.status_code == 200
     assert response["ETag"] != first["ETag"]

@@ -1,4 +1,4 @@
-"""Writing a render's rows with COPY stores what bulk_create would store."""
+"""Writing a build's rows with COPY stores what bulk_create would store."""
 
 import datetime
 

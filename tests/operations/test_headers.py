@@ -26,7 +26,7 @@ def directives(header):
 @pytest.fixture
 def partner():
     partner = directory_partner("Riverside Housing")
-    services.render_directory()
+    services.build_directory()
     return partner
 
 

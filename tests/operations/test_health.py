@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from directory.services import render_directory
+from directory.services import build_directory
 from operations import services
 from operations.models import BEAT, WORKER
 from outbox.models import OutboxEmail
@@ -19,7 +19,7 @@ READY = "/health/ready"
 @pytest.fixture
 def healthy(db):
     """Everything /health/ready reads is fresh: a directory just rendered, both heartbeats just recorded."""
-    render_directory()
+    build_directory()
     services.record_heartbeat(name=BEAT, at=timezone.now())
     services.record_heartbeat(name=WORKER, at=timezone.now())
 
@@ -114,7 +114,7 @@ def test_emails_that_failed_before_the_window_no_longer_fail_the_check(client, h
 def test_a_directory_rendered_longer_ago_than_the_limit_fails_the_check(client, db, settings):
     settings.HEALTH_DIRECTORY_MAX_AGE_HOURS = 26
     with time_machine.travel(timezone.now() - timedelta(hours=27)):
-        render_directory()
+        build_directory()
 
     assert ready(client) == (503, {"status": "failing", "failing": ["directory"]})
     assert detail(client, settings, "directory")["message"] == (
@@ -129,8 +129,8 @@ def test_a_directory_never_rendered_fails_the_check(client, db, settings):
 
 def test_the_live_snapshot_decides_the_directorys_age(client, db):
     with time_machine.travel(timezone.now() - timedelta(days=3)):
-        render_directory()
-    render_directory()
+        build_directory()
+    build_directory()
 
     assert ready(client)[0] == 200
 
@@ -146,7 +146,7 @@ def test_a_stale_heartbeat_fails_the_check_when_tasks_are_queued(client, healthy
 
 
 def test_no_heartbeat_at_all_fails_the_check_when_tasks_are_queued(client, db, broker_up):
-    render_directory()
+    build_directory()
 
     assert ready(client) == (503, {"status": "failing", "failing": ["heartbeat", "worker"]})
 

@@ -124,7 +124,7 @@ def test_the_tasks_a_request_queues_log_that_requests_id(
 
     assert wait_for(
         lambda: (
-            {"outbox.tasks.send_email", "directory.tasks.render_requested_directory"} <= set(finished_tasks())
+            {"outbox.tasks.send_email", "directory.tasks.build_requested_directory"} <= set(finished_tasks())
         )
     )
     assert all(finished_tasks().values())

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from directory.services import render_directory
+from directory.services import build_directory
 from operations import services
 from operations.models import BEAT, WORKER
 from tests.factories import OutboxEmailFactory, UserFactory
@@ -21,7 +21,7 @@ def unhealthy(db, settings):
     """A directory a week old and an email stuck for an hour, to someone whose address must not leak."""
     settings.HEALTH_CHECK_TOKEN = TOKEN
     with time_machine.travel(timezone.now() - timedelta(days=7)):
-        render_directory()
+        build_directory()
     with time_machine.travel(timezone.now() - timedelta(hours=1)):
         OutboxEmailFactory(to="jo.bloggs@example.org", subject="Your pledge for Jo's Café")
     OutboxEmailFactory(to="sam.private@example.org", subject="Welcome, Sam", failed=True)
@@ -127,7 +127,7 @@ def test_health_answers_are_never_cached(client, db):
 
 def test_load_balancers_can_probe_over_plain_http_when_https_is_enforced(client, db, settings):
     settings.SECURE_SSL_REDIRECT = True
-    render_directory()
+    build_directory()
 
     assert client.get("/health/live").status_code == 200
     assert client.get("/health/ready").status_code == 200

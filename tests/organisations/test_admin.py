@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import User
 from organisations.models import Area, Membership, Organisation, OrganisationEvent
 from tests.factories import PledgeFactory
-from tests.support.directory import re_renders_directory
+from tests.support.directory import rebuilds_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def change_data(organisation, **overrides):
     }
 
 
-def test_a_staff_change_in_the_admin_is_audited_and_re_renders_the_directory(
+def test_a_staff_change_in_the_admin_is_audited_and_rebuilds_the_directory(
     client, django_capture_on_commit_callbacks
 ):
     organisation = PledgeFactory(approved=True).organisation
@@ -55,7 +55,7 @@ def test_a_staff_change_in_the_admin_is_audited_and_re_renders_the_directory(
     event = OrganisationEvent.objects.get(organisation=organisation)
     assert (event.kind, event.actor) == (OrganisationEvent.Kind.DETAILS_CHANGED, staff)
     assert event.note == "Changed: areas served, website"
-    assert re_renders_directory(callbacks)
+    assert rebuilds_directory(callbacks)
 
 
 def test_saving_the_admin_page_unchanged_records_nothing(client):

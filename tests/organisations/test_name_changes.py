@@ -128,9 +128,9 @@ def test_every_old_address_answers_301_to_the_new_one_and_the_badge_and_certific
     client, programme_team_member
 ):
     organisation, signatory = partner()
-    directory.render_directory()
+    directory.build_directory()
     services.approve_name_change(change=ask(organisation, signatory), by=programme_team_member)
-    directory.render_directory()
+    directory.build_directory()
     organisation.refresh_from_db()
     for name in ("partner", "badge_svg", "badge_png", "certificate"):
         old = reverse(f"directory:{name}", kwargs={"slug": "avon-youth-trust"})

@@ -6,7 +6,7 @@ import pytest
 from organisations import services
 from organisations.models import Area, Organisation
 from tests.factories import OrganisationFactory, UserFactory
-from tests.support.directory import re_renders_directory
+from tests.support.directory import rebuilds_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_a_match_is_found_even_when_hundreds_of_names_share_its_words():
     assert services.find_possible_duplicates(name="The Community Group Ltd") == [wanted]
 
 
-def test_updating_an_organisation_changes_its_details_not_its_name_and_re_renders_the_directory(
+def test_updating_an_organisation_changes_its_details_not_its_name_and_rebuilds_the_directory(
     django_capture_on_commit_callbacks,
 ):
     organisation = OrganisationFactory(name="Bristol Mind")
@@ -123,4 +123,4 @@ def test_updating_an_organisation_changes_its_details_not_its_name_and_re_render
     assert organisation.name == "Bristol Mind"
     assert organisation.kind == Organisation.Kind.SERVICE
     assert list(organisation.areas.all()) == areas
-    assert re_renders_directory(callbacks)
+    assert rebuilds_directory(callbacks)

@@ -1,11 +1,11 @@
-"""An organisation's details page: members edit them, the directory re-renders, and nobody else may."""
+"""An organisation's details page: members edit them, the directory rebuilds, and nobody else may."""
 
 import pytest
 from django.urls import reverse
 
 from organisations.models import Area, Organisation, OrganisationEvent
 from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
-from tests.support.directory import re_renders_directory
+from tests.support.directory import rebuilds_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def edit_data(**overrides):
     }
 
 
-def test_a_member_edits_their_organisations_details_and_the_directory_is_re_rendered(
+def test_a_member_edits_their_organisations_details_and_the_directory_is_rebuilt(
     client, django_capture_on_commit_callbacks
 ):
     membership = MembershipFactory()
@@ -38,7 +38,7 @@ def test_a_member_edits_their_organisations_details_and_the_directory_is_re_rend
     membership.organisation.refresh_from_db()
     assert membership.organisation.sector == Organisation.Sector.HOUSING
     assert membership.organisation.name != "A New Name"  # the name is not changed here
-    assert re_renders_directory(callbacks)
+    assert rebuilds_directory(callbacks)
 
 
 def test_a_members_edit_is_recorded_in_the_organisations_audit_trail(client):

@@ -253,7 +253,7 @@ def test_an_email_queued_while_the_broker_was_down_is_sent_once_by_the_sweep(
 ):
     request.getfixturevalue("broker_down")
     with transaction.atomic():
-        email = queue()  # publishing fails after commit; the row must survive
+        email = queue()  # enqueueing fails after commit; the row must survive
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.QUEUED
     request.getfixturevalue("celery_worker")  # the broker is back, with a worker
@@ -267,7 +267,7 @@ def test_an_email_queued_while_the_broker_was_down_is_sent_once_by_the_sweep(
     assert OutboxEmail.objects.get(pk=email.pk).attempts == 1
 
 
-def test_publishing_to_a_frozen_broker_gives_up_fast_and_skips_the_rest(
+def test_enqueueing_on_a_frozen_broker_gives_up_fast_and_skips_the_rest(
     transactional_db, frozen_broker, caplog
 ):
     started = time.monotonic()
@@ -275,11 +275,11 @@ def test_publishing_to_a_frozen_broker_gives_up_fast_and_skips_the_rest(
         emails = [queue(to=f"leader{n}@example.org") for n in range(20)]
     assert time.monotonic() - started < 2
     assert OutboxEmail.objects.unsent().count() == len(emails)
-    failures = [r for r in caplog.records if "Could not publish" in r.getMessage()]
+    failures = [r for r in caplog.records if "Could not enqueue" in r.getMessage()]
     assert len(failures) == 1  # logged once, not once per email
 
 
-def test_after_a_failed_publish_the_next_request_does_not_wait_on_the_broker_again(
+def test_after_a_failed_enqueue_the_next_request_does_not_wait_on_the_broker_again(
     transactional_db, frozen_broker
 ):
     with transaction.atomic():

@@ -105,7 +105,7 @@ def test_the_whole_path_escalation_notice_confirmed_lapse_and_return_under_froze
         assert lapsing.lapse_pledges(cycle_ids=[cycle.pk], by=team_member, message=LAPSE_MESSAGE) == 1
         # Confirming again (a second click, another team member) lapses nothing more.
         assert lapsing.lapse_pledges(cycle_ids=[cycle.pk], by=team_member, message=LAPSE_MESSAGE) == 0
-        directory.render_directory()
+        directory.build_directory()
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.LAPSED
     event = pledge.events.get(kind=PledgeEvent.Kind.LAPSED)
@@ -127,7 +127,7 @@ def test_the_whole_path_escalation_notice_confirmed_lapse_and_return_under_froze
     with at(LAPSES_ON + timedelta(days=40), hour=10):
         complete_review(cycle, contact)
         reviews.record_review(cycle=cycle, by=contact)
-        directory.render_directory()
+        directory.build_directory()
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
     kinds = list(pledge.events.status_changes().order_by("created_at", "pk").values_list("kind", flat=True))
@@ -234,7 +234,7 @@ def test_the_automatic_lapse_takes_the_same_queries_for_a_batch_of_any_size(
     sweep_on(NOTICE_ON)
     # One batch, whatever its size: the savepoint pair, the claim, the people, the status UPDATE,
     # the invitations (lock, UPDATE), the organisations' events, the pledges' events, the outbox
-    # (its recipients' accounts, the INSERT) and the directory's render request. Each of the five
+    # (its recipients' accounts, the INSERT) and the directory's build request. Each of the five
     # kinds of reminder finds none due, in a savepoint pair and a claim.
     with django_assert_max_num_queries(12 + 3 * 5):
         assert sweep_on(LAPSES_ON, batch_size=500)["lapsed"] == due_cycles
@@ -253,7 +253,7 @@ def test_the_team_confirms_any_number_of_lapses_in_the_same_queries(
     cycle_ids = list(ReviewCycle.objects.values_list("pk", flat=True))
     # Whether they are in the team; then as the sweep's batch: the savepoint pair, the claim, the
     # people, the status UPDATE, the invitations (lock, UPDATE), both kinds of event, the outbox
-    # (its recipients' accounts, the INSERT) and the render request.
+    # (its recipients' accounts, the INSERT) and the build request.
     with at(LAPSES_ON, hour=10), django_assert_max_num_queries(1 + 12):
         assert lapsing.lapse_pledges(cycle_ids=cycle_ids, by=team_member, message=LAPSE_MESSAGE) == due_cycles
 
@@ -271,7 +271,7 @@ def test_a_batch_of_lapses_ends_each_partners_period_and_asks_the_directory_once
     cycle_ids = [pledge.cycles.get().pk for pledge in pledges]
     with at(LAPSES_ON, hour=10):
         assert lapsing.lapse_pledges(cycle_ids=cycle_ids, by=team_member, message=LAPSE_MESSAGE) == 3
-    # One write for the batch: a request naming each partner, so only their rows are rendered again.
+    # One write for the batch: a request naming each partner, so only their rows are built again.
     requested = DirectoryRenderRequest.objects.values_list("organisation_id", flat=True)
     assert sorted(requested) == sorted(pledge.organisation_id for pledge in pledges)
     for pledge, invitations in zip(pledges, (2, 1, 0), strict=True):

@@ -236,13 +236,13 @@ def test_the_beat_task_invoked_by_name_on_a_real_worker_sends_due_reminders(cele
     assert [m.to for m in mail.outbox] == [[pledge.created_by.email]]
 
 
-def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_directory_render():
+def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_directory_builds():
     tasks_scheduled = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
     assert set(tasks_scheduled) == {
         "reviews.tasks.send_review_reminders",
         "outbox.tasks.send_queued_emails",
-        "directory.tasks.render_directory",
-        "directory.tasks.render_requested_directory",
+        "directory.tasks.build_directory",
+        "directory.tasks.build_requested_directory",
         "operations.tasks.record_heartbeat",
         "privacy.tasks.apply_retention",
         "pledges.tasks.invite_partners_to_reaffirm",
@@ -250,22 +250,30 @@ def test_the_beat_schedule_has_the_reminder_sweep_the_outbox_sweep_and_the_direc
     daily = tasks_scheduled["reviews.tasks.send_review_reminders"]
     assert daily.hour == {7} and daily.minute == {0}
     assert tasks_scheduled["outbox.tasks.send_queued_emails"] == 60
-    nightly = tasks_scheduled["directory.tasks.render_directory"]
+    nightly = tasks_scheduled["directory.tasks.build_directory"]
     assert len(nightly.hour) == 1 and len(nightly.day_of_week) == 7
-    assert tasks_scheduled["directory.tasks.render_requested_directory"] == 5 * 60
+    assert tasks_scheduled["directory.tasks.build_requested_directory"] == 5 * 60
     assert "reviews.tasks.send_review_reminders" in celery_app.tasks
 
 
-def test_the_tasks_old_names_stay_registered_for_tasks_queued_before_the_apps_split():
-    old_names = {
-        "pledges.tasks.send_email",
-        "pledges.tasks.send_queued_emails",
-        "pledges.tasks.send_review_reminders",
-        "organisations.tasks.render_directory",
-        "organisations.tasks.render_requested_directory",
+def test_the_tasks_old_names_stay_registered_and_routed_for_tasks_the_previous_release_queued():
+    new_names = {
+        "pledges.tasks.send_email": "outbox.tasks.send_email",
+        "pledges.tasks.send_queued_emails": "outbox.tasks.send_queued_emails",
+        "pledges.tasks.send_review_reminders": "reviews.tasks.send_review_reminders",
+        "organisations.tasks.render_directory": "directory.tasks.build_directory",
+        "organisations.tasks.render_requested_directory": "directory.tasks.build_requested_directory",
+        "directory.tasks.render_directory": "directory.tasks.build_directory",
+        "directory.tasks.render_requested_directory": "directory.tasks.build_requested_directory",
     }
-    assert old_names <= set(celery_app.tasks)
-    assert celery_app.amqp.router.route({}, "pledges.tasks.send_email")["queue"].name == "email"
+    celery_app.loader.import_default_modules()  # the tasks, as a worker finds them
+    assert set(new_names) <= set(celery_app.tasks)
+
+    def queue(name):
+        return celery_app.amqp.router.route({}, name)["queue"].name
+
+    assert {old: queue(old) for old in new_names} == {old: queue(new) for old, new in new_names.items()}
+    assert queue("pledges.tasks.send_email") == "email"
 
 
 @pytest.mark.django_db

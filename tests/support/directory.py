@@ -1,4 +1,4 @@
-"""Whether a change re-renders the public directory once its transaction commits."""
+"""Whether a change rebuilds the public directory once its transaction commits."""
 
 import html
 import re
@@ -6,10 +6,10 @@ import re
 from directory.models import DirectorySnapshot
 
 
-def re_renders_directory(callbacks):
+def rebuilds_directory(callbacks):
     """Run the captured on-commit callbacks (tasks run eagerly) and say whether the public directory changed.
 
-    A full render makes a new snapshot; an incremental one bumps the current snapshot's version.
+    A full build makes a new snapshot; an incremental one bumps the current snapshot's version.
     """
     before = DirectorySnapshot.objects.current()
     for callback in callbacks:

@@ -1,22 +1,15 @@
-"""Render the public directory now, as the Celery task and the nightly schedule do."""
+"""The old name of `build_directory`, kept for one release so that operators' cron jobs still work."""
 
-import time
-
-from django.core.management.base import BaseCommand
-from django.template.defaultfilters import pluralize
-
-from directory import services
+from .build_directory import Command as BuildDirectoryCommand
 
 
-class Command(BaseCommand):
-    help = "Render the public directory of partners and its open-data files now."
+class Command(BuildDirectoryCommand):
+    help = "The old name of build_directory (renamed; this name goes in the next release)."
 
     def handle(self, *args, **options):
-        started = time.perf_counter()
-        count = services.render_directory().partner_count
-        seconds = time.perf_counter() - started
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Rendered the directory: {count} partner{pluralize(count)} in {seconds:.1f} s."
+        self.stderr.write(
+            self.style.WARNING(
+                "render_directory is now called build_directory; the old name goes in the next release."
             )
         )
+        super().handle(*args, **options)

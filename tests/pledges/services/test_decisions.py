@@ -13,7 +13,7 @@ from pledges.models import Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services import decisions
 from tests.factories import PledgeFactory, UserFactory
 from tests.support.concurrency import at_once, refusals
-from tests.support.directory import re_renders_directory
+from tests.support.directory import rebuilds_directory
 
 
 @pytest.fixture
@@ -80,13 +80,13 @@ def test_approval_emails_the_signatory_only_after_commit(
 
 
 @pytest.mark.django_db
-def test_approval_rerenders_the_public_directory_after_commit(
+def test_approval_rebuilds_the_public_directory_after_commit(
     programme_team_member, django_capture_on_commit_callbacks
 ):
     pledge = PledgeFactory(submitted=True)
     with django_capture_on_commit_callbacks() as callbacks:
         decisions.approve_pledge(pledge=pledge, by=programme_team_member)
-    assert re_renders_directory(callbacks)
+    assert rebuilds_directory(callbacks)
 
 
 @pytest.mark.django_db

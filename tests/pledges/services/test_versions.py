@@ -277,7 +277,7 @@ def test_a_partner_that_reaffirms_shows_the_new_version_and_one_that_does_not_st
         pledge=reaffirms, by=reaffirms.created_by, declaration_name=reaffirms.created_by.name
     )
 
-    directory_services.render_directory()
+    directory_services.build_directory()
     entries = {entry.slug: entry for entry in directory_services.current_directory().entries.all()}
     assert entries[reaffirms.organisation.slug].page["version"] == 2
     assert entries[reaffirms.organisation.slug].page["version_url"] == "/pledge/version/2/"

@@ -1,7 +1,7 @@
-"""A frozen broker never holds up a leader's submit or an approval; the sweep sends the emails later.
+"""Enqueueing on a frozen broker never holds up a leader's submit or an approval; the sweep sends later.
 
 A frozen broker accepts connections and never answers (like Redis stuck on a
-full disk). The pages publish after commit with short timeouts, so they answer
+full disk). The pages enqueue after commit with short timeouts, so they answer
 at once and leave the outbox rows queued; once the broker is back, the sweep
 hands them to a real worker, which sends each once through a real SMTP server.
 """
@@ -40,8 +40,8 @@ def timed_post(client, path, data):
     return response, time.monotonic() - started
 
 
-def publish_failures(caplog):
-    return [record for record in caplog.records if record.getMessage().startswith("Could not publish")]
+def enqueue_failures(caplog):
+    return [record for record in caplog.records if record.getMessage().startswith("Could not enqueue")]
 
 
 def test_a_leaders_submit_answers_at_once_with_a_frozen_broker_and_the_sweep_sends_both_emails_later(
@@ -66,7 +66,7 @@ def test_a_leaders_submit_answers_at_once_with_a_frozen_broker_and_the_sweep_sen
         (settings.PROGRAMME_TEAM_EMAIL, OutboxEmail.Status.QUEUED, 0),
         ("leader@example.org", OutboxEmail.Status.QUEUED, 0),
     ]
-    assert len(publish_failures(caplog)) == 1  # the second publish waited for nothing
+    assert len(enqueue_failures(caplog)) == 1  # the second enqueue waited for nothing
     assert smtp_server.received == []
 
     # The broker is back: a real worker on Redis, and the sweep beat would run.
@@ -99,9 +99,9 @@ def test_approving_answers_at_once_with_a_frozen_broker_and_the_approval_stands(
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.APPROVED
     assert pledge.cycles.count() == 1
-    # The approval email waits for the sweep; the directory re-render was not published.
+    # The approval email waits for the sweep; the directory's rebuild was not enqueued.
     assert list(OutboxEmail.objects.about(pledge).values_list("status", flat=True)) == [
         OutboxEmail.Status.QUEUED
     ]
-    (failure,) = publish_failures(caplog)
+    (failure,) = enqueue_failures(caplog)
     assert "outbox.tasks.send_email" in failure.getMessage()
