@@ -1,10 +1,11 @@
-"""The year's rules of an annual review, in one place: when a cycle is due soon, due, overdue,
-escalated, notified and due to lapse, read from the settings each time they are asked.
+"""The year's rules of an annual review, in one place: when a cycle is due, overdue or due to lapse.
 
-Every rule counts days from one of two dates of a review cycle: its due date, or its lapse day
-(the new due date the programme team gave, `more_time_until`, or else LAPSE_AFTER_DAYS after the
-due date). Each rule is written once, as a `Day`, which answers both in Python (`Day.of(cycle)`)
-and as a filter on ReviewCycle (`Day.reached(on)`), so a page and a query cannot disagree.
+Each stage (due soon, due, overdue, escalated, notified, due to lapse) and each reminder's day
+is read from the settings every time it is asked. Every rule counts days from one of two dates
+of a review cycle: its due date, or its lapse day (the new due date the programme team gave,
+`more_time_until`, or else LAPSE_AFTER_DAYS after the due date). Each rule is written once, as a
+`Day`, which answers both in Python (`Day.of(cycle)`) and as a filter on ReviewCycle
+(`Day.reached(on)`), so a page and a query cannot disagree.
 
 It lives in `pledges`, beside ReviewCycle, rather than in `reviews`: ReviewCycle's querysets
 (due soon, overdue, lapsing) need these rules, and `pledges` may not import `reviews`, the layer
