@@ -10,7 +10,6 @@ import datetime
 import time_machine
 from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F, Q
@@ -22,10 +21,12 @@ from demo.models import DemoAccount
 from organisations import services as organisations
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
+from pledges import calendar
 from pledges.models import Action, ActionTheme, Pledge, PledgeVersion, RejectionReason
 from pledges.services import decisions, leadership, signing, versions
 from reviews import lapsing, reminders
 from reviews import services as reviews
+from reviews.models import Reminder
 
 K, S = Organisation.Kind, Organisation.Sector
 ST = Pledge.Status
@@ -435,11 +436,7 @@ class _Story:
 
     def remind(self, *, cycle, until):
         """Run the reminder sweep on each day one of the cycle's reminders falls due, as beat would."""
-        days = [
-            cycle.due_on + datetime.timedelta(days=offset)
-            for offset in settings.REVIEW_REMINDER_OFFSETS.values()
-        ]
-        days.append(cycle.lapses_on - datetime.timedelta(days=settings.LAPSE_NOTICE_DAYS))
+        days = [calendar.reminder_day(kind).of(cycle) for kind in Reminder.Kind.values]
         for day in sorted(days):
             swept_at = _morning(day, hour=7)
             if swept_at >= until:

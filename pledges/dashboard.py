@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from organisations.models import Area, Organisation
 from outbox.models import OutboxEmail
+from pledges import calendar
 
-from .models import Action, Commitment, Pledge, PledgeVersion, ReviewCycle, due_soon_days
+from .models import Action, Commitment, Pledge, PledgeVersion, ReviewCycle
 
 
 @dataclass
@@ -107,7 +108,7 @@ def build_dashboard(*, today=None):
             "Review",
             [
                 Row("Done", review_progress["done"]),
-                Row(f"Due in the next {due_soon_days()} days", review_progress["due"]),
+                Row(f"Due in the next {calendar.due_soon_days()} days", review_progress["due"]),
                 Row("Overdue", review_progress["overdue"]),
                 Row("Not yet due", review_progress["upcoming"]),
             ],

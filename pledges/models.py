@@ -1,7 +1,5 @@
 """The pledge's text, the pledges partners sign, their actions, review cycles and audit trail."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
@@ -11,6 +9,8 @@ from django.utils import timezone
 from organisations.models import Membership
 from outbox.models import BouncedAddress
 from pledge_portal import names
+
+from . import calendar
 
 
 class PledgeVersionQuerySet(models.QuerySet):
@@ -169,6 +169,14 @@ class PledgeQuerySet(models.QuerySet):
         )
 
     # The programme team: decisions, dashboard, exports -------------------------
+
+    def lapsed_since(self, since):
+        """Lapsed pledges last changed (by their lapse, as a rule) since `since`, latest first."""
+        return (
+            self.filter(status=Pledge.Status.LAPSED, updated_at__gte=since)
+            .select_related("organisation")
+            .order_by("-updated_at")
+        )
 
     def in_decision_tab(self, tab):
         """The pledges one tab of the team's decisions lists, in that tab's order (see DECISION_TABS)."""
@@ -422,46 +430,39 @@ class ReviewCycleQuerySet(models.QuerySet):
     def reviewed(self):
         return self.filter(reviewed_at__isnull=False)
 
-    def due_within(self, *, on, days):
-        """Awaiting review and due from `on` up to `days` days later."""
-        return self.awaiting_review().filter(due_on__gte=on, due_on__lte=on + timedelta(days=days))
-
     def due_soon(self, *, on):
-        """Awaiting review and due within `due_soon_days()` of `on`."""
-        return self.due_within(on=on, days=due_soon_days())
+        """Awaiting review and due soon or due today on `on` (see calendar.due_soon)."""
+        return self.awaiting_review().filter(calendar.due_soon(on=on))
 
     def overdue(self, *, on):
-        return self.awaiting_review().filter(due_on__lt=on)
+        return self.awaiting_review().filter(calendar.reached(calendar.Stage.OVERDUE, on=on))
 
     def lapsing_by(self, day):
-        """Awaiting review, and due to lapse (see ReviewCycle.lapses_on) on or before `day`."""
-        return self.awaiting_review().filter(lapses_by(day))
+        """Awaiting review, and its lapse day (see calendar.lapse_day) is `day` or earlier."""
+        return self.awaiting_review().filter(calendar.LAPSE_DAY.reached(day))
+
+    def by_due_date(self):
+        """Oldest due first, with each partner: as the team's lists of reviews show them."""
+        return self.select_related("pledge__organisation").order_by("due_on", "pk")
 
     def reviewed_since(self, since):
-        return self.reviewed().filter(reviewed_at__gte=since)
+        """Reviewed since `since`, latest first, with each partner and who reviewed."""
+        return (
+            self.reviewed()
+            .filter(reviewed_at__gte=since)
+            .select_related("pledge__organisation", "reviewed_by")
+            .order_by("-reviewed_at")
+        )
 
     def progress(self, *, on):
         """Annual reviews of approved pledges: done, overdue, due soon and not yet due, on date `on`."""
         awaiting = Q(reviewed_at__isnull=True)
-        soon = on + timedelta(days=due_soon_days())
         return self.filter(pledge__status=Pledge.Status.APPROVED).aggregate(
             done=Count("pk", filter=Q(reviewed_at__isnull=False)),
-            overdue=Count("pk", filter=awaiting & Q(due_on__lt=on)),
-            due=Count("pk", filter=awaiting & Q(due_on__gte=on, due_on__lte=soon)),
-            upcoming=Count("pk", filter=awaiting & Q(due_on__gt=soon)),
+            overdue=Count("pk", filter=awaiting & calendar.reached(calendar.Stage.OVERDUE, on=on)),
+            due=Count("pk", filter=awaiting & calendar.due_soon(on=on)),
+            upcoming=Count("pk", filter=awaiting & ~calendar.reached(calendar.Stage.DUE_SOON, on=on)),
         )
-
-
-def lapses_by(day):
-    """The filter on ReviewCycle for "its lapse date is `day` or earlier" (see ReviewCycle.lapses_on)."""
-    return Q(more_time_until__isnull=True, due_on__lte=day - timedelta(days=settings.LAPSE_AFTER_DAYS)) | Q(
-        more_time_until__lte=day
-    )
-
-
-def due_soon_days():
-    """Days before its due date that an annual review counts as due soon: from the first reminder."""
-    return -settings.REVIEW_REMINDER_OFFSETS["upcoming"]
 
 
 # The programme team's decisions on a pledge and the statuses each is allowed from: the one
@@ -517,7 +518,7 @@ class ReviewCycle(models.Model):
     )
     acknowledgement_message = models.TextField(blank=True)
     # Set when the programme team gives the partner more time: the review is then due by this
-    # date, and the pledge does not lapse before it (see lapses_on).
+    # date, and the pledge does not lapse before it (see calendar.lapse_day).
     more_time_until = models.DateField("new due date", null=True, blank=True)
 
     objects = ReviewCycleQuerySet.as_manager()
@@ -543,16 +544,18 @@ class ReviewCycle(models.Model):
         return f"{self.pledge.organisation}: year {self.number}"
 
     def days_overdue(self, *, on):
-        return max((on - self.due_on).days, 0)
+        return calendar.days_overdue(self, on=on)
 
     @property
     def lapses_on(self):
         """The day the pledge becomes due to lapse if this cycle is still not reviewed."""
-        return self.more_time_until or self.due_on + timedelta(days=settings.LAPSE_AFTER_DAYS)
+        return calendar.lapse_day(self)
 
     @property
     def is_overdue(self):
-        return self.reviewed_at is None and self.due_on < timezone.localdate()
+        return self.reviewed_at is None and calendar.has_reached(
+            self, calendar.Stage.OVERDUE, on=timezone.localdate()
+        )
 
     @property
     def shows_progress(self):

@@ -1,14 +1,13 @@
 """The reminders of annual reviews: one of each kind per cycle, ever."""
 
-from datetime import timedelta
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from pledges.models import ReviewCycle, lapses_by
+from pledges import calendar
+from pledges.models import ReviewCycle
 
 
 class Reminder(models.Model):
@@ -60,12 +59,11 @@ class Reminder(models.Model):
         """
         if kind == cls.Kind.LAPSE_NOTICE:
             return cls.lapse_notice_condition(on=on)
-        offsets = settings.REVIEW_REMINDER_OFFSETS
-        condition = Q(due_on__lte=on - timedelta(days=offsets[kind]))
+        condition = calendar.reminder_day(kind).reached(on)
         if kind in cls.PARTNER_KINDS:
             this_and_later = cls.PARTNER_KINDS[cls.PARTNER_KINDS.index(kind) :]
             if len(this_and_later) > 1:
-                condition &= Q(due_on__gt=on - timedelta(days=offsets[this_and_later[1]]))
+                condition &= ~calendar.reminder_day(this_and_later[1]).reached(on)
         else:
             this_and_later = (kind,)
         recorded = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind__in=this_and_later))
@@ -73,10 +71,10 @@ class Reminder(models.Model):
 
     @classmethod
     def lapse_notice_condition(cls, *, on):
-        """The lapse notice is due, once, after the escalation and LAPSE_NOTICE_DAYS before the lapse."""
+        """The lapse notice is due, once, after the escalation and from LAPSE_NOTICE_DAYS before the lapse."""
         escalated = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind=cls.Kind.ESCALATION))
         noticed = Exists(cls.objects.filter(cycle=OuterRef("pk"), kind=cls.Kind.LAPSE_NOTICE))
-        return escalated & ~noticed & lapses_by(on + timedelta(days=settings.LAPSE_NOTICE_DAYS))
+        return escalated & ~noticed & calendar.reminder_day(cls.Kind.LAPSE_NOTICE).reached(on)
 
     @classmethod
     def cycles_due_to_lapse(cls, *, on):
@@ -86,7 +84,7 @@ class Reminder(models.Model):
             cls.objects.filter(
                 cycle=OuterRef("pk"),
                 kind=cls.Kind.LAPSE_NOTICE,
-                sent_at__date__lte=on - timedelta(days=settings.LAPSE_NOTICE_DAYS),
+                sent_at__date__lte=calendar.last_notice_day_for_lapse_on(on),
             )
         )
         return ReviewCycle.objects.lapsing_by(on).filter(noticed_in_time)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from organisations.models import Membership, emails_of
 from outbox.models import OutboxEmail
 from outbox.services import queue_emails, render_email
+from pledges import calendar
 from pledges.models import ReviewCycle
 
 from .lapsing import lapse_due_pledges
@@ -121,7 +122,7 @@ def _reminder_emails(*, cycle: ReviewCycle, kind: str, on: datetime.date) -> lis
         recipients = emails_of(people)
         context["annual_review_url"] = annual_review_url(cycle)
         # A sweep catching up after downtime never gives less notice than promised.
-        context["lapses_on"] = max(cycle.lapses_on, on + datetime.timedelta(days=settings.LAPSE_NOTICE_DAYS))
+        context["lapses_on"] = calendar.lapse_day_after_notice(cycle, noticed_on=on)
         subject, body = render_email(template="lapse_notice", context=context)
     elif kind == Reminder.Kind.ESCALATION:
         recipients = [settings.PROGRAMME_TEAM_EMAIL]

@@ -10,7 +10,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,11 +20,12 @@ from django.views.generic import FormView, TemplateView
 
 from organisations.models import Membership
 from pledge_portal.errors import NotAllowed
+from pledges import calendar
 from pledges.forms import ActionForm
-from pledges.models import Action, Pledge, ReviewCycle, due_soon_days
+from pledges.models import Action, Pledge, ReviewCycle
 from pledges.views.team import ProgrammeTeamRequiredMixin
 
-from . import lapsing, services
+from . import lapsing, selectors, services
 from .forms import (
     AcknowledgeReviewForm,
     ActionProgressForm,
@@ -141,7 +142,7 @@ class ReviewStartView(ReviewMixin, TemplateView):
             started=any(action.progress for action in actions),
             next_cycle=next_cycle,
             next_actions=list(next_cycle.actions.select_related("theme")) if next_cycle else [],
-            today=timezone.localdate(),
+            stage=calendar.stage_of(self.cycle, on=timezone.localdate()),
             **kwargs,
         )
 
@@ -294,24 +295,15 @@ class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        cycles = ReviewCycle.objects.select_related("pledge__organisation")
-        overdue = list(
-            cycles.overdue(on=today).annotate(reminders_sent=Count("reminders")).order_by("due_on", "pk")
-        )
-        for cycle in overdue:
-            cycle.overdue_days = cycle.days_overdue(on=today)
+        recently = timezone.now() - datetime.timedelta(days=self.RECENT_DAYS)
         return super().get_context_data(
             today=today,
-            soon_days=due_soon_days(),
-            escalation_days=settings.REVIEW_REMINDER_OFFSETS["escalation"],
+            soon_days=calendar.due_soon_days(),
+            escalation_days=calendar.reminder_day(Reminder.Kind.ESCALATION).days,
             recent_days=self.RECENT_DAYS,
-            due_soon=list(cycles.due_soon(on=today).order_by("due_on", "pk")),
-            overdue=overdue,
-            recently_reviewed=list(
-                cycles.reviewed_since(timezone.now() - datetime.timedelta(days=self.RECENT_DAYS))
-                .select_related("reviewed_by")
-                .order_by("-reviewed_at")
-            ),
+            due_soon=list(ReviewCycle.objects.due_soon(on=today).by_due_date()),
+            overdue=selectors.overdue_cycles(on=today),
+            recently_reviewed=list(ReviewCycle.objects.reviewed_since(recently)),
             **kwargs,
         )
 
@@ -377,34 +369,17 @@ class TeamLapsingView(ProgrammeTeamRequiredMixin, FormView):
     RECENT_DAYS = 90
 
     def get_form_kwargs(self):
-        today = timezone.localdate()
-        due = Reminder.cycles_due_to_lapse(on=today).select_related("pledge__organisation")
-        return {**super().get_form_kwargs(), "cycles": due.order_by("due_on", "pk")}
+        return {**super().get_form_kwargs(), "cycles": selectors.cycles_due_to_lapse(on=timezone.localdate())}
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         form = kwargs.get("form") or self.get_form()
-        due = list(form.fields["cycles"].queryset)
-        notified = (
-            ReviewCycle.objects.awaiting_review()
-            .filter(reminders__kind=Reminder.Kind.LAPSE_NOTICE)
-            .exclude(pk__in=[cycle.pk for cycle in due])
-            .select_related("pledge__organisation")
-            .order_by("due_on", "pk")
-        )
-        lapsed = (
-            Pledge.objects.filter(
-                status=Pledge.Status.LAPSED,
-                updated_at__gte=timezone.now() - datetime.timedelta(days=self.RECENT_DAYS),
-            )
-            .select_related("organisation")
-            .order_by("-updated_at")
-        )
+        recently = timezone.now() - datetime.timedelta(days=self.RECENT_DAYS)
         return super().get_context_data(
             today=today,
-            due=due,
-            notified=list(notified),
-            lapsed=list(lapsed),
+            due=list(form.fields["cycles"].queryset),
+            notified=list(selectors.cycles_notified(on=today)),
+            lapsed=list(Pledge.objects.lapsed_since(recently)),
             recent_days=self.RECENT_DAYS,
             lapse_after_days=settings.LAPSE_AFTER_DAYS,
             notice_days=settings.LAPSE_NOTICE_DAYS,

@@ -1,7 +1,6 @@
 """The programme team's decisions on a pledge: approve, ask for changes, reject, withdraw, reinstate."""
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -15,6 +14,7 @@ from accounts.models import User
 from organisations.models import Membership, emails_of
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
+from pledges import calendar
 from pledges.answers import answers_of
 from pledges.models import DECISIONS, Pledge, PledgeEvent, RejectionReason, ReviewCycle
 from pledges.services.transitions import change_status, record_event
@@ -131,7 +131,7 @@ def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent
         if pledge.status == Pledge.Status.LAPSED:
             cycle = pledge.cycles.select_for_update().filter(reviewed_at__isnull=True).first()
             if cycle is not None:
-                cycle.more_time_until = timezone.localdate() + timedelta(days=settings.LAPSE_AFTER_DAYS)
+                cycle.more_time_until = calendar.more_time_on_reinstatement(on=timezone.localdate())
                 cycle.save(update_fields=["more_time_until"])
                 context = {"cycle": cycle, "review_due_by": cycle.more_time_until}
         try:
