@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from PIL import Image, UnidentifiedImageError
 
-from pledge_portal.forms import PortalForm, PortalModelForm
+from pledge_portal.forms import PortalForm, PortalModelForm, reason_field
 
 from .models import Area, Organisation
 
@@ -202,15 +202,12 @@ class NameChangeForm(PortalForm):
             "max_length": "The new name must be 200 characters or fewer",
         },
     )
-    reason = forms.CharField(
-        label="Why is the name changing?",
+    reason = reason_field(
+        "Why is the name changing?",
         help_text="For example, a merger or a new name chosen by your board. Only the team sees this.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={
-            "required": "Say why the name is changing",
-            "max_length": "The reason must be 2,000 characters or fewer",
-        },
+        noun="reason",
+        required_message="Say why the name is changing",
     )
 
 
@@ -225,13 +222,11 @@ class NameChangeDecisionForm(PortalForm):
         label="Your decision",
         error_messages={"required": "Choose whether to approve or decline the new name"},
     )
-    note = forms.CharField(
-        label="Message to the partner",
+    note = reason_field(
+        "Message to the partner",
         help_text="Emailed to the person who asked. Needed when you decline.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
         max_length=2000,
-        error_messages={"max_length": "The message must be 2,000 characters or fewer"},
+        noun="message",
     )
 
     def clean(self):
