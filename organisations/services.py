@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,20 +29,10 @@ from .models import (
     OrganisationEvent,
     emails_of,
 )
+from .selectors import is_member, may_answer, sent_since_joining
 from .signals import organisation_changed
 
 # Organisations and duplicates --------------------------------------------------
-
-
-def find_possible_duplicates(
-    *, name: str, website: str = "", limit: int = 10, among: QuerySet[Organisation] | None = None
-) -> list[Organisation]:
-    """Organisations (of `among`, or all) that may be the one described, by `organisations.matching`'s rule.
-
-    One query; callers annotate `among` with what they need to show beside each.
-    """
-    organisations = Organisation.objects.all() if among is None else among
-    return organisations.possibly_same_as(name=name, website=website, limit=limit)
 
 
 def _unique_slug(name: str, *, organisation: Organisation | None = None) -> str:
@@ -175,7 +164,7 @@ def _record_details_changed(
 def _lock_organisation_for(*, organisation: Organisation, by: AbstractBaseUser) -> Organisation:
     """Lock the organisation, serialising changes to its people, and check `by` belongs to it."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if not Membership.objects.filter(organisation=organisation, user=by).exists():
+    if not is_member(organisation=organisation, user=by):
         raise NotAllowed(f"Only people at {organisation} can change its contacts.")
     return organisation
 
@@ -286,7 +275,7 @@ def revoke_invitation(*, invitation: Invitation, by: AbstractBaseUser) -> Invita
     with transaction.atomic():
         _lock_organisation_for(organisation=invitation.organisation, by=by)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending(now=timezone.now()) or not _sent_since_joining(invitation, by):
+        if not invitation.is_pending(now=timezone.now()) or not sent_since_joining(invitation, by):
             raise NotAllowed("This invitation can no longer be used, so there is nothing to withdraw.")
         invitation.revoked_at = timezone.now()
         invitation.revoked_by = by
@@ -361,50 +350,7 @@ def end_periods(*, organisations: Sequence[Organisation], by: AbstractBaseUser |
     return dict(ended)
 
 
-def visible_invitations(*, organisation: Organisation, user: AbstractBaseUser) -> QuerySet[Invitation]:
-    """The pending invitations `user` may see: none sent before they joined (another period's people)."""
-    return (
-        Invitation.objects.pending(now=timezone.now())
-        .filter(
-            organisation=organisation, created_at__gte=_joined(organisation_id=organisation.pk, user=user)
-        )
-        .select_related("invited_by")
-    )
-
-
-def _joined(*, organisation_id: int, user: AbstractBaseUser) -> QuerySet[Membership]:
-    """When `user` joined the organisation, as a subquery (empty if they are not a member)."""
-    return Membership.objects.filter(organisation_id=organisation_id, user=user).values("created_at")[:1]
-
-
-def _sent_since_joining(invitation: Invitation, user: AbstractBaseUser) -> bool:
-    """Whether `user` may act on `invitation`: the ones they may see (see `visible_invitations`)."""
-    return Invitation.objects.filter(
-        pk=invitation.pk,
-        created_at__gte=_joined(organisation_id=invitation.organisation_id, user=user),
-    ).exists()
-
-
 # Requests to join -----------------------------------------------------------------
-
-
-def may_start_without_asking(
-    *, organisation: Organisation, user: AbstractBaseUser, has_pledges: bool
-) -> bool:
-    """Whether `user` may act for `organisation` without anyone's approval.
-
-    Members may. While nobody belongs to it and it has never had a pledge, so has
-    no people to protect, so may the person who added it (they deleted their own
-    draft) or, for one the programme team added, the first person to choose it.
-    Anyone else asks: its members, or the programme team when it has none.
-    """
-    if Membership.objects.filter(organisation=organisation, user=user).exists():
-        return True
-    return (
-        organisation.created_by_id in (None, user.pk)
-        and not has_pledges
-        and not Membership.objects.filter(organisation=organisation).exists()
-    )
 
 
 def who_answers(join_request: JoinRequest) -> list[str]:
@@ -421,7 +367,7 @@ def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> Join
     """
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        if Membership.objects.filter(organisation=organisation, user=by).exists():
+        if is_member(organisation=organisation, user=by):
             raise NotAllowed(f"You are already a contact for {organisation}.")
         waiting = JoinRequest.objects.pending().filter(organisation=organisation, user=by).first()
         if waiting:
@@ -456,19 +402,6 @@ def request_to_join(*, organisation: Organisation, by: AbstractBaseUser) -> Join
             # About nothing: the team's failed-emails list links every `about` as a pledge.
             queue_templated_email(to=address, template="join_request", context=context)
     return join_request
-
-
-def may_answer(*, join_request: JoinRequest, user: AbstractBaseUser) -> bool:
-    """The organisation's members of its current period answer; the programme team may answer any request.
-
-    Someone whose period ended (the pledge they acted for was withdrawn, say) would let in a
-    person who then never sees them: the current period's people, or the team, decide.
-    """
-    return user.is_programme_team or (
-        Membership.objects.filter(organisation_id=join_request.organisation_id, user=user)
-        .of_current_period()
-        .exists()
-    )
 
 
 def answer_join_request(*, join_request: JoinRequest, by: AbstractBaseUser, approve: bool) -> JoinRequest:
@@ -526,7 +459,7 @@ def request_name_change(
         raise NotAllowed("Give the new name and the reason for it.")
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        if not Membership.objects.filter(organisation=organisation, user=by).exists():
+        if not is_member(organisation=organisation, user=by):
             raise NotAllowed(f"Only people at {organisation} can ask to change its name.")
         if new_name == organisation.name:
             raise NotAllowed(f"{organisation} already has this name.")

@@ -15,7 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from pledge_portal.errors import NotAllowed
 
-from . import services
+from . import selectors, services
 from .contact_forms import InviteContactForm
 from .forms import NameChangeDecisionForm, NameChangeForm, OrganisationDetailsForm
 from .models import Invitation, JoinRequest, Membership, NameChange, Organisation
@@ -83,7 +83,7 @@ class ContactsView(OrganisationMemberMixin, TemplateView):
                 .signatory_first()
             ),
             invitations=list(
-                services.visible_invitations(organisation=self.organisation, user=self.request.user)
+                selectors.visible_invitations(organisation=self.organisation, user=self.request.user)
             ),
             join_requests=list(
                 JoinRequest.objects.pending().filter(organisation=self.organisation).select_related("user")
@@ -203,7 +203,7 @@ class AnswerJoinRequestView(LoginRequiredMixin, TemplateView):
         self.join_request = get_object_or_404(
             JoinRequest.objects.select_related("organisation", "user"), pk=kwargs["pk"]
         )
-        if not services.may_answer(join_request=self.join_request, user=request.user):
+        if not selectors.may_answer(join_request=self.join_request, user=request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 

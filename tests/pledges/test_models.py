@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from organisations.models import Organisation
-from organisations.services import find_possible_duplicates
+from organisations.selectors import find_possible_duplicates
 from outbox.models import BouncedAddress, OutboxEmail
 from pledges.models import Action, Pledge, with_live_pledge_flag
 from reviews.models import Reminder
