@@ -17,7 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from organisations.models import Membership, Organisation
 from organisations.selectors import may_start_without_asking
-from organisations.services import create_organisation, end_period
+from organisations.services.contacts import end_period
+from organisations.services.details import create_organisation
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion

@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Organisation
 from organisations.selectors import find_possible_duplicates, is_member
-from organisations.services import request_to_join
+from organisations.services.join_requests import request_to_join
 from pledge_portal.errors import NotAllowed
 from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, PublishingForm, SignatoryForm
 from pledges.models import ActionTheme, Pledge, PledgeVersion, with_live_pledge_flag

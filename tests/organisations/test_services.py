@@ -2,8 +2,8 @@
 
 import pytest
 
-from organisations import services
 from organisations.models import Area, Organisation
+from organisations.services import details
 from tests.factories import OrganisationFactory, UserFactory
 from tests.support.directory import re_renders_directory
 
@@ -16,7 +16,7 @@ def test_updating_an_organisation_changes_its_details_not_its_name_and_re_render
     organisation = OrganisationFactory(name="Bristol Mind")
     areas = list(Area.objects.all())
     with django_capture_on_commit_callbacks() as callbacks:
-        services.update_organisation(
+        details.update_organisation(
             organisation=organisation,
             by=UserFactory(),
             kind=Organisation.Kind.SERVICE,
