@@ -1,8 +1,9 @@
 """The signing journey's writes: a draft, its answers, and its submission.
 
-Each service takes keyword arguments, runs in one transaction, checks the
-change is allowed, records a PledgeEvent and queues emails (in the outbox, in
-the same transaction) whose sending is enqueued only after commit.
+Each service takes keyword arguments, runs in one transaction and checks the
+change is allowed. Starting a draft and submitting it record a PledgeEvent;
+saving an answer on the way only changes the draft. Emails are queued in the
+outbox in the same transaction, and their sending is enqueued only after commit.
 """
 
 import datetime
