@@ -109,6 +109,13 @@ class OrganisationDetailsForm(PortalModelForm):
             "invalid": "Enter the website address in full, for example https://www.example.org.uk"
         },
     )
+    description = reason_field(
+        "Short description (optional)",
+        help_text="One or two sentences about what it does and who it works with. Up to 1,000 characters.",
+        rows=4,
+        max_length=1000,
+        noun="description",
+    )
     logo = LogoField(
         required=False,
         label="Logo (optional)",
@@ -118,19 +125,11 @@ class OrganisationDetailsForm(PortalModelForm):
     class Meta:
         model = Organisation
         fields = ["kind", "sector", "areas", "website", "description", "logo"]
-        labels = {"description": "Short description (optional)"}
-        help_texts = {
-            "description": (
-                "One or two sentences about what it does and who it works with. Up to 1,000 characters."
-            ),
-        }
         error_messages = {
             "website": {
                 "invalid": "Enter the website address in full, for example https://www.example.org.uk"
             },
-            "description": {"max_length": "The description must be 1,000 characters or fewer"},
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def clean_website(self):
         return self.cleaned_data["website"].strip()
@@ -151,11 +150,8 @@ class OrganisationForm(OrganisationDetailsForm):
 
     class Meta(OrganisationDetailsForm.Meta):
         fields = ["name", *OrganisationDetailsForm.Meta.fields]
-        labels = {**OrganisationDetailsForm.Meta.labels, "name": "Organisation name"}
-        help_texts = {
-            **OrganisationDetailsForm.Meta.help_texts,
-            "name": "Its full name, as people in the area know it.",
-        }
+        labels = {"name": "Organisation name"}
+        help_texts = {"name": "Its full name, as people in the area know it."}
         error_messages = {
             **OrganisationDetailsForm.Meta.error_messages,
             "name": {
