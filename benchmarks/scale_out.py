@@ -65,7 +65,6 @@ from outbox.models import OutboxEmail  # noqa: E402
 from pledges.models import Pledge  # noqa: E402
 from tests.factories import PledgeFactory, UserFactory, bulk_directory_partners  # noqa: E402
 from tests.support.processes import (  # noqa: E402
-    SITE_URL,
     Processes,
     clear_broker,
     clear_cache,
@@ -73,6 +72,7 @@ from tests.support.processes import (  # noqa: E402
     current_database_url,
     production_environment,
 )
+from tests.support.proxied_client import SITE_URL  # noqa: E402
 from tests.support.smtp import SMTPServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

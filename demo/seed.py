@@ -18,8 +18,8 @@ from django.utils.text import slugify
 
 from accounts.models import PROGRAMME_TEAM_GROUP, User
 from demo.models import DemoAccount
-from organisations import services as organisations
 from organisations.models import Area, Organisation
+from organisations.services import contacts, name_changes
 from outbox.models import OutboxEmail
 from pledges import calendar
 from pledges.models import Action, ActionTheme, Pledge, PledgeVersion, RejectionReason
@@ -449,11 +449,11 @@ class _Story:
         new_name, reason = to
         asked_at = self.now - datetime.timedelta(days=30)
         with _at(asked_at):
-            change = organisations.request_name_change(
+            change = name_changes.request_name_change(
                 organisation=organisation, by=self.leader, new_name=new_name, reason=reason
             )
         with _at(asked_at + datetime.timedelta(days=2)):
-            organisations.approve_name_change(change=change, by=self.reviewer, note="Congratulations!")
+            name_changes.approve_name_change(change=change, by=self.reviewer, note="Congratulations!")
 
     def hand_over(self, *, pledge, to):
         """The leader invites a colleague, who joins and, a week later, signs as the new signatory.
@@ -464,10 +464,10 @@ class _Story:
         colleague = _person(name=name, email=f"{slugify(name)}@{self.slug}.org.uk")
         started_at = self.now - datetime.timedelta(days=21)
         with _at(started_at):
-            _invitation, token = organisations.invite_contact(
+            _invitation, token = contacts.invite_contact(
                 organisation=pledge.organisation, email=colleague.email, by=self.leader
             )
-            organisations.accept_invitation(token=token, user=colleague)
+            contacts.accept_invitation(token=token, user=colleague)
             change = leadership.start_signatory_change(pledge=pledge, by=self.leader, new_signatory=colleague)
         with _at(started_at + datetime.timedelta(days=7)):
             leadership.complete_signatory_change(
@@ -488,11 +488,11 @@ class _Story:
         colleague = _person(name=name, email=f"{slugify(name).replace('-', '.')}@{self.slug}.org.uk")
         invited_at = self.now - datetime.timedelta(days=40)
         with _at(invited_at):
-            _invitation, token = organisations.invite_contact(
+            _invitation, token = contacts.invite_contact(
                 organisation=pledge.organisation, email=colleague.email, by=self.leader
             )
         with _at(invited_at + datetime.timedelta(days=1)):
-            organisations.accept_invitation(token=token, user=colleague)
+            contacts.accept_invitation(token=token, user=colleague)
         return colleague.email
 
     def lapse(self, *, cycle, at):

@@ -8,10 +8,8 @@ actions only with `show_actions`, progress only from reviewed cycles with
 `show_logo`, and never an email address.
 """
 
-import csv
 import datetime
 import hashlib
-import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -22,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Area, Organisation
-from pledge_portal.csv import defuse_formula
+from pledge_portal.csv import csv_lines
 from pledges.models import Action, ActionTheme, Pledge
 
 from .models import search_key
@@ -232,7 +230,7 @@ def _entry(organisation, pledge, areas_of, actions_of, context):
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    csv_row = _csv_rows(
+    csv_row = csv_lines(
         [
             [
                 organisation["name"],
@@ -250,7 +248,7 @@ def _entry(organisation, pledge, areas_of, actions_of, context):
             ]
         ]
     )
-    action_rows = _csv_rows(
+    action_rows = csv_lines(
         [
             organisation["name"],
             organisation["slug"],
@@ -410,18 +408,6 @@ def _cycles(actions, themes):
             }
         )
     return cycles
-
-
-def csv_header(header):
-    return _csv_rows([header])
-
-
-def _csv_rows(rows):
-    """RFC 4180: comma-separated, double quotes where needed, CRLF line endings; formulas defused."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([defuse_formula(value) for value in row] for row in rows)
-    return buffer.getvalue()
 
 
 def _codes(codes):

@@ -8,8 +8,6 @@ reviewed years whose progress the partner chose to show, and never a
 message to the programme team or anything about a person.
 """
 
-import csv
-import io
 import json
 from collections import defaultdict
 
@@ -18,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from organisations.models import Area, Organisation
-from pledge_portal.csv import defuse_formula
+from pledge_portal.csv import csv_line
 from pledges.models import Action, ActionTheme, Commitment, Pledge
 
 from . import writing
@@ -399,19 +397,8 @@ def file_rows(snapshot):
         ]
         yield (
             json.dumps(record, ensure_ascii=False, separators=(",", ":")),
-            _csv_line(csv_row),
+            csv_line(csv_row),
         )
-
-
-def csv_header():
-    return _csv_line(LIBRARY_CSV_HEADER)
-
-
-def _csv_line(values):
-    """RFC 4180, as the directory's files: CRLF line endings, formulas defused."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([defuse_formula(value) for value in values])
-    return buffer.getvalue()
 
 
 def _create(snapshot, rows):

@@ -14,8 +14,10 @@ import tempfile
 from django.core.files import File
 from django.core.files.storage import default_storage
 
+from pledge_portal.csv import csv_line
+
 from . import library
-from .build import ACTIONS_CSV_HEADER, PARTNER_CSV_HEADER, csv_header
+from .build import ACTIONS_CSV_HEADER, PARTNER_CSV_HEADER
 
 FOLDER = "directory/open-data"
 CHUNK_SIZE = 2000
@@ -47,8 +49,8 @@ def write_files(snapshot):
     )
     updated = snapshot.content_changed_at.isoformat()
     json_out.write(f'{{"updated":"{updated}","count":{snapshot.partner_count},"partners":[')
-    partners_out.write(csv_header(PARTNER_CSV_HEADER))
-    actions_out.write(csv_header(ACTIONS_CSV_HEADER))
+    partners_out.write(csv_line(PARTNER_CSV_HEADER))
+    actions_out.write(csv_line(ACTIONS_CSV_HEADER))
     rows = (
         snapshot.entries.order_by("position__name_position")
         .values_list("record", "csv_row", "action_rows")
@@ -63,7 +65,7 @@ def write_files(snapshot):
     library_updated = snapshot.rendered_at.isoformat()
     library_count = snapshot.summary["library"]["count"]
     library_json_out.write(f'{{"updated":"{library_updated}","count":{library_count},"actions":[')
-    library_csv_out.write(library.csv_header())
+    library_csv_out.write(csv_line(library.LIBRARY_CSV_HEADER))
     for index, (record, csv_row) in enumerate(library.file_rows(snapshot)):
         library_json_out.write(("," if index else "") + record)
         library_csv_out.write(csv_row)

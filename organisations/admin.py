@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from pledge_portal.admin import ViewOnlyAdmin, ViewOnlyMixin
 
-from . import services
 from .models import (
     Area,
     Invitation,
@@ -16,6 +15,7 @@ from .models import (
     Organisation,
     OrganisationEvent,
 )
+from .services import details
 
 
 class MembershipInline(ViewOnlyMixin, admin.TabularInline):
@@ -42,9 +42,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         # A change is audited and shown in the directory, as a member's edit is; an organisation added
         # here has no pledge, so nothing of it is public yet.
         if change:
-            services.update_organisation_in_admin(
-                organisation=obj, by=request.user, changed=form.changed_data
-            )
+            details.update_organisation_in_admin(organisation=obj, by=request.user, changed=form.changed_data)
         else:
             super().save_model(request, obj, form, change)
 

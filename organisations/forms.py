@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from PIL import Image, UnidentifiedImageError
 
-from pledge_portal.forms import PortalForm, PortalModelForm
+from pledge_portal.forms import PortalForm, PortalModelForm, reason_field
 
 from .models import Area, Organisation
 
@@ -109,6 +109,13 @@ class OrganisationDetailsForm(PortalModelForm):
             "invalid": "Enter the website address in full, for example https://www.example.org.uk"
         },
     )
+    description = reason_field(
+        "Short description (optional)",
+        help_text="One or two sentences about what it does and who it works with. Up to 1,000 characters.",
+        rows=4,
+        max_length=1000,
+        noun="description",
+    )
     logo = LogoField(
         required=False,
         label="Logo (optional)",
@@ -118,19 +125,11 @@ class OrganisationDetailsForm(PortalModelForm):
     class Meta:
         model = Organisation
         fields = ["kind", "sector", "areas", "website", "description", "logo"]
-        labels = {"description": "Short description (optional)"}
-        help_texts = {
-            "description": (
-                "One or two sentences about what it does and who it works with. Up to 1,000 characters."
-            ),
-        }
         error_messages = {
             "website": {
                 "invalid": "Enter the website address in full, for example https://www.example.org.uk"
             },
-            "description": {"max_length": "The description must be 1,000 characters or fewer"},
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def clean_website(self):
         return self.cleaned_data["website"].strip()
@@ -151,11 +150,8 @@ class OrganisationForm(OrganisationDetailsForm):
 
     class Meta(OrganisationDetailsForm.Meta):
         fields = ["name", *OrganisationDetailsForm.Meta.fields]
-        labels = {**OrganisationDetailsForm.Meta.labels, "name": "Organisation name"}
-        help_texts = {
-            **OrganisationDetailsForm.Meta.help_texts,
-            "name": "Its full name, as people in the area know it.",
-        }
+        labels = {"name": "Organisation name"}
+        help_texts = {"name": "Its full name, as people in the area know it."}
         error_messages = {
             **OrganisationDetailsForm.Meta.error_messages,
             "name": {
@@ -202,15 +198,12 @@ class NameChangeForm(PortalForm):
             "max_length": "The new name must be 200 characters or fewer",
         },
     )
-    reason = forms.CharField(
-        label="Why is the name changing?",
+    reason = reason_field(
+        "Why is the name changing?",
         help_text="For example, a merger or a new name chosen by your board. Only the team sees this.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={
-            "required": "Say why the name is changing",
-            "max_length": "The reason must be 2,000 characters or fewer",
-        },
+        noun="reason",
+        required_message="Say why the name is changing",
     )
 
 
@@ -225,13 +218,11 @@ class NameChangeDecisionForm(PortalForm):
         label="Your decision",
         error_messages={"required": "Choose whether to approve or decline the new name"},
     )
-    note = forms.CharField(
-        label="Message to the partner",
+    note = reason_field(
+        "Message to the partner",
         help_text="Emailed to the person who asked. Needed when you decline.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
         max_length=2000,
-        error_messages={"max_length": "The message must be 2,000 characters or fewer"},
+        noun="message",
     )
 
     def clean(self):

@@ -15,10 +15,11 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from pledge_portal.errors import NotAllowed
 
-from . import services
+from . import selectors
 from .contact_forms import InviteContactForm
 from .forms import NameChangeDecisionForm, NameChangeForm, OrganisationDetailsForm
 from .models import Invitation, JoinRequest, Membership, NameChange, Organisation
+from .services import contacts, details, join_requests, name_changes
 
 
 class EditOrganisationView(LoginRequiredMixin, FormView):
@@ -46,7 +47,7 @@ class EditOrganisationView(LoginRequiredMixin, FormView):
         return super().get_context_data(organisation=self.organisation, back_url=self.return_url(), **kwargs)
 
     def form_valid(self, form):
-        services.update_organisation(
+        details.update_organisation(
             organisation=self.organisation, by=self.request.user, **form.service_arguments()
         )
         messages.success(self.request, f"Your changes to {self.organisation.name}'s details are saved.")
@@ -83,7 +84,7 @@ class ContactsView(OrganisationMemberMixin, TemplateView):
                 .signatory_first()
             ),
             invitations=list(
-                services.visible_invitations(organisation=self.organisation, user=self.request.user)
+                selectors.visible_invitations(organisation=self.organisation, user=self.request.user)
             ),
             join_requests=list(
                 JoinRequest.objects.pending().filter(organisation=self.organisation).select_related("user")
@@ -99,7 +100,7 @@ class InviteContactView(OrganisationMemberMixin, FormView):
     def form_valid(self, form):
         email = form.cleaned_data["email"]
         try:
-            services.invite_contact(organisation=self.organisation, email=email, by=self.request.user)
+            contacts.invite_contact(organisation=self.organisation, email=email, by=self.request.user)
         except NotAllowed as error:
             form.add_error("email", str(error))
             return self.form_invalid(form)
@@ -126,7 +127,7 @@ class RemoveContactView(OrganisationMemberMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         membership = self.get_membership()
         try:
-            services.remove_contact(membership=membership, by=request.user)
+            contacts.remove_contact(membership=membership, by=request.user)
         except NotAllowed as error:
             messages.error(request, str(error))
             return self.contacts_redirect()
@@ -141,7 +142,7 @@ class RevokeInvitationView(OrganisationMemberMixin, View):
     def post(self, request, *args, **kwargs):
         invitation = get_object_or_404(Invitation, pk=kwargs["invitation_id"], organisation=self.organisation)
         try:
-            services.revoke_invitation(invitation=invitation, by=request.user)
+            contacts.revoke_invitation(invitation=invitation, by=request.user)
         except NotAllowed as error:
             messages.error(request, str(error))
         else:
@@ -166,7 +167,7 @@ class AcceptInvitationView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            membership = services.accept_invitation(token=kwargs["token"], user=request.user)
+            membership = contacts.accept_invitation(token=kwargs["token"], user=request.user)
         except NotAllowed as error:
             messages.error(request, str(error))
             return redirect(request.path)
@@ -203,7 +204,7 @@ class AnswerJoinRequestView(LoginRequiredMixin, TemplateView):
         self.join_request = get_object_or_404(
             JoinRequest.objects.select_related("organisation", "user"), pk=kwargs["pk"]
         )
-        if not services.may_answer(join_request=self.join_request, user=request.user):
+        if not selectors.may_answer(join_request=self.join_request, user=request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -218,7 +219,7 @@ class AnswerJoinRequestView(LoginRequiredMixin, TemplateView):
             messages.error(request, "Choose whether to approve or decline the request.")
             return redirect(request.path)
         try:
-            join_request = services.answer_join_request(
+            join_request = join_requests.answer_join_request(
                 join_request=self.join_request, by=request.user, approve=decision == "approve"
             )
         except NotAllowed as error:
@@ -260,7 +261,7 @@ class NameChangeView(OrganisationMemberMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.request_name_change(
+            name_changes.request_name_change(
                 organisation=self.organisation, by=self.request.user, **form.cleaned_data
             )
         except NotAllowed as error:
@@ -312,12 +313,12 @@ class TeamNameChangeView(ProgrammeTeamOnlyMixin, FormView):
     def form_valid(self, form):
         try:
             if form.cleaned_data["decision"] == "approve":
-                services.approve_name_change(
+                name_changes.approve_name_change(
                     change=self.change, by=self.request.user, note=form.cleaned_data["note"]
                 )
                 message = f"{self.change.old_name} is now {self.change.new_name}. We have emailed them."
             else:
-                services.decline_name_change(
+                name_changes.decline_name_change(
                     change=self.change, by=self.request.user, note=form.cleaned_data["note"]
                 )
                 message = f"The new name for {self.change.old_name} is declined. We have emailed them."

@@ -47,7 +47,7 @@ class OutboxEmailQuerySet(models.QuerySet):
         """Failed emails, newest failure first, with whether the recipient bounces."""
         return (
             self.failed()
-            .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("to")))
+            .annotate(bounce_reason=BouncedAddress.objects.reason_subquery(OuterRef("to")))
             .order_by(F("failed_at").desc(nulls_last=True), "-pk")
         )
 
@@ -129,7 +129,7 @@ class BouncedAddressQuerySet(models.QuerySet):
         """What the server said when it refused `email` for good, or None if it has not bounced."""
         return self.matching(email).values_list("reason", flat=True).first()
 
-    def reason_of(self, outer_email):
+    def reason_subquery(self, outer_email):
         """The same, as a subquery: annotate rows with why their address bounced, with no query of its own."""
         return Subquery(self.matching(outer_email).values("reason")[:1])
 

@@ -85,6 +85,25 @@ def yes_no_field(label, *, yes="Yes", no="No", help_text="", required_message):
     )
 
 
+def reason_field(label, *, noun, max_length, whose="The", required_message=None, help_text="", rows=3):
+    """A few lines of free text (a reason, a note, a message), refused past `max_length` in plain words.
+
+    Without a `required_message` the answer is optional. The refusal reads "The reason must be 2,000
+    characters or fewer", or "Your message …" with `whose="Your"`.
+    """
+    error_messages = {"max_length": f"{whose} {noun} must be {max_length:,} characters or fewer"}
+    if required_message:
+        error_messages["required"] = required_message
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=bool(required_message),
+        max_length=max_length,
+        error_messages=error_messages,
+    )
+
+
 class DayMonthYearInput(forms.MultiWidget):
     """A date as three boxes, day, month and year: the NHS.UK date input.
 

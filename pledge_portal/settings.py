@@ -21,6 +21,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional, for local overrides only
 
+# Django: hosts, apps, middleware, templates, forms and language -------------------
 DEBUG = env.bool("DEBUG", default=True)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 - refused when DEBUG is off
@@ -30,35 +31,6 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-
-# Absolute links in emails and open data are built from this, never from the
-# request's Host header, so a forged Host cannot poison them.
-# In development the default follows PORT, where `make run` serves, so emailed links work on any port.
-_LOCAL_PORT = env("PORT", default="8000") if DEBUG else "8000"
-SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{_LOCAL_PORT}").rstrip("/")
-PROGRAMME_NAME = env(
-    "PROGRAMME_NAME", default="Trauma-Informed Bristol, North Somerset and South Gloucestershire"
-)
-PROGRAMME_TEAM_EMAIL = env("PROGRAMME_TEAM_EMAIL", default="bnssg.traumainformed@nhs.net")
-# formataddr quotes a name with a comma in it; written by hand, SMTP reads such
-# a sender as two addresses and refuses every email.
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=formataddr((PROGRAMME_NAME, PROGRAMME_TEAM_EMAIL)))
-SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Refused here, where web, worker and beat all read them: only a real SMTP server
-# parses a sender, too late, and gunicorn and Celery run no system checks.
-for _name, _address in [
-    ("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL),
-    ("SERVER_EMAIL", SERVER_EMAIL),
-    ("PROGRAMME_TEAM_EMAIL", PROGRAMME_TEAM_EMAIL),
-]:
-    try:
-        sanitize_address(_address, "utf-8")
-    except (ValueError, IndexError) as _error:
-        raise ImproperlyConfigured(
-            f"{_name} is not one email address: {_address!r} ({_error}). Write it as"
-            ' "Name <address@example.org>", with the name in double quotes if it contains a comma,'
-            " or leave it unset to use the default."
-        ) from _error
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -131,6 +103,18 @@ TEMPLATES = [
     },
 ]
 
+# Django 6's behaviour now: a website typed as "example.org" means https://example.org.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
+CRISPY_TEMPLATE_PACK = "nhsuk"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# Database -------------------------------------------------------------------------
 # PostgreSQL only, everywhere: `make run` starts an embedded one and sets this for its processes.
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured(
@@ -144,6 +128,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache ----------------------------------------------------------------------------
 # A real cache even by default: allauth's rate limits need one that counts. In production, a Redis that
 # never evicts (the broker's may be shared): an evicted count would lift a sign-in lockout.
 CACHES = {
@@ -153,6 +138,7 @@ CACHES = {
     "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages?max_entries=1000"),
 }
 
+# Accounts: passwords, sign-in (django-allauth), two-factor and sessions -----------
 AUTH_USER_MODEL = "accounts.User"
 # Argon2id (argon2-cffi) hashes new passwords. The PBKDF2 hashers after it, Django's former default,
 # still check the passwords hashed before; each is hashed again with Argon2id at its next sign-in.
@@ -230,17 +216,7 @@ SESSION_TEAM_IDLE_MINUTES = env.int("SESSION_TEAM_IDLE_MINUTES", default=2 * 60)
 SESSION_MAX_AGE_HOURS = env.int("SESSION_MAX_AGE_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 60 * 60
 
-# Django 6's behaviour now: a website typed as "example.org" means https://example.org.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
-CRISPY_TEMPLATE_PACK = "nhsuk"
-CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
-
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "Europe/London"
-USE_I18N = True
-USE_TZ = True
-
+# Static files, media and uploads --------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -258,6 +234,82 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+
+# The programme: its address and team, and the rules of its year -------------------
+# Absolute links in emails and open data are built from this, never from the
+# request's Host header, so a forged Host cannot poison them.
+# In development the default follows PORT, where `make run` serves, so emailed links work on any port.
+_LOCAL_PORT = env("PORT", default="8000") if DEBUG else "8000"
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{_LOCAL_PORT}").rstrip("/")
+PROGRAMME_NAME = env(
+    "PROGRAMME_NAME", default="Trauma-Informed Bristol, North Somerset and South Gloucestershire"
+)
+PROGRAMME_TEAM_EMAIL = env("PROGRAMME_TEAM_EMAIL", default="bnssg.traumainformed@nhs.net")
+
+# Annual review reminders: days from a cycle's due date (negative is before it).
+# The partner hears "upcoming", then "due", then "overdue"; "escalation" goes to
+# the programme team. A sweep that missed days sends only the latest one due.
+REVIEW_REMINDER_OFFSETS = {
+    "upcoming": env.int("REVIEW_REMINDER_UPCOMING_DAYS", default=-30),
+    "due": env.int("REVIEW_REMINDER_DUE_DAYS", default=0),
+    "overdue": env.int("REVIEW_REMINDER_OVERDUE_DAYS", default=14),
+    "escalation": env.int("REVIEW_REMINDER_ESCALATION_DAYS", default=28),
+}
+if not (
+    REVIEW_REMINDER_OFFSETS["upcoming"] < REVIEW_REMINDER_OFFSETS["due"] < REVIEW_REMINDER_OFFSETS["overdue"]
+):
+    raise ImproperlyConfigured("Review reminders must come in order: upcoming, then due, then overdue.")
+# Cycles claimed per transaction by the reminder sweep.
+REVIEW_REMINDER_BATCH_SIZE = env.int("REVIEW_REMINDER_BATCH_SIZE", default=500)
+# Lapsing: after the escalation, a cycle still not reviewed LAPSE_AFTER_DAYS after its due date
+# is due to lapse; its contacts get a last notice LAPSE_NOTICE_DAYS before. The team confirms
+# each lapse unless LAPSE_AUTOMATICALLY lets the daily sweep lapse them.
+LAPSE_AFTER_DAYS = env.int("LAPSE_AFTER_DAYS", default=90)
+LAPSE_NOTICE_DAYS = env.int("LAPSE_NOTICE_DAYS", default=14)
+LAPSE_AUTOMATICALLY = env.bool("LAPSE_AUTOMATICALLY", default=False)
+if not REVIEW_REMINDER_OFFSETS["escalation"] <= LAPSE_AFTER_DAYS - LAPSE_NOTICE_DAYS:
+    raise ImproperlyConfigured("The lapse notice must come after the escalation: raise LAPSE_AFTER_DAYS.")
+# Invitations to become a partner's contact stop working after this many days.
+CONTACT_INVITATION_VALID_DAYS = env.int("CONTACT_INVITATION_VALID_DAYS", default=14)
+# Limits on contact invitations, so the portal cannot be used to send unwanted email.
+CONTACT_INVITATIONS_PER_HOUR_PER_PERSON = env.int("CONTACT_INVITATIONS_PER_HOUR_PER_PERSON", default=10)
+CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION = env.int(
+    "CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION", default=10
+)
+CONTACT_INVITATIONS_PENDING_MAX = env.int("CONTACT_INVITATIONS_PENDING_MAX", default=20)
+# Requests to join an organisation one person may make in any day (each emails its people).
+JOIN_REQUESTS_PER_DAY_PER_PERSON = env.int("JOIN_REQUESTS_PER_DAY_PER_PERSON", default=5)
+# Retention, as the privacy notice states (privacy/services.py, monthly from beat): accounts whose
+# email address was never confirmed, drafts never submitted nor changed, and the text of sent emails.
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=30)
+RETENTION_DRAFT_MONTHS = env.int("RETENTION_DRAFT_MONTHS", default=12)
+RETENTION_SENT_EMAIL_BODY_DAYS = env.int("RETENTION_SENT_EMAIL_BODY_DAYS", default=90)
+# The programme team aims to decide a submitted pledge within this many working days.
+# Its old name, REVIEW_TARGET_WORKING_DAYS, is still read for one release so deployments can move over.
+DECISION_TARGET_WORKING_DAYS = env.int(
+    "DECISION_TARGET_WORKING_DAYS", default=env.int("REVIEW_TARGET_WORKING_DAYS", default=10)
+)
+
+# Email and the outbox -------------------------------------------------------------
+# formataddr quotes a name with a comma in it; written by hand, SMTP reads such
+# a sender as two addresses and refuses every email.
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=formataddr((PROGRAMME_NAME, PROGRAMME_TEAM_EMAIL)))
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Refused here, where web, worker and beat all read them: only a real SMTP server
+# parses a sender, too late, and gunicorn and Celery run no system checks.
+for _name, _address in [
+    ("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL),
+    ("SERVER_EMAIL", SERVER_EMAIL),
+    ("PROGRAMME_TEAM_EMAIL", PROGRAMME_TEAM_EMAIL),
+]:
+    try:
+        sanitize_address(_address, "utf-8")
+    except (ValueError, IndexError) as _error:
+        raise ImproperlyConfigured(
+            f"{_name} is not one email address: {_address!r} ({_error}). Write it as"
+            ' "Name <address@example.org>", with the name in double quotes if it contains a comma,'
+            " or leave it unset to use the default."
+        ) from _error
 
 # Email: console in development, SMTP (smtp+tls://user:pass@host:587) in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -283,6 +335,7 @@ EMAIL_MESSAGE_ID_DOMAIN = env(
     "EMAIL_MESSAGE_ID_DOMAIN", default=PROGRAMME_TEAM_EMAIL.rpartition("@")[2] or "localhost"
 )
 
+# Celery ---------------------------------------------------------------------------
 # Celery. With no broker configured, tasks run eagerly in the web process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -351,50 +404,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Annual review reminders: days from a cycle's due date (negative is before it).
-# The partner hears "upcoming", then "due", then "overdue"; "escalation" goes to
-# the programme team. A sweep that missed days sends only the latest one due.
-REVIEW_REMINDER_OFFSETS = {
-    "upcoming": env.int("REVIEW_REMINDER_UPCOMING_DAYS", default=-30),
-    "due": env.int("REVIEW_REMINDER_DUE_DAYS", default=0),
-    "overdue": env.int("REVIEW_REMINDER_OVERDUE_DAYS", default=14),
-    "escalation": env.int("REVIEW_REMINDER_ESCALATION_DAYS", default=28),
-}
-if not (
-    REVIEW_REMINDER_OFFSETS["upcoming"] < REVIEW_REMINDER_OFFSETS["due"] < REVIEW_REMINDER_OFFSETS["overdue"]
-):
-    raise ImproperlyConfigured("Review reminders must come in order: upcoming, then due, then overdue.")
-# Cycles claimed per transaction by the reminder sweep.
-REVIEW_REMINDER_BATCH_SIZE = env.int("REVIEW_REMINDER_BATCH_SIZE", default=500)
-# Lapsing: after the escalation, a cycle still not reviewed LAPSE_AFTER_DAYS after its due date
-# is due to lapse; its contacts get a last notice LAPSE_NOTICE_DAYS before. The team confirms
-# each lapse unless LAPSE_AUTOMATICALLY lets the daily sweep lapse them.
-LAPSE_AFTER_DAYS = env.int("LAPSE_AFTER_DAYS", default=90)
-LAPSE_NOTICE_DAYS = env.int("LAPSE_NOTICE_DAYS", default=14)
-LAPSE_AUTOMATICALLY = env.bool("LAPSE_AUTOMATICALLY", default=False)
-if not REVIEW_REMINDER_OFFSETS["escalation"] <= LAPSE_AFTER_DAYS - LAPSE_NOTICE_DAYS:
-    raise ImproperlyConfigured("The lapse notice must come after the escalation: raise LAPSE_AFTER_DAYS.")
-# Invitations to become a partner's contact stop working after this many days.
-CONTACT_INVITATION_VALID_DAYS = env.int("CONTACT_INVITATION_VALID_DAYS", default=14)
-# Limits on contact invitations, so the portal cannot be used to send unwanted email.
-CONTACT_INVITATIONS_PER_HOUR_PER_PERSON = env.int("CONTACT_INVITATIONS_PER_HOUR_PER_PERSON", default=10)
-CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION = env.int(
-    "CONTACT_INVITATIONS_PER_HOUR_PER_ORGANISATION", default=10
-)
-CONTACT_INVITATIONS_PENDING_MAX = env.int("CONTACT_INVITATIONS_PENDING_MAX", default=20)
-# Requests to join an organisation one person may make in any day (each emails its people).
-JOIN_REQUESTS_PER_DAY_PER_PERSON = env.int("JOIN_REQUESTS_PER_DAY_PER_PERSON", default=5)
-# Retention, as the privacy notice states (privacy/services.py, monthly from beat): accounts whose
-# email address was never confirmed, drafts never submitted nor changed, and the text of sent emails.
-RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=30)
-RETENTION_DRAFT_MONTHS = env.int("RETENTION_DRAFT_MONTHS", default=12)
-RETENTION_SENT_EMAIL_BODY_DAYS = env.int("RETENTION_SENT_EMAIL_BODY_DAYS", default=90)
-# The programme team aims to decide a submitted pledge within this many working days.
-# Its old name, REVIEW_TARGET_WORKING_DAYS, is still read for one release so deployments can move over.
-DECISION_TARGET_WORKING_DAYS = env.int(
-    "DECISION_TARGET_WORKING_DAYS", default=env.int("REVIEW_TARGET_WORKING_DAYS", default=10)
-)
-
+# Security: production hardening and the policy headers ----------------------------
 # Production hardening: on whenever DEBUG is off (python manage.py check --deploy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -453,6 +463,7 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# Logging --------------------------------------------------------------------------
 # Logging: one console handler for web, worker and beat (pledge_portal/celery.py hands
 # Celery this same configuration). LOG_FORMAT=json writes one JSON object per line.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
@@ -497,6 +508,8 @@ LOGGING = {
         "health_check": {"level": "ERROR"},
     },
 }
+# Celery logs through LOGGING above instead of replacing its handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The public directory -------------------------------------------------------------
 # A change waits this long before its render, so a burst of changes is shown by one render.
@@ -531,8 +544,6 @@ DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
     "INTEGRATIONS": [CeleryIntegration()],
 }
-# Celery logs through LOGGING above instead of replacing its handlers.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Error reports: off unless SENTRY_DSN is set.
 SENTRY_DSN = env("SENTRY_DSN", default="")

@@ -1,11 +1,9 @@
 """CSV exports for evaluation: streamed row by row, RFC 4180, and safe to open in a spreadsheet."""
 
-import csv
-
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from pledge_portal.csv import defuse_formula
+from pledge_portal.csv import csv_line
 
 from .models import Action, Pledge, PledgeEvent
 
@@ -13,21 +11,13 @@ from .models import Action, Pledge, PledgeEvent
 CHUNK_SIZE = 500
 
 
-class _Echo:
-    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value):
-        return value
-
-
 def stream_csv(*, filename, header, rows):
     """A download streamed as it is written. The byte-order mark makes Excel read it as UTF-8."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + csv_line(header)
         for row in rows:
-            yield writer.writerow([defuse_formula(value) for value in row])
+            yield csv_line(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from organisations.models import Membership
-from pledge_portal.forms import DayMonthYearInput, PortalForm, PortalModelForm, yes_no_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, PortalModelForm, reason_field, yes_no_field
 
 from .models import Action, ActionTheme, Commitment, Pledge
 from .services.signing import names_match
@@ -27,6 +27,14 @@ class ActionForm(PortalModelForm):
         label="Which kind of action is this?",
         help_text="Choose one of the pledge's example actions, or Other.",
         error_messages={"required": "Choose the kind of action"},
+    )
+    description = reason_field(
+        "What will you do?",
+        help_text="A few sentences: what you will do, who is involved, and how you will know it is working.",
+        rows=10,
+        max_length=2000,
+        noun="description",
+        required_message="Describe what you will do",
     )
     is_continuing = yes_no_field(
         "Is this new work, or work you are already doing?",
@@ -54,21 +62,14 @@ class ActionForm(PortalModelForm):
     class Meta:
         model = Action
         fields = ["theme", "title", "description", "is_continuing", "commitments", "target_date"]
-        labels = {"title": "Short title", "description": "What will you do?"}
+        labels = {"title": "Short title"}
         help_texts = {
             "title": "For example, “Set up a trauma-informed steering group”. Up to 120 characters.",
-            "description": (
-                "A few sentences: what you will do, who is involved, and how you will know it is working."
-            ),
         }
         error_messages = {
             "title": {
                 "required": "Enter a short title for the action",
                 "max_length": "The title must be 120 characters or fewer",
-            },
-            "description": {
-                "required": "Describe what you will do",
-                "max_length": "The description must be 2,000 characters or fewer",
             },
         }
 

@@ -196,7 +196,7 @@ class PledgeQuerySet(models.QuerySet):
         """
         actions = Action.objects.select_related("theme").prefetch_related("commitments")
         pledges = self.annotate(
-            signatory_bounce_reason=BouncedAddress.objects.reason_of(OuterRef("created_by__email"))
+            signatory_bounce_reason=BouncedAddress.objects.reason_subquery(OuterRef("created_by__email"))
         )
         return pledges.select_related(
             "organisation__parent", "version", "created_by", "rejection_reason"
@@ -363,7 +363,7 @@ class Pledge(models.Model):
             Membership.objects.filter(organisation=self.organisation_id)
             .of_period_at(self.created_at)
             .select_related("user")
-            .annotate(bounce_reason=BouncedAddress.objects.reason_of(OuterRef("user__email")))
+            .annotate(bounce_reason=BouncedAddress.objects.reason_subquery(OuterRef("user__email")))
             .signatory_first()
         )
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from outbox.models import OutboxEmail
-from pledge_portal.forms import PortalForm
+from pledge_portal.forms import PortalForm, reason_field
 
 from .models import RejectionReason
 
@@ -30,18 +30,16 @@ class RequestChangesForm(DecisionForm):
     button_class = "nhsuk-button--secondary"
     submit_name = "request_changes"
 
-    message = forms.CharField(
-        label="What should the signatory change?",
+    message = reason_field(
+        "What should the signatory change?",
         help_text=(
             "The signatory sees this on their pledge and in an email. Say what to change and why, "
             "in plain words. Everything else they wrote stays as it is."
         ),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         max_length=4000,
-        error_messages={
-            "required": "Write a message to the signatory saying what to change",
-            "max_length": "The message must be 4,000 characters or fewer",
-        },
+        noun="message",
+        required_message="Write a message to the signatory saying what to change",
     )
 
 
@@ -58,13 +56,11 @@ class RejectForm(DecisionForm):
         help_text="The signatory is told this reason.",
         error_messages={"required": "Choose a reason for not approving this pledge"},
     )
-    note = forms.CharField(
-        required=False,
-        label="Anything else to tell the signatory (optional)",
+    note = reason_field(
+        "Anything else to tell the signatory (optional)",
         help_text="Included in the email to the signatory.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
-        error_messages={"max_length": "The note must be 4,000 characters or fewer"},
+        noun="note",
     )
 
 
@@ -73,15 +69,12 @@ class WithdrawForm(DecisionForm):
     button_class = "nhsuk-button--warning"
     submit_name = "withdraw"
 
-    reason = forms.CharField(
-        label="Why is the pledge being withdrawn?",
+    reason = reason_field(
+        "Why is the pledge being withdrawn?",
         help_text="For example, “At the organisation's request”. The signatory is sent this reason.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={
-            "required": "Say why the pledge is being withdrawn",
-            "max_length": "The reason must be 2,000 characters or fewer",
-        },
+        noun="reason",
+        required_message="Say why the pledge is being withdrawn",
     )
 
 
@@ -100,13 +93,11 @@ class ReinstateForm(DecisionForm):
     submit_label = "Reinstate pledge"
     submit_name = "reinstate"
 
-    note = forms.CharField(
-        required=False,
-        label="Why is it being reinstated? (optional)",
+    note = reason_field(
+        "Why is it being reinstated? (optional)",
         help_text="Kept in the pledge's history; not sent to the signatory.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
+        noun="note",
     )
 
 
@@ -115,15 +106,12 @@ class InternalNoteForm(DecisionForm):
     button_class = "nhsuk-button--secondary"
     submit_name = "add_note"
 
-    note = forms.CharField(
-        label="Internal note",
+    note = reason_field(
+        "Internal note",
         help_text="Only the programme team sees notes. They are never shown or sent to the partner.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
-        error_messages={
-            "required": "Write the note before saving it",
-            "max_length": "The note must be 4,000 characters or fewer",
-        },
+        noun="note",
+        required_message="Write the note before saving it",
     )
 
 

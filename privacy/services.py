@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Invitation, Organisation
-from organisations.services import end_period
+from organisations.services.contacts import end_period
 from outbox.models import OutboxEmail
 from outbox.services import clear_sent_bodies, forget_address, queue_templated_email
 from pledges.models import Pledge

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from pledge_portal.forms import DayMonthYearInput, PortalForm, PortalModelForm, yes_no_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, PortalModelForm, reason_field, yes_no_field
 from pledges.models import Action, ReviewCycle
 
 
@@ -40,13 +40,13 @@ class ActionProgressForm(PortalModelForm):
 
 
 class ReviewMessageForm(PortalForm):
-    message = forms.CharField(
-        label="Is there anything else you would like to tell the programme team? (optional)",
+    message = reason_field(
+        "Is there anything else you would like to tell the programme team? (optional)",
         help_text="Only the programme team sees this. It is never published.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
+        rows=5,
         max_length=5000,
-        error_messages={"max_length": "Your message must be 5,000 characters or fewer"},
+        whose="Your",
+        noun="message",
     )
 
 
@@ -77,13 +77,12 @@ class SubmitReviewForm(PortalForm):
 class AcknowledgeReviewForm(PortalForm):
     submit_label = "Acknowledge the review"
 
-    message = forms.CharField(
-        label="Message to the partner (optional)",
+    message = reason_field(
+        "Message to the partner (optional)",
         help_text="We email this to the partner's contacts with your thanks.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
+        rows=4,
         max_length=5000,
-        error_messages={"max_length": "The message must be 5,000 characters or fewer"},
+        noun="message",
     )
 
 
@@ -103,15 +102,14 @@ class ConfirmLapseForm(PortalForm):
             "invalid_choice": "A partner you chose is no longer due to lapse: choose again",
         },
     )
-    message = forms.CharField(
-        label="Message to the partners",
+    message = reason_field(
+        "Message to the partners",
         help_text="Emailed to each partner's contacts with how to return, and kept in the pledge's history.",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         max_length=5000,
-        error_messages={
-            "required": "Write a message to the partners",
-            "max_length": "Your message must be 5,000 characters or fewer",
-        },
+        whose="Your",
+        noun="message",
+        required_message="Write a message to the partners",
     )
 
     def __init__(self, *args, cycles, **kwargs):
@@ -138,15 +136,12 @@ class MoreTimeForm(PortalForm):
             "invalid": "Enter the new due date as a real date: day, month and year, for example 31 3 2027",
         },
     )
-    reason = forms.CharField(
-        label="Reason",
+    reason = reason_field(
+        "Reason",
         help_text="Emailed to the partner's contacts and kept in the pledge's history.",
-        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={
-            "required": "Say why the partner is being given more time",
-            "max_length": "The reason must be 2,000 characters or fewer",
-        },
+        noun="reason",
+        required_message="Say why the partner is being given more time",
     )
 
     def clean_until(self):

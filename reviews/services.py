@@ -17,6 +17,7 @@ from organisations.models import Membership, emails_of
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import Action, ActionTheme, Commitment, Pledge, PledgeEvent, ReviewCycle
+from pledges.selectors import has_live_pledge
 from pledges.services.transitions import change_status, record_event
 from pledges.signals import pledge_changed
 
@@ -212,9 +213,7 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
 
 def _return_after_lapse(*, pledge: Pledge, by: User) -> Pledge:
     pledge = Pledge.objects.select_for_update(of=("self",)).get(pk=pledge.pk)
-    if Pledge.objects.filter(
-        organisation_id=pledge.organisation_id, status__in=Pledge.LIVE_STATUSES
-    ).exists():
+    if has_live_pledge(organisation=pledge.organisation_id):
         raise NotAllowed(
             f"{pledge.organisation} has started another pledge, so this one cannot return. "
             "Write to the programme team if you need help."

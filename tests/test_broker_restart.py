@@ -9,7 +9,7 @@ import pytest
 
 from operations.models import WORKER, Heartbeat
 from outbox.models import OutboxEmail
-from tests.support.processes import ProxiedClient
+from tests.support.proxied_client import ProxiedClient
 from tests.support.redis_server import RedisServer
 from tests.support.waiting import wait_for
 

@@ -1,4 +1,5 @@
-"""Spreadsheet-safe CSV cells: one rule, and the team's exports and the public open data both follow it."""
+"""Spreadsheet-safe CSV: one line writer and one formula rule, and the team's exports and the public open
+data both follow them."""
 
 import csv
 import io
@@ -7,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from directory import services
-from pledge_portal.csv import defuse_formula
+from pledge_portal.csv import csv_line, csv_lines, defuse_formula
 from tests.factories import directory_partner
 from tests.support.directory import file_body
 
@@ -26,6 +27,20 @@ def test_other_cells_are_left_as_they_are(value):
 
 def test_a_missing_value_is_an_empty_cell():
     assert defuse_formula(None) == ""
+
+
+def test_a_line_is_rfc_4180_with_a_crlf_ending_and_quotes_only_where_needed():
+    line = csv_line(["Bristol Mind", 'Says "hello", twice', "two\nlines", 5, None])
+    assert line == 'Bristol Mind,"Says ""hello"", twice","two\nlines",5,\r\n'
+
+
+def test_every_cell_of_a_line_is_defused():
+    assert csv_line(["=SUM(A1:A2)", "@cmd"]) == "'=SUM(A1:A2),'@cmd\r\n"
+
+
+def test_several_lines_are_the_lines_one_after_another():
+    assert csv_lines([["a", "b"], ["=c", "d"]]) == "a,b\r\n'=c,d\r\n"
+    assert csv_lines([]) == ""
 
 
 def rows(content):

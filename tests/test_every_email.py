@@ -20,7 +20,8 @@ from django.test.signals import template_rendered
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from organisations.services import answer_join_request, invite_contact, request_to_join
+from organisations.services.contacts import invite_contact
+from organisations.services.join_requests import answer_join_request, request_to_join
 from outbox.models import OutboxEmail
 from pledges.models import Pledge, PledgeVersion
 from pledges.services import decisions, versions

@@ -1,5 +1,5 @@
 """The portal's shared form pieces: a yes-or-no question cleans to True or False, whatever its wording;
-text fields refuse control characters."""
+a reason is refused past its length in plain words; text fields refuse control characters."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from django.template import Context, Template
 
 from accounts.forms import NameForm
 from organisations.forms import OrganisationForm
-from pledge_portal.forms import DayMonthYearInput, PortalForm, yes_no_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, reason_field, yes_no_field
 from pledges.forms import ActionForm, WhatToShowForm
 from reviews.forms import ShowProgressForm
 
@@ -59,6 +59,31 @@ def test_every_yes_or_no_question_in_the_portal_uses_the_one_field(form, name):
     assert [value for value, _label in field.choices] == [True, False]
     assert field.clean("True") is True
     assert field.clean("False") is False
+
+
+class ReasonForm(PortalForm):
+    reason = reason_field("Why?", noun="reason", max_length=4000, required_message="Say why")
+    message = reason_field("Anything else? (optional)", noun="message", whose="Your", max_length=10, rows=5)
+
+
+def test_a_reason_longer_than_its_limit_is_refused_with_the_limit_written_for_the_reader():
+    form = ReasonForm({"reason": "x" * 4001, "message": "y" * 11})
+    assert not form.is_valid()
+    assert form.errors["reason"] == ["The reason must be 4,000 characters or fewer"]
+    assert form.errors["message"] == ["Your message must be 10 characters or fewer"]
+
+
+def test_a_reason_is_required_only_when_it_has_a_message_to_say_so():
+    form = ReasonForm({"reason": "", "message": ""})
+    assert not form.is_valid()
+    assert form.errors == {"reason": ["Say why"]}
+
+
+def test_a_reason_is_a_box_of_several_lines_that_may_hold_line_breaks():
+    form = ReasonForm({"reason": "First line\r\nSecond line", "message": ""})
+    assert form.is_valid(), form.errors
+    assert form["reason"].field.widget.attrs["rows"] == 3
+    assert form["message"].field.widget.attrs["rows"] == 5
 
 
 class NoteForm(PortalForm):

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.support.processes import ProxiedClient
+from tests.support.proxied_client import ProxiedClient
 from tests.support.requests import heartbeat_queued_by_request
 
 # Celery prints (does not log) one notice as a worker stops.

@@ -14,7 +14,8 @@ from directory.services import build_directory
 from operations.tasks import record_heartbeat
 from outbox.models import OutboxEmail
 from tests.factories import directory_partner
-from tests.support.processes import ROOT, SITE_URL, ProxiedClient, procfile_command
+from tests.support.processes import ROOT, procfile_command
+from tests.support.proxied_client import SITE_URL, ProxiedClient
 from tests.support.redis_server import RedisServer
 from tests.support.waiting import wait_for
 

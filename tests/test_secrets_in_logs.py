@@ -16,9 +16,9 @@ from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
-from organisations.services import invite_contact
+from organisations.services.contacts import invite_contact
 from tests.factories import MembershipFactory, UserFactory
-from tests.support.processes import SITE_URL, ProxiedClient
+from tests.support.proxied_client import SITE_URL, ProxiedClient
 
 PASSWORD = "a-long-test-password"
 # gunicorn's access line, with the redirect's Location and the Referer added.

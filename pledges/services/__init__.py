@@ -1,6 +1,7 @@
-"""Writes for pledges, one module per journey: signing, and the programme team's decisions.
+"""Writes for pledges, a module a journey; `transitions` holds the building blocks they share.
 
-`transitions` holds what both share. Each service takes keyword arguments, runs
-in one transaction, checks the change is allowed, records a PledgeEvent and
-queues emails in the outbox, whose sending is published only after commit.
+Each service takes keyword arguments, runs in one transaction and checks the
+change is allowed. Every change of status, decision and note records a PledgeEvent.
+Emails are queued in the outbox in the same transaction, and their sending is
+enqueued only after commit.
 """

@@ -17,6 +17,7 @@ from pledge_portal.errors import NotAllowed
 from pledges import calendar
 from pledges.answers import answers_of
 from pledges.models import DECISIONS, Pledge, PledgeEvent, RejectionReason, ReviewCycle
+from pledges.selectors import has_live_pledge
 from pledges.services.transitions import change_status, record_event
 from pledges.signals import pledge_changed
 
@@ -122,9 +123,7 @@ def reinstate_pledge(*, pledge: Pledge, by: User, note: str = "") -> PledgeEvent
     """
     with transaction.atomic():
         pledge = _lock_for_decision(pledge=pledge, by=by, decision="reinstate")
-        if Pledge.objects.filter(
-            organisation_id=pledge.organisation_id, status__in=Pledge.LIVE_STATUSES
-        ).exists():
+        if has_live_pledge(organisation=pledge.organisation_id):
             raise NotAllowed(_ANOTHER_LIVE_PLEDGE)
         pledge.withdrawn_at = None
         context = {}

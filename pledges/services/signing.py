@@ -1,8 +1,9 @@
 """The signing journey's writes: a draft, its answers, and its submission.
 
-Each service takes keyword arguments, runs in one transaction, checks the
-change is allowed, records a PledgeEvent and queues emails (in the outbox, in
-the same transaction) whose sending is enqueued only after commit.
+Each service takes keyword arguments, runs in one transaction and checks the
+change is allowed. Starting a draft and submitting it record a PledgeEvent;
+saving an answer on the way only changes the draft. Emails are queued in the
+outbox in the same transaction, and their sending is enqueued only after commit.
 """
 
 import datetime
@@ -16,7 +17,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Membership, Organisation
-from organisations.services import create_organisation, end_period, may_start_without_asking
+from organisations.selectors import may_start_without_asking
+from organisations.services.contacts import end_period
+from organisations.services.details import create_organisation
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion

@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from django.utils import timezone
 
 from accounts.models import User
-from organisations.services import end_periods
+from organisations.services.contacts import end_periods
 from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge, PledgeEvent
 

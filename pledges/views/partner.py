@@ -9,8 +9,9 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
 
 from organisations.models import Membership
+from outbox.models import BouncedAddress
 from pledge_portal.errors import NotAllowed
-from pledges.models import BouncedAddress, Pledge, PledgeVersion, ReviewCycle
+from pledges.models import Pledge, PledgeVersion, ReviewCycle
 from pledges.services import signing, versions
 
 

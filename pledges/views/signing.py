@@ -15,10 +15,12 @@ from django.views.generic import FormView, TemplateView
 
 from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Organisation
-from organisations.services import find_possible_duplicates, request_to_join
+from organisations.selectors import find_possible_duplicates, is_member
+from organisations.services.join_requests import request_to_join
 from pledge_portal.errors import NotAllowed
 from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, SignatoryForm, WhatToShowForm
 from pledges.models import ActionTheme, Pledge, PledgeVersion, with_live_pledge_flag
+from pledges.selectors import editable_pledges_of, has_live_pledge
 from pledges.services import signing
 
 # The steps of a started pledge, in order, by url name. The organisation step comes first.
@@ -77,12 +79,7 @@ class SignStartView(TemplateView):
         user = self.request.user
         draft = None
         if user.is_authenticated:
-            draft = (
-                Pledge.objects.for_member(user)
-                .filter(status__in=Pledge.EDITABLE_STATUSES)
-                .select_related("organisation")
-                .first()
-            )
+            draft = editable_pledges_of(user).select_related("organisation").first()
         next_query = f"?next={organisation_step_url()}"
         if draft:
             start_url = reverse("pledges:sign_continue", kwargs={"pk": draft.pk})
@@ -143,20 +140,15 @@ class ChooseOrganisationView(View):
         try:
             pledge = signing.start_pledge(organisation=organisation, by=request.user)
         except NotAllowed:
-            own = (
-                Pledge.objects.for_member(request.user)
-                .filter(organisation=organisation, status__in=Pledge.EDITABLE_STATUSES)
-                .first()
-            )
+            own = editable_pledges_of(request.user).filter(organisation=organisation).first()
             if own:
                 return redirect("pledges:sign_continue", pk=own.pk)
-            is_member = organisation.memberships.filter(user=request.user).exists()
-            has_live_pledge = organisation.pledges.filter(status__in=Pledge.LIVE_STATUSES).exists()
-            if has_live_pledge and (is_member or "ask_to_join" not in request.POST):
+            member = is_member(organisation=organisation, user=request.user)
+            if has_live_pledge(organisation=organisation) and (member or "ask_to_join" not in request.POST):
                 return render(
                     request,
                     "pledges/signing/already_pledged.html",
-                    {"organisation": organisation, "is_member": is_member},
+                    {"organisation": organisation, "is_member": member},
                     status=409,
                 )
             # It had people before, or someone else added it: choosing it makes nobody a member.

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from directory import services
 from directory.models import DirectorySnapshot, LibraryAction
-from organisations import services as organisations
+from organisations.services import join_requests, name_changes
 from pledges.services import versions
 from tests.factories import (
     OutboxEmailFactory,
@@ -114,8 +114,8 @@ def everything(programme_team_member):
     organisation = approved.organisation
     return {
         "library_action": LibraryAction.objects.filter(snapshot=DirectorySnapshot.objects.current()).first(),
-        "join_request": organisations.request_to_join(organisation=organisation, by=UserFactory()),
-        "name_change": organisations.request_name_change(
+        "join_request": join_requests.request_to_join(organisation=organisation, by=UserFactory()),
+        "name_change": name_changes.request_name_change(
             organisation=organisation, by=partner, new_name="A new and longer name", reason="We merged."
         ),
         "draft_version": versions.start_draft_version(by=programme_team_member),

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations import services
 from organisations.models import Invitation, Membership
+from organisations.services import contacts
 from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
 from tests.factories import MembershipFactory, PledgeFactory, UserFactory
@@ -27,7 +27,7 @@ def signatory(pledge):
 
 
 def invite(pledge, email="colleague@example.org"):
-    return services.invite_contact(organisation=pledge.organisation, email=email, by=pledge.created_by)
+    return contacts.invite_contact(organisation=pledge.organisation, email=email, by=pledge.created_by)
 
 
 def test_an_invitation_emails_a_link_with_an_unguessable_token_and_stores_only_its_hash(pledge):
@@ -43,7 +43,7 @@ def test_an_invitation_emails_a_link_with_an_unguessable_token_and_stores_only_i
 def test_the_invited_person_becomes_a_contact_and_can_open_the_review(client, pledge):
     _, token = invite(pledge, email="Colleague@Example.org")
     colleague = UserFactory(email="colleague@example.org")
-    membership = services.accept_invitation(token=token, user=colleague)
+    membership = contacts.accept_invitation(token=token, user=colleague)
     assert membership.role == Membership.Role.CONTACT
     client.force_login(colleague)
     cycle = pledge.cycles.get()
@@ -54,7 +54,7 @@ def test_an_invitation_accepted_by_a_different_email_address_is_refused(pledge):
     _, token = invite(pledge)
     someone_else = UserFactory(email="someone.else@example.org")
     with pytest.raises(NotAllowed, match=re.escape("sent to colleague@example.org")):
-        services.accept_invitation(token=token, user=someone_else)
+        contacts.accept_invitation(token=token, user=someone_else)
     assert not Membership.objects.filter(user=someone_else).exists()
 
 
@@ -63,16 +63,16 @@ def test_an_expired_invitation_is_refused(pledge, settings):
     colleague = UserFactory(email="colleague@example.org")
     later = timezone.now() + timedelta(days=settings.CONTACT_INVITATION_VALID_DAYS, minutes=1)
     with time_machine.travel(later, tick=False), pytest.raises(NotAllowed, match="expired"):
-        services.accept_invitation(token=token, user=colleague)
+        contacts.accept_invitation(token=token, user=colleague)
     assert not Membership.objects.filter(user=colleague).exists()
 
 
 def test_a_revoked_invitation_is_refused(pledge, signatory):
     invitation, token = invite(pledge)
-    services.revoke_invitation(invitation=invitation, by=signatory)
+    contacts.revoke_invitation(invitation=invitation, by=signatory)
     colleague = UserFactory(email="colleague@example.org")
     with pytest.raises(NotAllowed, match="withdrawn"):
-        services.accept_invitation(token=token, user=colleague)
+        contacts.accept_invitation(token=token, user=colleague)
     assert not Membership.objects.filter(user=colleague).exists()
 
 
@@ -81,18 +81,18 @@ def test_inviting_the_same_address_again_withdraws_the_earlier_link(pledge):
     _, second = invite(pledge)
     colleague = UserFactory(email="colleague@example.org")
     with pytest.raises(NotAllowed, match="withdrawn"):
-        services.accept_invitation(token=first, user=colleague)
-    services.accept_invitation(token=second, user=colleague)
+        contacts.accept_invitation(token=first, user=colleague)
+    contacts.accept_invitation(token=second, user=colleague)
 
 
 def test_a_made_up_token_is_refused(pledge, signatory):
     with pytest.raises(NotAllowed, match="does not work"):
-        services.accept_invitation(token="not-a-real-token", user=signatory)
+        contacts.accept_invitation(token="not-a-real-token", user=signatory)
 
 
 def test_only_members_can_invite_and_existing_contacts_are_not_invited_again(pledge, signatory):
     with pytest.raises(NotAllowed, match="Only people at"):
-        services.invite_contact(organisation=pledge.organisation, email="x@example.org", by=UserFactory())
+        contacts.invite_contact(organisation=pledge.organisation, email="x@example.org", by=UserFactory())
     with pytest.raises(NotAllowed, match="already a contact"):
         invite(pledge, email=signatory.email.upper())
 
@@ -103,7 +103,7 @@ def test_a_removed_contact_loses_access_at_once(client, pledge, signatory):
     review = reverse("reviews:start", kwargs={"cycle_id": cycle.pk})
     client.force_login(contact.user)
     assert client.get(review).status_code == 200
-    services.remove_contact(membership=contact, by=signatory)
+    contacts.remove_contact(membership=contact, by=signatory)
     assert client.get(review).status_code == 404
     assert (
         client.get(
@@ -116,13 +116,13 @@ def test_a_removed_contact_loses_access_at_once(client, pledge, signatory):
 def test_the_last_member_cannot_be_removed(pledge, signatory):
     membership = Membership.objects.get(user=signatory, organisation=pledge.organisation)
     with pytest.raises(NotAllowed, match="last contact"):
-        services.remove_contact(membership=membership, by=signatory)
+        contacts.remove_contact(membership=membership, by=signatory)
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
 def test_a_member_may_leave_while_someone_else_remains(pledge, signatory):
     contact = MembershipFactory(organisation=pledge.organisation, role="contact")
-    services.remove_contact(membership=contact, by=contact.user)
+    contacts.remove_contact(membership=contact, by=contact.user)
     assert list(pledge.organisation.memberships.all()) == [
         Membership.objects.get(user=signatory, organisation=pledge.organisation)
     ]
@@ -132,12 +132,12 @@ def test_a_member_may_leave_while_someone_else_remains(pledge, signatory):
 
 
 def test_only_members_see_an_organisations_contacts(client, pledge):
-    contacts = reverse("organisations:contacts", kwargs={"organisation_id": pledge.organisation_id})
-    assert client.get(contacts).status_code == 302
+    contacts_page = reverse("organisations:contacts", kwargs={"organisation_id": pledge.organisation_id})
+    assert client.get(contacts_page).status_code == 302
     client.force_login(UserFactory())
-    assert client.get(contacts).status_code == 404
+    assert client.get(contacts_page).status_code == 404
     assert (
-        client.post(contacts.replace("contacts/", "contacts/invite/"), {"email": "a@b.org"}).status_code
+        client.post(contacts_page.replace("contacts/", "contacts/invite/"), {"email": "a@b.org"}).status_code
         == 404
     )
     assert not Invitation.objects.exists()
@@ -243,8 +243,8 @@ def test_two_people_removing_each_other_at_once_leave_one_contact():
     first = Membership.objects.get(organisation=pledge.organisation)
     second = MembershipFactory(organisation=pledge.organisation, role="contact")
     outcomes = at_once(
-        partial(services.remove_contact, membership=first, by=second.user),
-        partial(services.remove_contact, membership=second, by=first.user),
+        partial(contacts.remove_contact, membership=first, by=second.user),
+        partial(contacts.remove_contact, membership=second, by=first.user),
     )
     assert Membership.objects.filter(organisation=pledge.organisation).count() == 1
     assert len(refusals(outcomes, NotAllowed)) == 1

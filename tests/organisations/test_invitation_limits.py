@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations import services
 from organisations.models import Invitation
+from organisations.services import contacts
 from pledge_portal.errors import NotAllowed
 from tests.factories import MembershipFactory
 
@@ -24,7 +24,7 @@ def limits(settings):
 
 
 def invite(organisation, by, n):
-    return services.invite_contact(organisation=organisation, email=f"invitee{n}@example.org", by=by)
+    return contacts.invite_contact(organisation=organisation, email=f"invitee{n}@example.org", by=by)
 
 
 def test_one_person_may_send_only_so_many_invitations_an_hour(limits, pledge):
@@ -63,7 +63,7 @@ def test_an_organisation_may_have_only_so_many_invitations_waiting(limits, pledg
         invite(pledge.organisation, pledge.created_by, n)
     with pytest.raises(NotAllowed, match="already has 6 invitations waiting"):
         invite(pledge.organisation, pledge.created_by, 6)
-    services.revoke_invitation(invitation=Invitation.objects.first(), by=pledge.created_by)
+    contacts.revoke_invitation(invitation=Invitation.objects.first(), by=pledge.created_by)
     invite(pledge.organisation, pledge.created_by, 6)
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from organisations import services
 from organisations.models import Invitation, JoinRequest, Membership, Organisation, OrganisationEvent
+from organisations.services import contacts, join_requests
 from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
 from pledges.models import Pledge
@@ -26,7 +26,7 @@ def former_partner():
     """A withdrawn partner, with its signatory, a contact and a pending invitation."""
     pledge = PledgeFactory(approved=True)
     MembershipFactory(organisation=pledge.organisation, role=Membership.Role.CONTACT)
-    services.invite_contact(
+    contacts.invite_contact(
         organisation=pledge.organisation, email="pending@example.org", by=pledge.created_by
     )
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.WITHDRAWN)
@@ -119,7 +119,7 @@ def test_an_organisation_nobody_ever_acted_for_can_be_started_by_the_first_to_ch
 
 def test_a_member_approves_and_the_person_becomes_a_contact_and_is_told(client, former_partner):
     asker = UserFactory()
-    join_request = services.request_to_join(organisation=former_partner.organisation, by=asker)
+    join_request = join_requests.request_to_join(organisation=former_partner.organisation, by=asker)
     client.force_login(former_partner.created_by)
     answer = reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk})
     assert asker.email in client.get(answer).content.decode()
@@ -135,7 +135,7 @@ def test_the_programme_team_declines_from_its_list_and_the_person_is_told(
     client, former_partner, programme_team_member
 ):
     asker = UserFactory()
-    join_request = services.request_to_join(
+    join_request = join_requests.request_to_join(
         organisation=OrganisationFactory(created_by=UserFactory()), by=asker
     )
     client.force_login(programme_team_member)
@@ -151,17 +151,19 @@ def test_the_programme_team_declines_from_its_list_and_the_person_is_told(
 
 
 def test_a_request_is_answered_once(former_partner):
-    join_request = services.request_to_join(organisation=former_partner.organisation, by=UserFactory())
-    services.answer_join_request(join_request=join_request, by=former_partner.created_by, approve=False)
+    join_request = join_requests.request_to_join(organisation=former_partner.organisation, by=UserFactory())
+    join_requests.answer_join_request(join_request=join_request, by=former_partner.created_by, approve=False)
     with pytest.raises(NotAllowed, match="already been declined"):
-        services.answer_join_request(join_request=join_request, by=former_partner.created_by, approve=True)
+        join_requests.answer_join_request(
+            join_request=join_request, by=former_partner.created_by, approve=True
+        )
 
 
 def test_nobody_else_can_answer_or_see_a_request(client, former_partner):
     asker = UserFactory()
-    join_request = services.request_to_join(organisation=former_partner.organisation, by=asker)
+    join_request = join_requests.request_to_join(organisation=former_partner.organisation, by=asker)
     with pytest.raises(NotAllowed):
-        services.answer_join_request(join_request=join_request, by=asker, approve=True)
+        join_requests.answer_join_request(join_request=join_request, by=asker, approve=True)
     client.force_login(UserFactory())
     answer = reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk})
     assert client.get(answer).status_code == 404
@@ -174,7 +176,7 @@ def test_nobody_else_can_answer_or_see_a_request(client, former_partner):
 
 
 def test_join_request_pages_send_anyone_signed_out_to_sign_in(client, former_partner):
-    join_request = services.request_to_join(organisation=former_partner.organisation, by=UserFactory())
+    join_request = join_requests.request_to_join(organisation=former_partner.organisation, by=UserFactory())
     for url in [
         reverse("organisations:join_request", kwargs={"pk": join_request.pk}),
         reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk}),
@@ -187,9 +189,9 @@ def test_join_request_pages_send_anyone_signed_out_to_sign_in(client, former_par
 
 def test_someone_who_joins_later_does_not_see_invitations_sent_before(client, former_partner):
     asker = UserFactory()
-    join_request = services.request_to_join(organisation=former_partner.organisation, by=asker)
-    services.answer_join_request(join_request=join_request, by=former_partner.created_by, approve=True)
-    services.invite_contact(
+    join_request = join_requests.request_to_join(organisation=former_partner.organisation, by=asker)
+    join_requests.answer_join_request(join_request=join_request, by=former_partner.created_by, approve=True)
+    contacts.invite_contact(
         organisation=former_partner.organisation, email="later@example.org", by=former_partner.created_by
     )
     client.force_login(asker)
@@ -211,7 +213,7 @@ def test_pending_invitations_end_when_the_pledge_ends(end, programme_team_member
         "reject": lambda: PledgeFactory(submitted=True),
         "discard": lambda: PledgeFactory(),
     }[end]()
-    services.invite_contact(
+    contacts.invite_contact(
         organisation=pledge.organisation, email="pending@example.org", by=pledge.created_by
     )
     if end == "withdraw":
@@ -227,7 +229,7 @@ def test_pending_invitations_end_when_the_pledge_ends(end, programme_team_member
 
 def test_removing_a_contact_writes_an_audit_event(former_partner):
     contact = Membership.objects.get(organisation=former_partner.organisation, role=Membership.Role.CONTACT)
-    services.remove_contact(membership=contact, by=former_partner.created_by)
+    contacts.remove_contact(membership=contact, by=former_partner.created_by)
     event = OrganisationEvent.objects.get(kind=OrganisationEvent.Kind.CONTACT_REMOVED)
     assert (event.actor, event.person, event.organisation) == (
         former_partner.created_by,
@@ -267,7 +269,7 @@ def test_one_person_may_ask_to_join_only_so_many_organisations_a_day(client, set
     settings.JOIN_REQUESTS_PER_DAY_PER_PERSON = 2
     asker = UserFactory()
     for _ in range(2):
-        services.request_to_join(
+        join_requests.request_to_join(
             organisation=PledgeFactory(status=Pledge.Status.WITHDRAWN).organisation, by=asker
         )
     third = PledgeFactory(status=Pledge.Status.WITHDRAWN).organisation

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from directory import services as directory
-from organisations import services
 from organisations.models import Membership, NameChange, OldSlug, Organisation
+from organisations.services import details, name_changes
 from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, directory_partner
@@ -22,7 +22,9 @@ def partner(name="Avon Youth Trust"):
 
 
 def ask(organisation, by, new_name="Avon and Severn Youth Trust", reason="We merged with our neighbour."):
-    return services.request_name_change(organisation=organisation, by=by, new_name=new_name, reason=reason)
+    return name_changes.request_name_change(
+        organisation=organisation, by=by, new_name=new_name, reason=reason
+    )
 
 
 def name_change_url(organisation):
@@ -72,7 +74,7 @@ def test_approval_renames_moves_the_slug_keeps_the_old_one_and_records_the_decis
     organisation, signatory = partner()
     change = ask(organisation, signatory)
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_name_change(change=change, by=programme_team_member, note="Congratulations")
+        name_changes.approve_name_change(change=change, by=programme_team_member, note="Congratulations")
     organisation.refresh_from_db()
     change.refresh_from_db()
     assert (organisation.name, organisation.slug) == (
@@ -90,19 +92,19 @@ def test_approval_renames_moves_the_slug_keeps_the_old_one_and_records_the_decis
     assert "approved" in email.subject
     assert "/partners/avon-and-severn-youth-trust/" in email.body_text
     # Nobody may take the old address: it leads to this partner for good.
-    assert services._unique_slug("Avon Youth Trust") == "avon-youth-trust-2"
+    assert details.unique_slug("Avon Youth Trust") == "avon-youth-trust-2"
     with pytest.raises(NotAllowed, match="already approved"):
-        services.decline_name_change(change=change, by=programme_team_member, note="Too late")
+        name_changes.decline_name_change(change=change, by=programme_team_member, note="Too late")
 
 
 def test_only_the_team_decides_and_declining_needs_a_reason(programme_team_member):
     organisation, signatory = partner()
     change = ask(organisation, signatory)
     with pytest.raises(NotAllowed):
-        services.approve_name_change(change=change, by=signatory)
+        name_changes.approve_name_change(change=change, by=signatory)
     with pytest.raises(NotAllowed):
-        services.decline_name_change(change=change, by=programme_team_member, note=" ")
-    services.decline_name_change(
+        name_changes.decline_name_change(change=change, by=programme_team_member, note=" ")
+    name_changes.decline_name_change(
         change=change, by=programme_team_member, note="Please use your registered name."
     )
     organisation.refresh_from_db()
@@ -113,9 +115,9 @@ def test_only_the_team_decides_and_declining_needs_a_reason(programme_team_membe
 
 def test_taking_back_an_earlier_name_takes_back_its_address(programme_team_member):
     organisation, signatory = partner()
-    services.approve_name_change(change=ask(organisation, signatory), by=programme_team_member)
+    name_changes.approve_name_change(change=ask(organisation, signatory), by=programme_team_member)
     back = ask(organisation, signatory, new_name="Avon Youth Trust", reason="The merger fell through.")
-    services.approve_name_change(change=back, by=programme_team_member)
+    name_changes.approve_name_change(change=back, by=programme_team_member)
     organisation.refresh_from_db()
     assert organisation.slug == "avon-youth-trust"
     assert list(organisation.old_slugs.values_list("slug", flat=True)) == ["avon-and-severn-youth-trust"]
@@ -129,7 +131,7 @@ def test_every_old_address_answers_301_to_the_new_one_and_the_badge_and_certific
 ):
     organisation, signatory = partner()
     directory.build_directory()
-    services.approve_name_change(change=ask(organisation, signatory), by=programme_team_member)
+    name_changes.approve_name_change(change=ask(organisation, signatory), by=programme_team_member)
     directory.build_directory()
     organisation.refresh_from_db()
     for name in ("partner", "badge_svg", "badge_png", "certificate"):

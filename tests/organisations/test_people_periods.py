@@ -8,8 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations import services
+from organisations import selectors
 from organisations.models import JoinRequest, Membership
+from organisations.services import contacts, join_requests
 from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
 from pledges.models import ReviewCycle
@@ -37,8 +38,8 @@ def former_partner():
 def newcomer(former_partner, programme_team_member):
     """A stranger whose request to join the former partner the programme team approved."""
     stranger = UserFactory()
-    join_request = services.request_to_join(organisation=former_partner, by=stranger)
-    services.answer_join_request(join_request=join_request, by=programme_team_member, approve=True)
+    join_request = join_requests.request_to_join(organisation=former_partner, by=stranger)
+    join_requests.answer_join_request(join_request=join_request, by=programme_team_member, approve=True)
     return stranger
 
 
@@ -74,7 +75,7 @@ def test_someone_let_in_after_the_pledge_ended_cannot_remove_the_earlier_people(
         assert client.get(remove).status_code == 404
         assert client.post(remove).status_code == 404
         with pytest.raises(NotAllowed):
-            services.remove_contact(membership=membership, by=newcomer)
+            contacts.remove_contact(membership=membership, by=newcomer)
     assert Membership.objects.filter(organisation=former_partner).count() == 3
 
 
@@ -114,11 +115,11 @@ def test_people_of_the_earlier_period_still_see_everyone(client, former_partner,
 
 
 def test_people_who_join_the_new_period_see_each_other(client, former_partner, newcomer):
-    _, token = services.invite_contact(
+    _, token = contacts.invite_contact(
         organisation=former_partner, email="colleague@example.org", by=newcomer
     )
     colleague = UserFactory(email="colleague@example.org")
-    services.accept_invitation(token=token, user=colleague)
+    contacts.accept_invitation(token=token, user=colleague)
     client.force_login(colleague)
 
     page = client.get(reverse("organisations:contacts", kwargs={"organisation_id": former_partner.pk}))
@@ -133,15 +134,15 @@ def test_an_invitation_sent_before_someone_joined_cannot_be_withdrawn_by_them():
     """Invitations are shown only from when a person joined; acting on the others is refused too."""
     organisation = PledgeFactory(approved=True).organisation
     signatory = Membership.objects.get(organisation=organisation).user
-    invitation, _ = services.invite_contact(
+    invitation, _ = contacts.invite_contact(
         organisation=organisation, email="early@example.org", by=signatory
     )
-    _, token = services.invite_contact(organisation=organisation, email="later@example.org", by=signatory)
+    _, token = contacts.invite_contact(organisation=organisation, email="later@example.org", by=signatory)
     later = UserFactory(email="later@example.org")
-    services.accept_invitation(token=token, user=later)
+    contacts.accept_invitation(token=token, user=later)
 
     with pytest.raises(NotAllowed):
-        services.revoke_invitation(invitation=invitation, by=later)
+        contacts.revoke_invitation(invitation=invitation, by=later)
 
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
@@ -162,7 +163,7 @@ def test_a_request_to_join_after_the_pledge_ended_goes_to_the_programme_team_not
 ):
     stranger = UserFactory()
 
-    services.request_to_join(organisation=former_partner, by=stranger)
+    join_requests.request_to_join(organisation=former_partner, by=stranger)
 
     asked = set(OutboxEmail.objects.filter(subject__contains="asks").values_list("to", flat=True))
     assert asked == {settings.PROGRAMME_TEAM_EMAIL}
@@ -171,21 +172,23 @@ def test_a_request_to_join_after_the_pledge_ended_goes_to_the_programme_team_not
 def test_the_earlier_people_cannot_answer_a_request_to_join_made_after_the_pledge_ended(
     client, former_partner, earlier_signatory
 ):
-    join_request = services.request_to_join(organisation=former_partner, by=UserFactory())
+    join_request = join_requests.request_to_join(organisation=former_partner, by=UserFactory())
     answer = reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk})
     client.force_login(earlier_signatory)
 
     assert client.get(answer).status_code == 404
     assert client.post(answer, {"decision": "approve"}).status_code == 404
     with pytest.raises(NotAllowed):
-        services.answer_join_request(join_request=join_request, by=earlier_signatory, approve=True)
-    assert not services.may_answer(join_request=join_request, user=earlier_signatory)
+        join_requests.answer_join_request(join_request=join_request, by=earlier_signatory, approve=True)
+    assert not selectors.may_answer(join_request=join_request, user=earlier_signatory)
 
 
 def test_a_request_to_join_after_the_pledge_ended_waits_in_the_programme_teams_list(
     client, former_partner, programme_team_member
 ):
-    join_request = services.request_to_join(organisation=former_partner, by=UserFactory(name="Sam Stranger"))
+    join_request = join_requests.request_to_join(
+        organisation=former_partner, by=UserFactory(name="Sam Stranger")
+    )
     client.force_login(programme_team_member)
 
     page = client.get(reverse("organisations:team_join_requests"))
@@ -196,7 +199,7 @@ def test_a_request_to_join_after_the_pledge_ended_waits_in_the_programme_teams_l
 
 def test_the_request_page_says_the_programme_team_was_asked(client, former_partner):
     stranger = UserFactory()
-    join_request = services.request_to_join(organisation=former_partner, by=stranger)
+    join_request = join_requests.request_to_join(organisation=former_partner, by=stranger)
     client.force_login(stranger)
 
     page = client.get(reverse("organisations:join_request", kwargs={"pk": join_request.pk}))
@@ -305,10 +308,10 @@ def test_more_time_for_a_review_is_told_to_the_new_pledges_people_only(
 def test_a_decision_on_a_pledge_whose_signatory_has_gone_is_emailed_to_its_periods_people_only(
     former_partner, newcomer, newcomers_pledge, programme_team_member
 ):
-    _, token = services.invite_contact(
+    _, token = contacts.invite_contact(
         organisation=former_partner, email="colleague@example.org", by=newcomer
     )
-    services.accept_invitation(token=token, user=UserFactory(email="colleague@example.org"))
+    contacts.accept_invitation(token=token, user=UserFactory(email="colleague@example.org"))
     close_account(user=newcomer)
     OutboxEmail.objects.all().delete()
 
@@ -329,8 +332,8 @@ def test_someone_of_an_earlier_period_who_signs_again_acts_for_the_new_pledge(
         Membership.objects.filter(organisation=former_partner).of_current_period().get().user
         == earlier_signatory
     )
-    assert services.may_answer(
-        join_request=services.request_to_join(organisation=former_partner, by=UserFactory()),
+    assert selectors.may_answer(
+        join_request=join_requests.request_to_join(organisation=former_partner, by=UserFactory()),
         user=earlier_signatory,
     )
     assert pledge.created_by == earlier_signatory

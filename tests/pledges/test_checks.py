@@ -2,7 +2,7 @@
 
 import pytest
 
-from organisations.services import find_possible_duplicates
+from organisations.selectors import find_possible_duplicates
 from pledges.checks import checks_for, compare_domains
 from pledges.models import Pledge
 from tests.factories import OrganisationFactory, PledgeFactory, UserFactory

@@ -1,17 +1,12 @@
 """The database enforces the pledge's invariants, whatever the code above it does; the queries read true."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from organisations.models import Organisation
-from organisations.services import find_possible_duplicates
-from outbox.models import BouncedAddress, OutboxEmail
+from organisations.selectors import find_possible_duplicates
 from pledges.models import Action, Pledge, with_live_pledge_flag
-from reviews.models import Reminder
-from tests.factories import ActionFactory, OutboxEmailFactory, PledgeFactory, ReviewCycleFactory
+from tests.factories import ActionFactory, PledgeFactory, ReviewCycleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,15 +41,6 @@ def test_a_pledge_has_at_most_two_draft_actions():
         ActionFactory(pledge=pledge, number=1)
 
 
-def test_one_reminder_of_each_kind_per_cycle():
-    cycle = ReviewCycleFactory()
-    Reminder.objects.create(cycle=cycle, kind=Reminder.Kind.DUE)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Reminder.objects.create(cycle=cycle, kind=Reminder.Kind.DUE)
-    Reminder.objects.create(cycle=cycle, kind=Reminder.Kind.OVERDUE)
-    assert cycle.reminders.count() == 2
-
-
 @pytest.mark.parametrize(
     ("status", "allowed"),
     [
@@ -74,24 +60,6 @@ def test_each_status_allows_its_own_decisions(status, allowed):
 def test_a_pledge_reference_is_stable_and_readable():
     pledge = PledgeFactory()
     assert pledge.reference == f"TIP-{pledge.pk:05d}"
-
-
-def test_a_bounced_address_is_found_whatever_the_case_it_is_asked_for_in():
-    BouncedAddress.objects.create(email="Gone@Example.org", reason="550 5.1.1 No such mailbox")
-    assert BouncedAddress.objects.reason_for("gone@example.org") == "550 5.1.1 No such mailbox"
-    assert BouncedAddress.objects.reason_for("GONE@EXAMPLE.ORG") == "550 5.1.1 No such mailbox"
-    assert BouncedAddress.objects.reason_for("gone@example.com") is None
-
-
-def test_failed_emails_for_the_team_are_newest_failure_first_and_know_which_addresses_bounce():
-    now = timezone.now()
-    older = OutboxEmailFactory(failed=True, to="GONE@example.org", failed_at=now - timedelta(hours=1))
-    newer = OutboxEmailFactory(failed=True, to="fine@example.org", failed_at=now)
-    OutboxEmailFactory(status=OutboxEmail.Status.SENT, sent_at=now)
-    BouncedAddress.objects.create(email="gone@example.org", reason="550 5.1.1 No such mailbox")
-    emails = list(OutboxEmail.objects.failed_for_team())
-    assert emails == [newer, older]
-    assert [email.bounce_reason for email in emails] == [None, "550 5.1.1 No such mailbox"]
 
 
 def test_organisations_found_when_signing_say_whether_they_already_have_a_live_pledge():

@@ -8,8 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from organisations import services as organisation_services
 from organisations.models import Invitation, JoinRequest, Membership, NameChange, OrganisationEvent
+from organisations.services import contacts, join_requests, name_changes
 from pledges.models import Pledge, RejectionReason, ReviewCycle, SignatoryChange
 from pledges.services import decisions, leadership
 from privacy.services import close_account
@@ -122,27 +122,27 @@ def world(programme_team_member):
     stays = MembershipFactory(organisation=organisation, role=Membership.Role.CONTACT).user
     contact = MembershipFactory(organisation=organisation, role=Membership.Role.CONTACT).user
     for email, by in [("a@example.org", contact), ("b@example.org", signatory)]:
-        tokens.append(organisation_services.invite_contact(organisation=organisation, email=email, by=by)[1])
+        tokens.append(contacts.invite_contact(organisation=organisation, email=email, by=by)[1])
     # The signatory asked for a new signatory and a new name; the contact answered a request to join.
     leadership.start_signatory_change(pledge=approved, by=signatory, new_signatory=contact)
-    organisation_services.request_name_change(
+    name_changes.request_name_change(
         organisation=organisation, by=signatory, new_name="A New Name", reason="We merged"
     )
     asker = UserFactory()
-    asked = organisation_services.request_to_join(organisation=organisation, by=asker)
-    organisation_services.answer_join_request(join_request=asked, by=contact, approve=True)
-    waiting = organisation_services.request_to_join(organisation=organisation, by=UserFactory())
+    asked = join_requests.request_to_join(organisation=organisation, by=asker)
+    join_requests.answer_join_request(join_request=asked, by=contact, approve=True)
+    waiting = join_requests.request_to_join(organisation=organisation, by=UserFactory())
     # A withdrawn partner, and a request to join a partner whose people are all gone.
     withdrawn = PledgeFactory(approved=True)
     decisions.withdraw_pledge(pledge=withdrawn, by=programme_team_member, reason="Closed down")
-    organisation_services.request_to_join(organisation=withdrawn.organisation, by=UserFactory())
+    join_requests.request_to_join(organisation=withdrawn.organisation, by=UserFactory())
     # A team member who decides on pledges, names and requests, then leaves.
     leaver = UserFactory(programme_team=True)
     another = PledgeFactory(submitted=True)
     decisions.approve_pledge(pledge=another, by=leaver)
     change = NameChange.objects.get(organisation=organisation)
-    organisation_services.decline_name_change(change=change, by=leaver, note="Keep the old name")
-    organisation_services.answer_join_request(join_request=waiting, by=leaver, approve=False)
+    name_changes.decline_name_change(change=change, by=leaver, note="Keep the old name")
+    join_requests.answer_join_request(join_request=waiting, by=leaver, approve=False)
     ReviewCycle.objects.filter(pledge=approved).update(reviewed_by=contact, reviewed_at=timezone.now())
     OutboxEmailFactory(to=signatory.email, failed=True, about=approved)
 

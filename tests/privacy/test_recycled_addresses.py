@@ -7,7 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from organisations import services as organisation_services
+from organisations.services import contacts
 from outbox.models import OutboxEmail
 from pledges.services import decisions
 from privacy.services import close_account
@@ -26,9 +26,7 @@ def earlier_owner(programme_team_member):
     pledge = PledgeFactory(submitted=True, created_by=owner)
     decisions.request_changes(pledge=pledge, by=programme_team_member, message="Add your second action")
     other = PledgeFactory(approved=True)
-    _, token = organisation_services.invite_contact(
-        organisation=other.organisation, email=OLD, by=other.created_by
-    )
+    _, token = contacts.invite_contact(organisation=other.organisation, email=OLD, by=other.created_by)
     assert OutboxEmail.objects.filter(to=OLD).count() == 2
     # E adds a new address, confirms it, makes it primary and removes the old one.
     new = EmailAddress.objects.create(user=owner, email="eve@new.example.org", verified=False, primary=False)

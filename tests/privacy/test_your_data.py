@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from organisations import services as organisation_services
 from organisations.models import Invitation, Membership, OrganisationEvent
+from organisations.services import contacts
 from outbox.models import OutboxEmail
 from pledges.models import Pledge, PledgeEvent
 from privacy import services
@@ -140,7 +140,7 @@ def test_closing_removes_the_person_and_keeps_the_partners_record(signed_in, sig
     pledge = Pledge.objects.get(created_by=signatory)
     organisation = pledge.organisation
     signed_name = pledge.signatory_name
-    colleague_invitation, _ = organisation_services.invite_contact(
+    colleague_invitation, _ = contacts.invite_contact(
         organisation=organisation, email="new.colleague@example.org", by=signatory
     )
     PledgeEventFactory(pledge=pledge, actor=signatory, note="Submitted")
@@ -175,9 +175,7 @@ def test_closing_removes_the_person_and_keeps_the_partners_record(signed_in, sig
 
 def test_closing_deletes_a_draft_nobody_saw_and_ends_its_invitations(client):
     draft = PledgeFactory()
-    organisation_services.invite_contact(
-        organisation=draft.organisation, email="x@example.org", by=draft.created_by
-    )
+    contacts.invite_contact(organisation=draft.organisation, email="x@example.org", by=draft.created_by)
     services.close_account(user=draft.created_by)
     assert not Pledge.objects.filter(pk=draft.pk).exists()
     assert Invitation.objects.get().revoked_at is not None
@@ -185,7 +183,7 @@ def test_closing_deletes_a_draft_nobody_saw_and_ends_its_invitations(client):
 
 def test_the_audit_trail_keeps_its_events_about_a_closed_account_without_the_person(signatory, someone_else):
     membership = Membership.objects.get(user=someone_else, role=Membership.Role.CONTACT)
-    organisation_services.remove_contact(membership=membership, by=signatory)
+    contacts.remove_contact(membership=membership, by=signatory)
     services.close_account(user=someone_else)
     event = OrganisationEvent.objects.get(kind=OrganisationEvent.Kind.CONTACT_REMOVED)
     assert (event.actor, event.person) == (signatory, None)
@@ -194,7 +192,7 @@ def test_the_audit_trail_keeps_its_events_about_a_closed_account_without_the_per
 def test_invitations_to_the_closed_address_no_longer_hold_it(signatory):
     organisation = signatory.memberships.get().organisation
     invitee = UserFactory(email="invitee@example.org")
-    organisation_services.invite_contact(organisation=organisation, email="invitee@example.org", by=signatory)
+    contacts.invite_contact(organisation=organisation, email="invitee@example.org", by=signatory)
     services.close_account(user=invitee)
     invitation = Invitation.objects.get()
     assert invitation.email == services.CLOSED_ACCOUNT_ADDRESS
@@ -206,7 +204,7 @@ def test_a_one_word_name_is_replaced_as_a_whole_word_only_in_emails_about_the_pe
     sam = MembershipFactory(organisation=pledge.organisation, role=Membership.Role.CONTACT).user
     sam.name = "Sam"
     sam.save(update_fields=["name"])
-    organisation_services.invite_contact(organisation=pledge.organisation, email="new@example.org", by=sam)
+    contacts.invite_contact(organisation=pledge.organisation, email="new@example.org", by=sam)
     about_their_pledge = OutboxEmailFactory(
         about=pledge,
         subject="Sam submitted the review",
