@@ -1,4 +1,4 @@
-"""The pledge's text, the pledges partners sign, their actions, review cycles and audit trail."""
+"""A partner's pledge: its statuses, the team's decisions on it, its audit trail and changes of leader."""
 
 from django.conf import settings
 from django.db import models
@@ -10,132 +10,7 @@ from organisations.models import Membership
 from outbox.models import BouncedAddress
 from pledge_portal import names
 
-from . import calendar
-
-
-class PledgeVersionQuerySet(models.QuerySet):
-    def published(self):
-        """Versions the team has published, whether or not they have taken effect yet."""
-        return self.filter(published_on__isnull=False)
-
-    def in_effect(self, *, on=None):
-        """Published versions whose effective date has come."""
-        return self.filter(published_on__lte=on or timezone.localdate())
-
-    def current(self):
-        """The version new pledges are signed against: the newest in effect."""
-        return self.in_effect().order_by("-number").first()
-
-    def draft(self):
-        """The version the team is drafting, if any (there is at most one)."""
-        return self.filter(published_on__isnull=True).first()
-
-    def previous_to(self, version):
-        """The published version before `version`, if any."""
-        return self.published().filter(number__lt=version.number).order_by("-number").first()
-
-
-class PledgeVersion(models.Model):
-    """One wording of the pledge. A signed pledge keeps the version it was signed against.
-
-    A version with no `published_on` is the team's draft; publishing sets the
-    date it takes effect, from which new signatories sign it.
-    """
-
-    number = models.PositiveSmallIntegerField(unique=True)
-    title = models.CharField(max_length=200)
-    introduction = models.TextField(help_text="The pledge's own introduction, as published.")
-    example_actions = models.TextField(
-        blank=True, help_text="The example actions the pledge gives, one a line, as published."
-    )
-    published_on = models.DateField(
-        null=True, blank=True, help_text="The date it takes effect; unset while it is a draft."
-    )
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # Set by the team's one reminder to partners that have not reaffirmed this version.
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects = PledgeVersionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["number"]
-        constraints = [
-            models.UniqueConstraint(
-                models.Value(True), condition=Q(published_on__isnull=True), name="one_draft_pledge_version"
-            ),
-        ]
-
-    def __str__(self):
-        return f"Version {self.number}"
-
-    @property
-    def is_draft(self):
-        return self.published_on is None
-
-    @property
-    def example_action_list(self):
-        return [line.strip() for line in self.example_actions.splitlines() if line.strip()]
-
-
-class Commitment(models.Model):
-    """One of the Active Commitments, worded exactly as in the version it belongs to."""
-
-    version = models.ForeignKey(PledgeVersion, on_delete=models.PROTECT, related_name="commitments")
-    number = models.PositiveSmallIntegerField()
-    title = models.CharField(
-        max_length=100, help_text="A short label for tables and charts; not part of the pledge."
-    )
-    text = models.TextField()
-
-    class Meta:
-        ordering = ["version", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "number"], name="one_commitment_per_number"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_from_one"),
-        ]
-
-    def __str__(self):
-        return f"{self.number}. {self.title}"
-
-
-class ActionThemeQuerySet(models.QuerySet):
-    def examples(self):
-        return self.filter(is_example=True)
-
-
-class ActionTheme(models.Model):
-    """A kind of action: the pledge's five examples, plus "Other"."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200)
-    is_example = models.BooleanField(default=True, help_text="One of the example actions the pledge gives.")
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = ActionThemeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class RejectionReason(models.Model):
-    """A coded reason for rejecting a pledge, managed by staff in admin."""
-
-    code = models.SlugField(unique=True)
-    label = models.CharField(max_length=200)
-    is_active = models.BooleanField(default=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "label"]
-
-    def __str__(self):
-        return self.label
+from .wording import PledgeVersion, RejectionReason
 
 
 class PledgeQuerySet(models.QuerySet):
@@ -159,6 +34,8 @@ class PledgeQuerySet(models.QuerySet):
 
     def to_invite_to_reaffirm(self, version):
         """Listed pledges signed against a wording older than `version`, not yet invited to reaffirm it."""
+        from .reaffirmation import Reaffirmation  # its module imports this one
+
         invited = Reaffirmation.objects.filter(pledge=OuterRef("pk"), version=version)
         return self.in_directory().filter(version__number__lt=version.number).exclude(Exists(invited))
 
@@ -194,6 +71,8 @@ class PledgeQuerySet(models.QuerySet):
         The pledge carries `signatory_bounce_reason`: why that person's address bounced, or None.
         Its people are `Pledge.people_with_bounces`.
         """
+        from .cycles import Action, ReviewCycle  # their module imports this one
+
         actions = Action.objects.select_related("theme").prefetch_related("commitments")
         pledges = self.annotate(
             signatory_bounce_reason=BouncedAddress.objects.reason_subquery(OuterRef("created_by__email"))
@@ -412,59 +291,6 @@ def with_live_pledge_flag(organisations):
     return organisations.annotate(has_live_pledge=Exists(live))
 
 
-class ReviewCycleQuerySet(models.QuerySet):
-    def for_member(self, user):
-        """Cycles of the pledges `user` may see or change as a member of the organisation.
-
-        Members see a lapsed pledge's cycles too, so that any of them can complete the overdue review.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        lapsed = Pledge.objects.filter(status=Pledge.Status.LAPSED, organisation__memberships__user=user)
-        return self.filter(Q(pledge__in=Pledge.objects.for_member(user)) | Q(pledge__in=lapsed))
-
-    def awaiting_review(self):
-        """Cycles of approved pledges still to be reviewed: the only ones reminders are for."""
-        return self.filter(reviewed_at__isnull=True, pledge__status=Pledge.Status.APPROVED)
-
-    def reviewed(self):
-        return self.filter(reviewed_at__isnull=False)
-
-    def due_soon(self, *, on):
-        """Awaiting review and due soon or due today on `on` (see calendar.due_soon)."""
-        return self.awaiting_review().filter(calendar.due_soon(on=on))
-
-    def overdue(self, *, on):
-        return self.awaiting_review().filter(calendar.reached(calendar.Stage.OVERDUE, on=on))
-
-    def lapsing_by(self, day):
-        """Awaiting review, and its lapse day (see calendar.lapse_day) is `day` or earlier."""
-        return self.awaiting_review().filter(calendar.LAPSE_DAY.reached(day))
-
-    def by_due_date(self):
-        """Oldest due first, with each partner: as the team's lists of reviews show them."""
-        return self.select_related("pledge__organisation").order_by("due_on", "pk")
-
-    def reviewed_since(self, since):
-        """Reviewed since `since`, latest first, with each partner and who reviewed."""
-        return (
-            self.reviewed()
-            .filter(reviewed_at__gte=since)
-            .select_related("pledge__organisation", "reviewed_by")
-            .order_by("-reviewed_at")
-        )
-
-    def progress(self, *, on):
-        """Annual reviews of approved pledges: done, overdue, due soon and not yet due, on date `on`."""
-        awaiting = Q(reviewed_at__isnull=True)
-        return self.filter(pledge__status=Pledge.Status.APPROVED).aggregate(
-            done=Count("pk", filter=Q(reviewed_at__isnull=False)),
-            overdue=Count("pk", filter=awaiting & calendar.reached(calendar.Stage.OVERDUE, on=on)),
-            due=Count("pk", filter=awaiting & calendar.due_soon(on=on)),
-            upcoming=Count("pk", filter=awaiting & ~calendar.reached(calendar.Stage.DUE_SOON, on=on)),
-        )
-
-
 # The programme team's decisions on a pledge and the statuses each is allowed from: the one
 # table the services refuse by and the pages offer by. A partner withdrawing its own pledge
 # is the "withdraw" decision too.
@@ -494,153 +320,6 @@ def working_days_between(start, end):
     full_weeks, remainder = divmod(days, 7)
     extra = sum(1 for offset in range(1, remainder + 1) if (start.weekday() + offset) % 7 < 5)
     return full_weeks * 5 + extra
-
-
-class ReviewCycle(models.Model):
-    """Year N of an approved pledge: its two actions, due for review 12 months on."""
-
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="cycles")
-    number = models.PositiveSmallIntegerField()
-    starts_on = models.DateField()
-    due_on = models.DateField()
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    message_to_team = models.TextField(
-        blank=True, help_text="Anything else the partner shared with the programme team (private)."
-    )
-    # Unset (None) until the partner chooses during the review; the choice starts at the pledge's own.
-    show_progress = models.BooleanField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    acknowledgement_message = models.TextField(blank=True)
-    # Set when the programme team gives the partner more time: the review is then due by this
-    # date, and the pledge does not lapse before it (see calendar.lapse_day).
-    more_time_until = models.DateField("new due date", null=True, blank=True)
-
-    objects = ReviewCycleQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["pledge", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["pledge", "number"], name="one_cycle_per_year_of_pledge"),
-            models.UniqueConstraint(
-                fields=["pledge"], condition=Q(reviewed_at__isnull=True), name="one_open_cycle_per_pledge"
-            ),
-            models.CheckConstraint(
-                condition=Q(due_on__gt=models.F("starts_on")), name="cycle_due_after_start"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["due_on"], condition=Q(reviewed_at__isnull=True), name="cycle_awaiting_review_due"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.pledge.organisation}: year {self.number}"
-
-    def days_overdue(self, *, on):
-        return calendar.days_overdue(self, on=on)
-
-    @property
-    def lapses_on(self):
-        """The day the pledge becomes due to lapse if this cycle is still not reviewed."""
-        return calendar.lapse_day(self)
-
-    @property
-    def is_overdue(self):
-        return self.reviewed_at is None and calendar.has_reached(
-            self, calendar.Stage.OVERDUE, on=timezone.localdate()
-        )
-
-    @property
-    def shows_progress(self):
-        """The partner's choice to show this year's progress, or, until they choose, the pledge's own."""
-        if self.show_progress is None:
-            return bool(self.pledge.show_actions)
-        return self.show_progress
-
-
-class ActionQuerySet(models.QuerySet):
-    def shown(self):
-        """Actions of approved pledges whose partner chose to show them, in a review cycle (not drafts)."""
-        return self.in_cycles().filter(pledge__status=Pledge.Status.APPROVED, pledge__show_actions=True)
-
-    def in_cycles(self):
-        """Actions a partner committed to for a year (drafts not yet in a cycle are left out)."""
-        return self.filter(cycle__isnull=False)
-
-    def count_by(self, *fields):
-        return self.order_by().values(*fields).annotate(count=Count("pk")).order_by(*fields)
-
-    def for_export(self):
-        """One row per action per cycle, with what the actions export needs."""
-        return (
-            self.in_cycles()
-            .select_related("pledge__organisation", "cycle", "theme")
-            .prefetch_related("commitments")
-            .order_by("pledge__organisation__name", "pledge_id", "cycle__number", "number")
-        )
-
-
-class Action(models.Model):
-    """One of a pledge's two actions for a cycle.
-
-    Actions with no cycle yet are drafts: the two written while signing (they
-    join cycle 1 on approval) or the next two written during a review.
-    """
-
-    class Progress(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
-        ONGOING = "ongoing", "Ongoing: part of how we work now"
-
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="actions")
-    cycle = models.ForeignKey(
-        ReviewCycle, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
-    )
-    number = models.PositiveSmallIntegerField()
-    theme = models.ForeignKey(ActionTheme, on_delete=models.PROTECT, related_name="actions")
-    title = models.CharField(max_length=120)
-    description = models.TextField(max_length=2000)
-    is_continuing = models.BooleanField(
-        default=False, help_text="Continues work already under way, rather than new work."
-    )
-    commitments = models.ManyToManyField(Commitment, related_name="actions")
-    target_date = models.DateField(null=True, blank=True)
-
-    progress = models.CharField(max_length=20, choices=Progress.choices, blank=True)
-    what_happened = models.TextField(blank=True)
-    what_helped = models.TextField("what helped or got in the way", blank=True)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ActionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["pledge", "cycle__number", "number"]
-        constraints = [
-            models.CheckConstraint(condition=Q(number__in=[1, 2]), name="action_numbered_one_or_two"),
-            models.UniqueConstraint(
-                fields=["cycle", "number"],
-                condition=Q(cycle__isnull=False),
-                name="two_actions_per_cycle",
-            ),
-            models.UniqueConstraint(
-                fields=["pledge", "number"],
-                condition=Q(cycle__isnull=True),
-                name="two_draft_actions_per_pledge",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Action {self.number}: {self.title}"
 
 
 class PledgeEventQuerySet(models.QuerySet):
@@ -704,64 +383,6 @@ class PledgeEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.pledge.reference})"
-
-
-class ReportNarrative(models.Model):
-    """The programme team's words for one year of the annual programme report (see pledges/report.py)."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    text = models.TextField(max_length=5000)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-year"]
-
-    def __str__(self):
-        return f"Report narrative for {self.year}"
-
-
-class ReaffirmationQuerySet(models.QuerySet):
-    def awaiting(self):
-        """Invitations of partners still listed that have not reaffirmed yet."""
-        return self.filter(reaffirmed_at__isnull=True, pledge__status=Pledge.Status.APPROVED)
-
-    def progress(self):
-        """How many partners were invited, have reaffirmed, and (still listed) have not yet."""
-        return self.aggregate(
-            invited=Count("pk"),
-            reaffirmed=Count("pk", filter=Q(reaffirmed_at__isnull=False)),
-            awaiting=Count("pk", filter=Q(reaffirmed_at__isnull=True, pledge__status=Pledge.Status.APPROVED)),
-        )
-
-
-class Reaffirmation(models.Model):
-    """A partner's invitation to reaffirm a new version of the pledge, and its answer; one per version."""
-
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reaffirmations")
-    version = models.ForeignKey(PledgeVersion, on_delete=models.PROTECT, related_name="reaffirmations")
-    invited_at = models.DateTimeField(auto_now_add=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    reaffirmed_at = models.DateTimeField(null=True, blank=True)
-    reaffirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    declaration_name = models.CharField(max_length=200, blank=True)
-
-    objects = ReaffirmationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["version", "invited_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["pledge", "version"], name="one_reaffirmation_per_pledge_and_version"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.pledge.reference}: {self.version}"
 
 
 class SignatoryChange(models.Model):
