@@ -212,30 +212,3 @@ class NameChangeForm(PortalForm):
             "max_length": "The reason must be 2,000 characters or fewer",
         },
     )
-
-
-class NameChangeDecisionForm(PortalForm):
-    """The programme team approves or declines a change of name."""
-
-    submit_label = "Save the decision"
-
-    decision = forms.ChoiceField(
-        choices=[("approve", "Approve the new name"), ("decline", "Decline it")],
-        widget=forms.RadioSelect,
-        label="Your decision",
-        error_messages={"required": "Choose whether to approve or decline the new name"},
-    )
-    note = forms.CharField(
-        label="Message to the partner",
-        help_text="Emailed to the person who asked. Needed when you decline.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=2000,
-        error_messages={"max_length": "The message must be 2,000 characters or fewer"},
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "decline" and not cleaned.get("note", "").strip():
-            self.add_error("note", "Say why the new name is declined")
-        return cleaned

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "organisations",
     "pledges",
     "reviews",
+    "team",
     "directory",
     "privacy",
     "demo",

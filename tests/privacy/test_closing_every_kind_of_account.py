@@ -71,9 +71,7 @@ def values_for(name, world):
         "organisations:answer_join_request": [
             {"pk": pk} for pk in JoinRequest.objects.values_list("pk", flat=True)
         ],
-        "organisations:team_name_change": [
-            {"change_id": pk} for pk in NameChange.objects.values_list("pk", flat=True)
-        ],
+        "team:name_change": [{"change_id": pk} for pk in NameChange.objects.values_list("pk", flat=True)],
         "organisations:accept_invitation": [{"token": token} for token in world["tokens"]],
         "directory:": [{"slug": slug} for slug in world["slugs"]],
         "directory:action": [{"pk": pk} for pk in world["actions"]],
