@@ -324,19 +324,9 @@ class ReaffirmAsSignatoryForm(PortalForm):
         return cleaned
 
 
-class DecisionForm(PortalForm):
-    """A decision's form; `button_class` picks the NHS.UK button style (secondary, warning)."""
+class WithdrawForm(PortalForm):
+    """A pledge's withdrawal and its reason: by the programme team, or by the partner (below)."""
 
-    button_class = ""
-
-    def build_helper(self):
-        helper = super().build_helper()
-        if self.button_class:
-            helper.inputs[0].field_classes += f" {self.button_class}"
-        return helper
-
-
-class WithdrawForm(DecisionForm):
     submit_label = "Withdraw pledge"
     button_class = "nhsuk-button--warning"
     submit_name = "withdraw"

@@ -7,16 +7,15 @@ from django.utils.formats import date_format
 
 from outbox.models import OutboxEmail
 from pledge_portal.forms import DayMonthYearInput, PortalForm
-from pledges.forms import DecisionForm
 from pledges.models import RejectionReason, ReviewCycle
 
 
-class ApproveForm(DecisionForm):
+class ApproveForm(PortalForm):
     submit_label = "Approve pledge"
     submit_name = "approve"
 
 
-class RequestChangesForm(DecisionForm):
+class RequestChangesForm(PortalForm):
     submit_label = "Ask for changes"
     button_class = "nhsuk-button--secondary"
     submit_name = "request_changes"
@@ -36,7 +35,7 @@ class RequestChangesForm(DecisionForm):
     )
 
 
-class RejectForm(DecisionForm):
+class RejectForm(PortalForm):
     submit_label = "Do not approve"
     button_class = "nhsuk-button--warning"
     submit_name = "reject"
@@ -59,7 +58,7 @@ class RejectForm(DecisionForm):
     )
 
 
-class ReinstateForm(DecisionForm):
+class ReinstateForm(PortalForm):
     submit_label = "Reinstate pledge"
     submit_name = "reinstate"
 
@@ -73,7 +72,7 @@ class ReinstateForm(DecisionForm):
     )
 
 
-class InternalNoteForm(DecisionForm):
+class InternalNoteForm(PortalForm):
     submit_label = "Add note"
     button_class = "nhsuk-button--secondary"
     submit_name = "add_note"

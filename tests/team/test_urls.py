@@ -46,4 +46,3 @@ def test_every_old_team_address_answers_301_with_its_new_one(client, old, new):
     response = client.get(old)
     assert response.status_code == 301
     assert response["Location"] == new
-
