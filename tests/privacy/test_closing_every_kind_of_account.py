@@ -54,6 +54,8 @@ def values_for(name, world):
         "pledges:reaffirm_as_signatory": [
             {"pk": change.pledge_id, "change_id": change.pk} for change in SignatoryChange.objects.all()
         ],
+        "team:annual_review": cycles,
+        "team:more_time": cycles,
         "team:report_year": [{"year": timezone.localdate().year}],
         "team:version": [{"number": 1}],
         "team:edit_version": [{"number": 1}],
