@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import annual_report, annual_reviews, emails, organisations, pledges, versions
+from .views import annual_report, annual_reviews, emails, lapsing, organisations, pledges, versions
 
 app_name = "team"
 
@@ -33,8 +33,8 @@ urlpatterns = [
     path(
         "annual-reviews/<int:cycle_id>/", annual_reviews.TeamReviewDetailView.as_view(), name="annual_review"
     ),
-    path("lapsing/", annual_reviews.TeamLapsingView.as_view(), name="lapsing"),
-    path("lapsing/<int:cycle_id>/more-time/", annual_reviews.TeamMoreTimeView.as_view(), name="more_time"),
+    path("lapsing/", lapsing.TeamLapsingView.as_view(), name="lapsing"),
+    path("lapsing/<int:cycle_id>/more-time/", lapsing.TeamMoreTimeView.as_view(), name="more_time"),
     path("join-requests/", organisations.TeamJoinRequestsView.as_view(), name="join_requests"),
     path("name-changes/", organisations.TeamNameChangesView.as_view(), name="name_changes"),
     path("name-changes/<int:change_id>/", organisations.TeamNameChangeView.as_view(), name="name_change"),
