@@ -3,7 +3,6 @@
 from .cycles import Action, ReviewCycle
 from .narrative import ReportNarrative
 from .pledge import (
-    DECISION_TABS,
     DECISIONS,
     Pledge,
     PledgeEvent,
@@ -21,7 +20,6 @@ from .wording import (
 
 __all__ = [
     "DECISIONS",
-    "DECISION_TABS",
     "Action",
     "ActionTheme",
     "Commitment",

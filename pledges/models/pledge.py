@@ -55,11 +55,6 @@ class PledgeQuerySet(models.QuerySet):
             .order_by("-updated_at")
         )
 
-    def in_decision_tab(self, tab):
-        """The pledges one tab of the team's decisions lists, in that tab's order (see DECISION_TABS)."""
-        status, ordering = DECISION_TABS[tab]
-        return self.filter(status=status).order_by(*ordering)
-
     def with_queue_details(self):
         """What each queue row shows: organisation, signatory, and whether it came back after changes."""
         resubmitted = PledgeEvent.objects.filter(pledge=OuterRef("pk"), kind=PledgeEvent.Kind.RESUBMITTED)
@@ -300,15 +295,6 @@ DECISIONS = {
     "reject": (Pledge.Status.SUBMITTED,),
     "withdraw": (Pledge.Status.APPROVED,),
     "reinstate": (Pledge.Status.WITHDRAWN, Pledge.Status.LAPSED),
-}
-
-# The tabs of the team's decisions page: the status each lists, and its order (oldest waiting first).
-DECISION_TABS = {
-    "waiting": (Pledge.Status.SUBMITTED, ("submitted_at", "pk")),
-    "changes_requested": (Pledge.Status.CHANGES_REQUESTED, ("changes_requested_at", "pk")),
-    "approved": (Pledge.Status.APPROVED, ("-approved_at", "-pk")),
-    "rejected": (Pledge.Status.REJECTED, ("-rejected_at", "-pk")),
-    "withdrawn": (Pledge.Status.WITHDRAWN, ("-withdrawn_at", "-pk")),
 }
 
 
