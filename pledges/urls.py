@@ -2,21 +2,21 @@
 
 from django.urls import path
 
-from .views import leadership, partner, reaffirm, signing, withdrawal
+from .views import leadership, partner, reaffirm, signing, starting, withdrawal
 
 app_name = "pledges"
 
 # The signing journey, from the start page to the confirmation.
 signing_urls = [
-    path("pledge/sign/", signing.SignStartView.as_view(), name="sign_start"),
-    path("pledge/sign/organisation/", signing.OrganisationStepView.as_view(), name="sign_organisation"),
+    path("pledge/sign/", starting.SignStartView.as_view(), name="sign_start"),
+    path("pledge/sign/organisation/", starting.OrganisationStepView.as_view(), name="sign_organisation"),
     path(
         "pledge/sign/organisation/choose/",
-        signing.ChooseOrganisationView.as_view(),
+        starting.ChooseOrganisationView.as_view(),
         name="sign_choose_organisation",
     ),
     path(
-        "pledge/sign/organisation/new/", signing.NewOrganisationView.as_view(), name="sign_new_organisation"
+        "pledge/sign/organisation/new/", starting.NewOrganisationView.as_view(), name="sign_new_organisation"
     ),
     path("pledge/<int:pk>/continue/", signing.ContinuePledgeView.as_view(), name="sign_continue"),
     path("pledge/<int:pk>/about-you/", signing.AboutYouView.as_view(), name="sign_about_you"),
