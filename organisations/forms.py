@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from PIL import Image, UnidentifiedImageError
 
-from pledge_portal.forms import PortalForm, PortalModelForm, reason_field
+from pledge_portal.forms import PortalForm, PortalModelForm, reason_field, too_long
 
 from .models import Area, Organisation
 
@@ -156,7 +156,7 @@ class OrganisationForm(OrganisationDetailsForm):
             **OrganisationDetailsForm.Meta.error_messages,
             "name": {
                 "required": "Enter the organisation's name",
-                "max_length": "The name must be 200 characters or fewer",
+                "max_length": too_long("The name", 200),
             },
         }
 
@@ -195,7 +195,7 @@ class NameChangeForm(PortalForm):
         help_text="As it should appear in the list of partners, on your certificate and on your badge.",
         error_messages={
             "required": "Enter the new name",
-            "max_length": "The new name must be 200 characters or fewer",
+            "max_length": too_long("The new name", 200),
         },
     )
     reason = reason_field(

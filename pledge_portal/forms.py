@@ -90,13 +90,19 @@ def yes_no_field(label, *, yes="Yes", no="No", help_text="", required_message):
     )
 
 
+def too_long(what, max_length):
+    """The refusal of an answer past `max_length`: too_long("The title", 120) is "The title must be 120
+    characters or fewer"."""
+    return f"{what} must be {max_length:,} characters or fewer"
+
+
 def reason_field(label, *, noun, max_length, whose="The", required_message=None, help_text="", rows=3):
     """A few lines of free text (a reason, a note, a message), refused past `max_length` in plain words.
 
     Without a `required_message` the answer is optional. The refusal reads "The reason must be 2,000
     characters or fewer", or "Your message …" with `whose="Your"`.
     """
-    error_messages = {"max_length": f"{whose} {noun} must be {max_length:,} characters or fewer"}
+    error_messages = {"max_length": too_long(f"{whose} {noun}", max_length)}
     if required_message:
         error_messages["required"] = required_message
     return forms.CharField(

@@ -7,7 +7,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from organisations.models import Membership
-from pledge_portal.forms import DayMonthYearInput, PortalForm, PortalModelForm, reason_field, yes_no_field
+from pledge_portal.forms import (
+    DayMonthYearInput,
+    PortalForm,
+    PortalModelForm,
+    reason_field,
+    too_long,
+    yes_no_field,
+)
 
 from .models import Action, ActionTheme, Commitment, Pledge
 from .services.signing import names_match
@@ -69,7 +76,7 @@ class ActionForm(PortalModelForm):
         error_messages = {
             "title": {
                 "required": "Enter a short title for the action",
-                "max_length": "The title must be 120 characters or fewer",
+                "max_length": too_long("The title", 120),
             },
         }
 
@@ -121,14 +128,14 @@ class SignatoryForm(PortalModelForm):
         error_messages = {
             "signatory_name": {
                 "required": "Enter your full name",
-                "max_length": "Your name must be 200 characters or fewer",
+                "max_length": too_long("Your name", 200),
             },
             "signatory_job_title": {
                 "required": "Enter your job title",
-                "max_length": "Your job title must be 200 characters or fewer",
+                "max_length": too_long("Your job title", 200),
             },
-            "leader_name": {"max_length": "Your leader's name must be 200 characters or fewer"},
-            "leader_job_title": {"max_length": "Your leader's job title must be 200 characters or fewer"},
+            "leader_name": {"max_length": too_long("Your leader's name", 200)},
+            "leader_job_title": {"max_length": too_long("Your leader's job title", 200)},
         }
 
     def __init__(self, *args, **kwargs):
@@ -270,7 +277,7 @@ class ReaffirmAsSignatoryForm(PortalForm):
         max_length=200,
         error_messages={
             "required": "Enter your full name",
-            "max_length": "Your name must be 200 characters or fewer",
+            "max_length": too_long("Your name", 200),
         },
     )
     signatory_job_title = forms.CharField(
@@ -279,7 +286,7 @@ class ReaffirmAsSignatoryForm(PortalForm):
         help_text="For example, Chief Executive, Chair of the Board or Service Manager.",
         error_messages={
             "required": "Enter your job title",
-            "max_length": "Your job title must be 200 characters or fewer",
+            "max_length": too_long("Your job title", 200),
         },
     )
     signatory_role = forms.ChoiceField(

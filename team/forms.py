@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from outbox.models import OutboxEmail
-from pledge_portal.forms import DayMonthYearInput, PortalForm, reason_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, reason_field, too_long
 from pledges.models import RejectionReason, ReviewCycle
 
 
@@ -112,7 +112,7 @@ class DraftVersionForm(PortalForm):
         max_length=200,
         error_messages={
             "required": "Enter the pledge's title",
-            "max_length": "The title must be 200 characters or fewer",
+            "max_length": too_long("The title", 200),
         },
     )
     introduction = forms.CharField(
@@ -137,7 +137,7 @@ class CommitmentForm(PortalForm):
         help_text="For tables and charts; not part of the pledge's wording.",
         error_messages={
             "required": "Enter a short label for this commitment",
-            "max_length": "The short label must be 100 characters or fewer",
+            "max_length": too_long("The short label", 100),
         },
     )
     text = forms.CharField(

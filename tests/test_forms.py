@@ -9,7 +9,7 @@ from django.template import Context, Template
 
 from accounts.forms import NameForm
 from organisations.forms import OrganisationForm
-from pledge_portal.forms import DayMonthYearInput, PortalForm, reason_field, yes_no_field
+from pledge_portal.forms import DayMonthYearInput, PortalForm, reason_field, too_long, yes_no_field
 from pledges.forms import ActionForm, WhatToShowForm
 from reviews.forms import ShowProgressForm
 
@@ -71,6 +71,11 @@ def test_a_reason_longer_than_its_limit_is_refused_with_the_limit_written_for_th
     assert not form.is_valid()
     assert form.errors["reason"] == ["The reason must be 4,000 characters or fewer"]
     assert form.errors["message"] == ["Your message must be 10 characters or fewer"]
+
+
+def test_an_answer_too_long_is_refused_with_its_limit_written_as_people_write_numbers():
+    assert too_long("The title", 120) == "The title must be 120 characters or fewer"
+    assert too_long("Your message", 5000) == "Your message must be 5,000 characters or fewer"
 
 
 def test_a_reason_is_required_only_when_it_has_a_message_to_say_so():
