@@ -132,7 +132,7 @@ class Pledge(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for review"
+        SUBMITTED = "submitted", "Waiting for a decision"
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Not approved"

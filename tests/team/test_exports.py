@@ -87,7 +87,7 @@ def test_the_decisions_export_lists_events_but_never_internal_notes(client, prog
     assert len(body) == 1
     decision = dict(zip(header, body[0], strict=True))
     assert decision["Event"] == "Changes requested"
-    assert (decision["From"], decision["To"]) == ("Waiting for review", "Changes requested")
+    assert (decision["From"], decision["To"]) == ("Waiting for a decision", "Changes requested")
     assert decision["By"] == programme_team_member.email
     assert decision["Note"] == "'-Please add your leader"
     assert "Private" not in text

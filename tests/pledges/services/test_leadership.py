@@ -119,5 +119,5 @@ def test_a_later_start_replaces_the_waiting_change_and_a_finished_one_cannot_be_
 def test_only_an_approved_pledge_changes_signatory(contact):
     submitted = PledgeFactory(submitted=True)
     MembershipFactory(organisation=submitted.organisation, user=contact, role=Membership.Role.CONTACT)
-    with pytest.raises(NotAllowed, match="waiting for review"):
+    with pytest.raises(NotAllowed, match="waiting for a decision"):
         leadership.start_signatory_change(pledge=submitted, by=submitted.created_by, new_signatory=contact)

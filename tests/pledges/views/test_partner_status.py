@@ -24,7 +24,7 @@ def test_a_draft_shows_as_not_yet_submitted_with_a_link_to_continue(client):
 def test_a_submitted_pledge_says_it_is_waiting_for_review_and_cannot_be_changed(client):
     pledge = PledgeFactory(submitted=True)
     page = my_page(client, pledge.created_by)
-    assert "Waiting for review" in page
+    assert "Waiting for a decision" in page
     assert "You cannot change it while it is being checked" in page
     assert reverse("pledges:sign_continue", kwargs={"pk": pledge.pk}) not in page
 
