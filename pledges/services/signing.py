@@ -22,6 +22,7 @@ from organisations.services.contacts import end_period
 from organisations.services.details import create_organisation
 from outbox.services import queue_templated_email
 from pledge_portal.errors import NotAllowed
+from pledges import selectors
 from pledges.models import Action, Pledge, PledgeEvent, PledgeVersion
 from pledges.services.transitions import change_status, record_event
 
@@ -259,38 +260,6 @@ def names_match(typed: str, given: str) -> bool:
     return "".join(typed.split()).casefold() == "".join(given.split()).casefold()
 
 
-def missing_answers(
-    pledge: Pledge,
-    *,
-    draft_actions: Sequence[Action] | None = None,
-    current_version: PledgeVersion | None = None,
-) -> list[tuple[str, str]]:
-    """The steps still to answer before `pledge` can be submitted, as (step, message) pairs.
-
-    Pass the pledge's draft actions and the current PledgeVersion when already
-    loaded, to save the queries.
-    """
-    if draft_actions is None:
-        draft_actions = list(pledge.actions.filter(cycle__isnull=True))
-    if current_version is None:
-        current_version = PledgeVersion.objects.current()
-    missing = []
-    about_you = [pledge.signatory_name, pledge.signatory_job_title, pledge.signatory_role]
-    if pledge.signatory_role == Pledge.SignatoryRole.AUTHORISED:
-        about_you += [pledge.leader_name, pledge.leader_job_title]
-    if not all(about_you):
-        missing.append(("about_you", "Tell us about you"))
-    if pledge.agreed_to_commitments_at is None:
-        missing.append(("commitments", "Agree to the eight commitments"))
-    elif pledge.version_id != current_version.pk:
-        missing.append(("commitments", "The pledge's wording has been updated: read and agree to it again"))
-    if sorted(action.number for action in draft_actions) != [1, 2]:
-        missing.append(("actions", "Describe your two actions"))
-    if pledge.show_actions is None or pledge.show_logo is None:
-        missing.append(("what_to_show", "Make your publishing choices"))
-    return missing
-
-
 def submit_pledge(*, pledge: Pledge, by: User, declaration_name: str) -> Pledge:
     """Sign and submit a draft (or resubmit after changes were asked for) for the programme team's decision.
 
@@ -305,7 +274,7 @@ def submit_pledge(*, pledge: Pledge, by: User, declaration_name: str) -> Pledge:
             raise NotAllowed(
                 f"This pledge is {pledge.get_status_display().lower()}, so it cannot be submitted again."
             )
-        missing = missing_answers(pledge)
+        missing = selectors.missing_answers(pledge)
         if missing:
             raise NotAllowed(
                 "Some answers are missing: " + "; ".join(message for _, message in missing) + "."

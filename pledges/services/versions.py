@@ -24,6 +24,7 @@ from outbox.models import OutboxEmail
 from outbox.services import queue_emails, render_email
 from pledge_portal.celery import enqueue_on_commit
 from pledge_portal.errors import NotAllowed
+from pledges import selectors
 from pledges.models import Commitment, Pledge, PledgeEvent, PledgeVersion, Reaffirmation
 from pledges.services.signing import names_match
 from pledges.signals import pledge_changed
@@ -259,15 +260,6 @@ def remind_partners_to_reaffirm(*, version: PledgeVersion, by: User) -> int:
 # Reaffirming (the partner) -------------------------------------------------------------
 
 
-def may_reaffirm(pledge: Pledge, user: User) -> bool:
-    """The partner's signatory reaffirms; a contact may when the partner has no signatory to do it."""
-    people = list(
-        Membership.objects.of_current_period().people().filter(organisation_id=pledge.organisation_id)
-    )
-    signatories = [m for m in people if m.role == Membership.Role.SIGNATORY]
-    return any(m.user_id == user.pk for m in (signatories or people))
-
-
 def reaffirm_pledge(*, pledge: Pledge, by: User, declaration_name: str) -> PledgeEvent:
     """The partner reaffirms the current wording: its pledge moves to it, and the event keeps who and when.
 
@@ -276,7 +268,7 @@ def reaffirm_pledge(*, pledge: Pledge, by: User, declaration_name: str) -> Pledg
     """
     with transaction.atomic():
         locked = Pledge.objects.for_member(by).select_for_update(of=("self",)).filter(pk=pledge.pk).first()
-        if locked is None or not may_reaffirm(locked, by):
+        if locked is None or not selectors.may_reaffirm(locked, by):
             raise NotAllowed(f"Only the signatory of {pledge.organisation} can reaffirm its pledge.")
         if locked.status != Pledge.Status.APPROVED:
             raise NotAllowed("Only an approved pledge can be reaffirmed.")

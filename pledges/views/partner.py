@@ -11,8 +11,9 @@ from django.views.generic import ListView, TemplateView
 from organisations.models import Membership
 from outbox.models import BouncedAddress
 from pledge_portal.errors import NotAllowed
+from pledges import selectors
 from pledges.models import Pledge, PledgeVersion, ReviewCycle
-from pledges.services import signing, versions
+from pledges.services import signing
 
 
 class MyPledgesView(LoginRequiredMixin, ListView):
@@ -44,7 +45,7 @@ class MyPledgesView(LoginRequiredMixin, ListView):
                 for pledge in self.object_list
                 if pledge.status == Pledge.Status.APPROVED
                 and pledge.version.number < current_version.number
-                and versions.may_reaffirm(pledge, self.request.user)
+                and selectors.may_reaffirm(pledge, self.request.user)
             },
             decision_target_working_days=settings.DECISION_TARGET_WORKING_DAYS,
             email_bounce_reason=BouncedAddress.objects.reason_for(self.request.user.email),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
 from pledge_portal.errors import NotAllowed
+from pledges import selectors
 from pledges.forms import ReaffirmForm
 from pledges.models import Pledge, PledgeVersion
 from pledges.services import versions
@@ -27,7 +28,7 @@ class ReaffirmView(LoginRequiredMixin, TemplateView):
             .select_related("organisation", "version"),
             pk=kwargs["pk"],
         )
-        if not versions.may_reaffirm(self.pledge, request.user):
+        if not selectors.may_reaffirm(self.pledge, request.user):
             raise PermissionDenied("Only the partner's signatory can reaffirm its pledge.")
         self.version = PledgeVersion.objects.current()
         if self.pledge.version.number >= self.version.number:

@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from organisations.models import Organisation
 from pledge_portal.errors import NotAllowed
+from pledges import selectors
 from pledges.forms import ActionForm, CommitmentsForm, DeclarationForm, SignatoryForm, WhatToShowForm
 from pledges.models import ActionTheme, Pledge, PledgeVersion
 from pledges.services import signing
@@ -53,7 +54,7 @@ def focus_field(form, name):
 
 def continue_url(pledge):
     """Where to pick an editable pledge up again: its first unanswered step, else Check your answers."""
-    missing = signing.missing_answers(pledge)
+    missing = selectors.missing_answers(pledge)
     if missing:
         return step_url(STEP_FOR_MISSING_ANSWER[missing[0][0]], pledge)
     return step_url("sign_check", pledge)
@@ -317,7 +318,7 @@ class CheckAnswersView(PledgeStepMixin, TemplateView):
             .select_related("theme")
             .prefetch_related("commitments")
         )
-        missing = signing.missing_answers(self.pledge, draft_actions=actions)
+        missing = selectors.missing_answers(self.pledge, draft_actions=actions)
         organisation = (
             Organisation.objects.prefetch_related("areas")
             .select_related("parent")
@@ -339,7 +340,7 @@ class DeclarationView(PledgeFormStepView):
     form_class = DeclarationForm
 
     def get(self, request, *args, **kwargs):
-        if signing.missing_answers(self.pledge):
+        if selectors.missing_answers(self.pledge):
             messages.info(request, "There are still some answers to give before you can sign.")
             return redirect("pledges:sign_check", pk=self.pledge.pk)
         return super().get(request, *args, **kwargs)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from organisations.models import Area, Membership, Organisation
 from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
+from pledges import selectors
 from pledges.models import ActionTheme, Commitment, Pledge, PledgeEvent, PledgeVersion
 from pledges.services import signing
 from tests.factories import MembershipFactory, OrganisationFactory, PledgeFactory, UserFactory
@@ -138,7 +139,7 @@ def test_each_step_saves_its_answers_to_the_draft(user):
     assert pledge.agreed_to_commitments_at is not None
     assert [a.title for a in pledge.actions.order_by("number")] == ["Action 1", "Action 2"]
     assert (pledge.show_actions, pledge.show_signatory, pledge.show_logo) == (False, True, False)
-    assert signing.missing_answers(pledge) == []
+    assert selectors.missing_answers(pledge) == []
 
 
 def test_an_unfinished_actions_valid_answers_are_kept_as_json_until_the_action_is_saved(user):
