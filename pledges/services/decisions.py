@@ -58,16 +58,15 @@ def request_changes(*, pledge: Pledge, by: User, message: str) -> PledgeEvent:
     if not message:
         raise NotAllowed("Write a message to the signatory saying what to change.")
     with transaction.atomic():
-        pledge = _lock_for_decision(pledge=pledge, by=by, decision="request_changes")
-        pledge.changes_requested_message = message
-        pledge.changes_requested_at = timezone.now()
-        event = change_status(
+        pledge, event = _decide(
             pledge=pledge,
-            to=Pledge.Status.CHANGES_REQUESTED,
             by=by,
+            decision="request_changes",
+            to=Pledge.Status.CHANGES_REQUESTED,
             kind=PledgeEvent.Kind.CHANGES_REQUESTED,
-            allowed_from=DECISIONS["request_changes"],
             note=message,
+            changes_requested_message=message,
+            changes_requested_at=timezone.now(),
         )
         # Kept so that, on resubmission, the team sees what changed since they asked.
         event.answers = answers_of(pledge)
@@ -82,16 +81,15 @@ def reject_pledge(*, pledge: Pledge, by: User, reason: RejectionReason | None, n
         raise NotAllowed("Choose a reason for not approving this pledge.")
     note = note.strip()
     with transaction.atomic():
-        pledge = _lock_for_decision(pledge=pledge, by=by, decision="reject")
-        pledge.rejection_reason = reason
-        pledge.rejected_at = timezone.now()
-        event = change_status(
+        pledge, event = _decide(
             pledge=pledge,
-            to=Pledge.Status.REJECTED,
             by=by,
+            decision="reject",
+            to=Pledge.Status.REJECTED,
             kind=PledgeEvent.Kind.REJECTED,
-            allowed_from=DECISIONS["reject"],
             note=f"{reason.label}: {note}" if note else reason.label,
+            rejection_reason=reason,
+            rejected_at=timezone.now(),
         )
         _email_signatory(pledge=pledge, template="pledge_rejected", context={"reason": reason, "note": note})
     return event
@@ -170,6 +168,16 @@ def _refuse_unless_programme_team(by: User) -> None:
     # The views send anyone else away first; the service refuses them too, whoever calls it.
     if not by.is_programme_team:
         raise NotAllowed("Only the programme team can decide on pledges and add notes to them.")
+
+
+def _decide(*, pledge, by, decision, to, kind, note, **fields) -> tuple[Pledge, PledgeEvent]:
+    """Lock `pledge` for the team's `decision`, set `fields` on it, and move it to status `to` with an
+    event of `kind`: the locked pledge and the event."""
+    pledge = _lock_for_decision(pledge=pledge, by=by, decision=decision)
+    for name, value in fields.items():
+        setattr(pledge, name, value)
+    event = change_status(pledge=pledge, to=to, by=by, kind=kind, allowed_from=DECISIONS[decision], note=note)
+    return pledge, event
 
 
 def _lock_for_decision(*, pledge: Pledge, by: User, decision: str) -> Pledge:
