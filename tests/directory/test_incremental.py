@@ -68,7 +68,7 @@ def test_an_incremental_build_rewrites_one_partner_and_its_open_data_in_the_same
 
     after = services.build_partners([changing.organisation_id])
     assert (after.pk, after.version) == (before.pk, before.version + 1)
-    assert after.rendered_at > before.rendered_at
+    assert after.built_at > before.built_at
     assert DirectoryEntry.objects.get(snapshot=after, slug="keeping-partner").pk == kept_row.pk  # untouched
     changed = DirectoryEntry.objects.get(snapshot=after, slug="changing-partner")
     assert changed.page["website"] == "https://changed.example"
