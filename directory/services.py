@@ -71,7 +71,7 @@ def schedule_directory_build(*organisation_ids) -> None:
 
 def _queue_build():
     # One task for a burst: it waits a few seconds, and changes made meanwhile find the key and join it.
-    delay = settings.DIRECTORY_RENDER_DELAY_SECONDS
+    delay = settings.DIRECTORY_BUILD_DELAY_SECONDS
     queued = cache.add(BUILD_QUEUED_KEY, True, timeout=delay + 60)
     if queued and not enqueue("directory.tasks.build_requested_directory", (), countdown=delay):
         cache.delete(BUILD_QUEUED_KEY)  # the sweep builds; the next change tries the broker again

@@ -158,7 +158,7 @@ def test_the_full_build_reports_a_change_no_incremental_build_showed(caplog, pro
 def test_a_burst_of_20_approvals_causes_at_most_2_builds(
     transactional_db, celery_worker, client, programme_team_member, settings
 ):
-    settings.DIRECTORY_RENDER_DELAY_SECONDS = 2
+    settings.DIRECTORY_BUILD_DELAY_SECONDS = 2
     pledges = [PledgeFactory(submitted=True, organisation__name=f"Burst Partner {n:02d}") for n in range(20)]
     before = services.build_directory()
 
