@@ -36,7 +36,7 @@ class DirectorySnapshot(models.Model):
     data_as_of = models.DateTimeField(db_index=True)
     built_at = models.DateTimeField(help_text="When the full build, or the latest incremental one, finished.")
     version = models.PositiveIntegerField(default=1, help_text="Bumped by each incremental build.")
-    # When the published content last changed (Last-Modified); kept across builds that change nothing.
+    # When what the public pages show last changed (Last-Modified); kept across builds that change nothing.
     content_changed_at = models.DateTimeField()
     content_hash = models.CharField(max_length=64)
     partner_count = models.PositiveIntegerField()
@@ -49,7 +49,7 @@ class DirectorySnapshot(models.Model):
 
     @property
     def identity(self):
-        """What names this snapshot's published content: changes with every build, full or incremental."""
+        """What names what this snapshot shows: changes with every build, full or incremental."""
         return f"{self.pk}.{self.version}"
 
 
