@@ -213,18 +213,18 @@ class TeamUser(PortalUser):
         if not PLEDGES_TO_DECIDE:
             return  # every seeded pledge is decided: this reviewer just waits
         pledge = PLEDGES_TO_DECIDE.popleft()
-        page = self.get_page(f"/review/{pledge}/", "decision: pledge page", expect="Approve pledge")
+        page = self.get_page(f"/team/{pledge}/", "decision: pledge page", expect="Approve pledge")
         if random.random() < 0.7:
             action, data, said = "approve", {}, "Pledge approved."
         else:
             message = "Please say who will lead your first action, and by when."
             action, data, said = "request-changes", {"changes-message": message}, "Changes requested."
         decided = self.post_form(
-            f"/review/{pledge}/{action}/",
+            f"/team/{pledge}/{action}/",
             f"decision: {action}",
             page,
             data,
-            redirect_to=rf"/review/{pledge}/",
+            redirect_to=rf"/team/{pledge}/",
         )
         if decided:
-            self.get_page(f"/review/{pledge}/", "decision: pledge page after", expect=said)
+            self.get_page(f"/team/{pledge}/", "decision: pledge page after", expect=said)

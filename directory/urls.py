@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import library_views, report_views, views
+from . import annual_report_views, library_views, views
 
 app_name = "directory"
 
@@ -20,9 +20,9 @@ urlpatterns = [
     path("actions/<int:pk>/", library_views.ActionView.as_view(), name="action"),
     path("actions.json", library_views.actions_json, name="actions_json"),
     path("actions.csv", library_views.actions_csv, name="actions_library_csv"),
-    path("report/", report_views.ReportView.as_view(), name="report"),
-    path("report/<int:year>/", report_views.ReportView.as_view(), name="report_year"),
-    path("report/<int:year>/report.pdf", report_views.report_pdf_view, name="report_pdf"),
-    path("report/<int:year>/<slug:slug>.csv", report_views.chart_csv, name="report_chart_csv"),
+    path("report/", annual_report_views.ReportView.as_view(), name="report"),
+    path("report/<int:year>/", annual_report_views.ReportView.as_view(), name="report_year"),
+    path("report/<int:year>/report.pdf", annual_report_views.report_pdf_view, name="report_pdf"),
+    path("report/<int:year>/<slug:slug>.csv", annual_report_views.chart_csv, name="report_chart_csv"),
     path("pledge/version/<int:number>/", views.PledgeVersionView.as_view(), name="pledge_version"),
 ]

@@ -44,7 +44,7 @@ def loggable_path(request):
 
 
 # Signed-in people's own pages, the team's pages and their exports: never kept by a browser or a cache.
-PRIVATE_PATHS = ("/my/", "/review/")
+PRIVATE_PATHS = ("/my/", "/team/")
 
 
 def policy_headers_middleware(get_response):

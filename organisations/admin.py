@@ -84,7 +84,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(JoinRequest)
 class JoinRequestAdmin(ViewOnlyMixin, admin.ModelAdmin):
-    """Requests are answered on their portal page (the programme team's list is /review/join-requests/)."""
+    """Requests are answered on their portal page (the programme team's list is /team/join-requests/)."""
 
     list_display = ("user", "organisation", "status", "created_at", "decided_at", "decided_by")
     list_filter = ("status",)
@@ -109,7 +109,7 @@ class NameChangeAdmin(ViewOnlyAdmin):
     search_fields = ("old_name", "new_name")
 
     def portal_url(self, obj):
-        return reverse("organisations:team_name_change", kwargs={"change_id": obj.pk})
+        return reverse("team:name_change", kwargs={"change_id": obj.pk})
 
 
 @admin.register(OldSlug)

@@ -205,28 +205,3 @@ class NameChangeForm(PortalForm):
         noun="reason",
         required_message="Say why the name is changing",
     )
-
-
-class NameChangeDecisionForm(PortalForm):
-    """The programme team approves or declines a change of name."""
-
-    submit_label = "Save the decision"
-
-    decision = forms.ChoiceField(
-        choices=[("approve", "Approve the new name"), ("decline", "Decline it")],
-        widget=forms.RadioSelect,
-        label="Your decision",
-        error_messages={"required": "Choose whether to approve or decline the new name"},
-    )
-    note = reason_field(
-        "Message to the partner",
-        help_text="Emailed to the person who asked. Needed when you decline.",
-        max_length=2000,
-        noun="message",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "decline" and not cleaned.get("note", "").strip():
-            self.add_error("note", "Say why the new name is declined")
-        return cleaned

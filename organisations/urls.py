@@ -31,12 +31,7 @@ urlpatterns = [
         views.AnswerJoinRequestView.as_view(),
         name="answer_join_request",
     ),
-    path("review/join-requests/", views.TeamJoinRequestsView.as_view(), name="team_join_requests"),
     path("my/organisations/<int:organisation_id>/name/", views.NameChangeView.as_view(), name="name_change"),
-    # The programme team's decisions on changes of name, beside its other pages under /review/.
-    path("review/name-changes/", views.TeamNameChangesView.as_view(), name="team_name_changes"),
-    # Emailed to the programme team: this path must keep working.
-    path("review/name-changes/<int:change_id>/", views.TeamNameChangeView.as_view(), name="team_name_change"),
     # Emailed to the people invited: this path must keep working.
     path("my/invitations/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
 ]

@@ -1,23 +1,21 @@
 """An organisation's own pages: its details, and its people (contacts and invitations)."""
 
-from functools import cached_property
-
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from pledge_portal.errors import NotAllowed
 
 from . import selectors
 from .contact_forms import InviteContactForm
-from .forms import NameChangeDecisionForm, NameChangeForm, OrganisationDetailsForm
+from .forms import NameChangeForm, OrganisationDetailsForm
 from .models import Invitation, JoinRequest, Membership, NameChange, Organisation
 from .services import contacts, details, join_requests, name_changes
 
@@ -233,19 +231,6 @@ class AnswerJoinRequestView(LoginRequiredMixin, TemplateView):
         return redirect(request.path)
 
 
-class TeamJoinRequestsView(LoginRequiredMixin, UserPassesTestMixin, ListView):
-    """The programme team's list of requests to join organisations that have nobody to answer them."""
-
-    template_name = "organisations/team_join_requests.html"
-    context_object_name = "join_requests"
-
-    def test_func(self):
-        return self.request.user.is_programme_team
-
-    def get_queryset(self):
-        return JoinRequest.objects.for_team().select_related("organisation", "user").order_by("created_at")
-
-
 class NameChangeView(OrganisationMemberMixin, FormView):
     """Someone at the organisation asks the programme team for a new name."""
 
@@ -269,61 +254,3 @@ class NameChangeView(OrganisationMemberMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "We have sent your new name to the programme team. We will email you.")
         return redirect("organisations:name_change", organisation_id=self.organisation.pk)
-
-
-class ProgrammeTeamOnlyMixin(UserPassesTestMixin):
-    """Anyone not signed in is sent to sign in; anyone signed in outside the programme team gets 403."""
-
-    def test_func(self):
-        user = self.request.user
-        return user.is_authenticated and user.is_programme_team
-
-
-class TeamNameChangesView(ProgrammeTeamOnlyMixin, TemplateView):
-    """Changes of name waiting for the team's decision, and the latest decided."""
-
-    template_name = "organisations/team/name_changes.html"
-
-    def get_context_data(self, **kwargs):
-        changes = NameChange.objects.select_related("organisation", "requested_by", "decided_by")
-        return super().get_context_data(
-            waiting=list(changes.filter(status=NameChange.Status.REQUESTED).order_by("requested_at", "pk")),
-            decided=list(changes.exclude(status=NameChange.Status.REQUESTED).order_by("-decided_at")[:25]),
-            **kwargs,
-        )
-
-
-class TeamNameChangeView(ProgrammeTeamOnlyMixin, FormView):
-    """One change of name: what was asked and why, and the team's decision."""
-
-    template_name = "organisations/team/name_change.html"
-    form_class = NameChangeDecisionForm
-
-    @cached_property
-    def change(self):
-        # Looked up only after the mixin has checked sign-in and team membership.
-        return get_object_or_404(
-            NameChange.objects.select_related("organisation", "requested_by", "decided_by"),
-            pk=self.kwargs["change_id"],
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(change=self.change, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                name_changes.approve_name_change(
-                    change=self.change, by=self.request.user, note=form.cleaned_data["note"]
-                )
-                message = f"{self.change.old_name} is now {self.change.new_name}. We have emailed them."
-            else:
-                name_changes.decline_name_change(
-                    change=self.change, by=self.request.user, note=form.cleaned_data["note"]
-                )
-                message = f"The new name for {self.change.old_name} is declined. We have emailed them."
-        except NotAllowed as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return redirect("organisations:team_name_changes")

@@ -36,6 +36,8 @@ class PortalFormMixin:
 
     submit_label = "Continue"
     submit_name = "submit"
+    # The NHS.UK style of its button when not the primary one: "nhsuk-button--secondary" or "--warning".
+    button_class = ""
     form_method = "post"
     form_tag = True
     # NHS.UK fieldset legend size for radios and checkbox groups: "s", "m", "l" or "xl".
@@ -61,7 +63,10 @@ class PortalFormMixin:
         helper.attrs = {"novalidate": ""}
         helper.legend_size = self.legend_size
         if self.submit_label:
-            helper.add_input(Submit(self.submit_name, self.submit_label))
+            submit = Submit(self.submit_name, self.submit_label)
+            if self.button_class:
+                submit.field_classes += f" {self.button_class}"
+            helper.add_input(submit)
         return helper
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "organisations",
     "pledges",
     "reviews",
+    "team",
     "directory",
     "privacy",
     "demo",

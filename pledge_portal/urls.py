@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from privacy.views import PrivacyNoticeView
+from team.urls import old_urls as team_old_urls
 
 from . import views
 
@@ -32,7 +33,8 @@ pages = (
 urlpatterns = [
     path("", include(pages)),
     path("", include("pledges.urls")),
-    path("review/", include("pledges.team_urls")),
+    path("team/", include("team.urls")),
+    path("review/", include(team_old_urls)),
     path("", include("reviews.urls")),
     path("", include("organisations.urls")),
     path("", include("directory.urls")),

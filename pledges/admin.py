@@ -41,7 +41,7 @@ class CommitmentInline(admin.StackedInline):
 
 @admin.register(PledgeVersion)
 class PledgeVersionAdmin(admin.ModelAdmin):
-    """Versions are drafted and published by the team in the portal (/review/versions/)."""
+    """Versions are drafted and published by the team in the portal (/team/versions/)."""
 
     list_display = ("number", "title", "published_on")
     inlines = [CommitmentInline]
@@ -135,7 +135,7 @@ class PledgeEventAdmin(ViewOnlyAdmin):
 
 @admin.register(ReportNarrative)
 class ReportNarrativeAdmin(ViewOnlyAdmin):
-    """The team writes each year's narrative on its report page (/review/report/<year>/)."""
+    """The team writes each year's narrative on its report page (/team/report/<year>/)."""
 
     list_display = ("year", "updated_at", "updated_by")
 

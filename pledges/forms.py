@@ -323,3 +323,57 @@ class ReaffirmAsSignatoryForm(PortalForm):
         if name and typed and not names_match(typed, name):
             self.add_error("declaration_name", f"Type your full name exactly as you gave it above: {name}")
         return cleaned
+
+
+class WithdrawForm(PortalForm):
+    """A pledge's withdrawal and its reason: by the programme team, or by the partner (below)."""
+
+    submit_label = "Withdraw pledge"
+    button_class = "nhsuk-button--warning"
+    submit_name = "withdraw"
+
+    reason = reason_field(
+        "Why is the pledge being withdrawn?",
+        help_text="For example, “At the organisation's request”. The signatory is sent this reason.",
+        max_length=2000,
+        noun="reason",
+        required_message="Say why the pledge is being withdrawn",
+    )
+
+
+class PartnerWithdrawForm(WithdrawForm):
+    submit_label = "Withdraw our pledge"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why are you withdrawing the pledge?"
+        self.fields[
+            "reason"
+        ].help_text = "Only the programme team sees this. It helps us understand, and we may get in touch."
+
+
+class ReaffirmForm(PortalForm):
+    """One page: the typed declaration of the person reaffirming."""
+
+    submit_label = "Reaffirm the pledge"
+
+    declaration_name = forms.CharField(
+        label="Type your full name to reaffirm the pledge",
+        max_length=200,
+        error_messages={"required": "Type your full name to reaffirm the pledge"},
+    )
+
+    def __init__(self, *args, name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+        # Help text is rendered unescaped by the template pack, so escape the person's name here.
+        self.fields["declaration_name"].help_text = format_html("As it is on your account: {}.", name)
+        self.fields["declaration_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_declaration_name(self):
+        typed = self.cleaned_data["declaration_name"]
+        if not names_match(typed, self.name):
+            raise forms.ValidationError(
+                "Type your full name exactly as it is on your account: %(name)s", params={"name": self.name}
+            )
+        return typed

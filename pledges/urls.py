@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import leadership, partner, signing, versions, withdrawal
+from .views import leadership, partner, reaffirm, signing, withdrawal
 
 app_name = "pledges"
 
@@ -38,7 +38,7 @@ partner_urls = [
         withdrawal.WithdrawOwnPledgeView.as_view(),
         name="withdraw_own_pledge",
     ),
-    path("my/pledges/<int:pk>/reaffirm/", versions.ReaffirmView.as_view(), name="reaffirm"),
+    path("my/pledges/<int:pk>/reaffirm/", reaffirm.ReaffirmView.as_view(), name="reaffirm"),
     path(
         "my/pledges/<int:pk>/signatory/",
         leadership.StartSignatoryChangeView.as_view(),

@@ -83,7 +83,7 @@ def close_account(*, user: User) -> None:
                 template="partner_without_people",
                 context={
                     "organisation": organisation,
-                    "join_requests_url": settings.SITE_URL + reverse("organisations:team_join_requests"),
+                    "join_requests_url": settings.SITE_URL + reverse("team:join_requests"),
                 },
             )
 

@@ -14,4 +14,4 @@ class ReminderAdmin(ViewOnlyAdmin):
     list_filter = ("kind",)
 
     def portal_url(self, obj):
-        return reverse("reviews:team_detail", kwargs={"cycle_id": obj.cycle_id})
+        return reverse("team:annual_review", kwargs={"cycle_id": obj.cycle_id})

@@ -3,7 +3,7 @@
 The daily sweep (reminders.py) sends each cycle's last notice once, as a
 Reminder of kind "lapse_notice". Once the lapse date has come and the notice
 is old enough, the cycle is due to lapse: the programme team confirms the
-lapse on /review/lapsing/ or, with LAPSE_AUTOMATICALLY, the sweep does.
+lapse on /team/lapsing/ or, with LAPSE_AUTOMATICALLY, the sweep does.
 Completing the overdue review (services.record_review) or the team's
 reinstatement brings the partner back.
 """

@@ -103,7 +103,7 @@ def annual_review_url(cycle: ReviewCycle) -> str:
 
 def team_annual_review_url(cycle: ReviewCycle) -> str:
     """The programme team's page for the annual review of `cycle`."""
-    return settings.SITE_URL + reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk})
+    return settings.SITE_URL + reverse("team:annual_review", kwargs={"cycle_id": cycle.pk})
 
 
 def _reminder_emails(*, cycle: ReviewCycle, kind: str, on: datetime.date) -> list[OutboxEmail]:

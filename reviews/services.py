@@ -203,7 +203,7 @@ def record_review(*, cycle: ReviewCycle, by: User) -> ReviewCycle:
             context={
                 **context,
                 "annual_review_url": settings.SITE_URL
-                + reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk}),
+                + reverse("team:annual_review", kwargs={"cycle_id": cycle.pk}),
             },
             about=pledge,
         )

@@ -1,42 +1,30 @@
-"""The annual review: a partner reviews its two actions and sets the next two; the team reads and thanks.
+"""The annual review: a partner reviews its two actions and sets the next two (the team's side is in `team`).
 
 Every GET only shows a page (email scanners open the links in reminders);
 every change is a POST that calls one service.
 """
 
-import datetime
-from functools import cached_property
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.generic import FormView, TemplateView
 
-from organisations.models import Membership
 from pledge_portal.errors import NotAllowed
 from pledges import calendar
 from pledges.forms import ActionForm
-from pledges.models import Action, Pledge, ReviewCycle
-from pledges.views.team import ProgrammeTeamRequiredMixin
+from pledges.models import Action, ReviewCycle
 
-from . import lapsing, selectors, services
+from . import services
 from .forms import (
-    AcknowledgeReviewForm,
     ActionProgressForm,
-    ConfirmLapseForm,
     ContinueActionForm,
-    MoreTimeForm,
     ReviewMessageForm,
     ShowProgressForm,
     SubmitReviewForm,
 )
-from .models import Reminder
 
 # The steps of a review, in order: (url name, action number or None). Check your answers follows them.
 STEPS = [
@@ -282,162 +270,3 @@ class ReviewCheckView(ReviewStepMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Thank you. Your review has been submitted.")
         return redirect(self.step_url("start"))
-
-
-# The programme team ------------------------------------------------------------
-
-
-class TeamReviewsView(ProgrammeTeamRequiredMixin, TemplateView):
-    """Cycles due soon, overdue (with reminders sent) and recently reviewed."""
-
-    template_name = "reviews/team/reviews.html"
-    RECENT_DAYS = 90
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        recently = timezone.now() - datetime.timedelta(days=self.RECENT_DAYS)
-        return super().get_context_data(
-            today=today,
-            soon_days=calendar.due_soon_days(),
-            escalation_days=calendar.reminder_day(Reminder.Kind.ESCALATION).days,
-            recent_days=self.RECENT_DAYS,
-            due_soon=list(ReviewCycle.objects.due_soon(on=today).by_due_date()),
-            overdue=selectors.overdue_cycles(on=today),
-            recently_reviewed=list(ReviewCycle.objects.reviewed_since(recently)),
-            **kwargs,
-        )
-
-
-class TeamReviewDetailView(ProgrammeTeamRequiredMixin, FormView):
-    """One cycle: its review (or where it stands), the partner's contacts, and the acknowledgement."""
-
-    template_name = "reviews/team/review_detail.html"
-    form_class = AcknowledgeReviewForm
-
-    @cached_property
-    def cycle(self):
-        # Looked up only after the mixins have checked sign-in and team membership.
-        return get_object_or_404(
-            ReviewCycle.objects.select_related(
-                "pledge__organisation", "reviewed_by", "acknowledged_by"
-            ).prefetch_related("reminders"),
-            pk=self.kwargs["cycle_id"],
-        )
-
-    def get_context_data(self, **kwargs):
-        cycle = self.cycle
-        next_cycle = None
-        if cycle.reviewed_at:
-            next_cycle = (
-                ReviewCycle.objects.filter(pledge=cycle.pledge, number=cycle.number + 1)
-                .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("theme")))
-                .first()
-            )
-        return super().get_context_data(
-            cycle=cycle,
-            pledge=cycle.pledge,
-            actions=list(cycle.actions.select_related("theme").prefetch_related("commitments")),
-            next_cycle=next_cycle,
-            people=list(
-                Membership.objects.filter(organisation=cycle.pledge.organisation_id)
-                .of_period_at(cycle.pledge.created_at)
-                .select_related("user")
-                .signatory_first()
-            ),
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        try:
-            services.acknowledge_review(
-                cycle=self.cycle, by=self.request.user, message=form.cleaned_data["message"]
-            )
-        except NotAllowed as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"Review acknowledged. We have emailed {self.cycle.pledge.organisation}."
-        )
-        return redirect("reviews:team_detail", cycle_id=self.cycle.pk)
-
-
-class TeamLapsingView(ProgrammeTeamRequiredMixin, FormView):
-    """Partners due to lapse (confirmed here, one or several at once), those notified, and recent lapses."""
-
-    template_name = "reviews/team/lapsing.html"
-    form_class = ConfirmLapseForm
-    RECENT_DAYS = 90
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "cycles": selectors.cycles_due_to_lapse(on=timezone.localdate())}
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        form = kwargs.get("form") or self.get_form()
-        recently = timezone.now() - datetime.timedelta(days=self.RECENT_DAYS)
-        return super().get_context_data(
-            today=today,
-            due=list(form.fields["cycles"].queryset),
-            notified=list(selectors.cycles_notified(on=today)),
-            lapsed=list(Pledge.objects.lapsed_since(recently)),
-            recent_days=self.RECENT_DAYS,
-            lapse_after_days=settings.LAPSE_AFTER_DAYS,
-            notice_days=settings.LAPSE_NOTICE_DAYS,
-            automatic=settings.LAPSE_AUTOMATICALLY,
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        cycles = form.cleaned_data["cycles"]
-        try:
-            count = lapsing.lapse_pledges(
-                cycle_ids=[cycle.pk for cycle in cycles],
-                by=self.request.user,
-                message=form.cleaned_data["message"],
-            )
-        except NotAllowed as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        if count == 1:
-            messages.success(self.request, "1 pledge has lapsed. We have emailed the partner how to return.")
-        else:
-            messages.success(
-                self.request, f"{count} pledges have lapsed. We have emailed each partner how to return."
-            )
-        return redirect("reviews:team_lapsing")
-
-
-class TeamMoreTimeView(ProgrammeTeamRequiredMixin, FormView):
-    """Give a partner more time for its overdue review: a new due date and a reason."""
-
-    template_name = "reviews/team/more_time.html"
-    form_class = MoreTimeForm
-
-    @cached_property
-    def cycle(self):
-        # Looked up only after the mixins have checked sign-in and team membership.
-        return get_object_or_404(
-            ReviewCycle.objects.awaiting_review().select_related("pledge__organisation"),
-            pk=self.kwargs["cycle_id"],
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(cycle=self.cycle, pledge=self.cycle.pledge, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            lapsing.give_more_time(
-                cycle=self.cycle,
-                by=self.request.user,
-                until=form.cleaned_data["until"],
-                reason=form.cleaned_data["reason"],
-            )
-        except NotAllowed as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"{self.cycle.pledge.organisation} has until {date_format(form.cleaned_data['until'], 'j F Y')}. "
-            "We have emailed its contacts.",
-        )
-        return redirect("reviews:team_lapsing")

@@ -122,7 +122,7 @@ def records(pledge):
         ),
         (
             Reminder.objects.create(cycle=cycle, kind=Reminder.Kind.UPCOMING),
-            reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk}),
+            reverse("team:annual_review", kwargs={"cycle_id": cycle.pk}),
         ),
     ]
 

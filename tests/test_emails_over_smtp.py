@@ -278,7 +278,7 @@ def test_submitting_the_annual_review_emails_the_programme_team_a_link_to_read_i
     assert received["Subject"] == f"Annual review submitted: {name} ({approved.reference})"
     assert f"{name} has submitted its year 1 review" in received.text
     (link,) = assert_links_open(team, received.text)
-    assert site_path(link) == reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk})
+    assert site_path(link) == reverse("team:annual_review", kwargs={"cycle_id": cycle.pk})
 
 
 def test_acknowledging_a_review_emails_the_partner_the_teams_message(
@@ -294,7 +294,7 @@ def test_acknowledging_a_review_emails_the_partner_the_teams_message(
 
     with send_on_commit():
         team.post(
-            reverse("reviews:team_detail", kwargs={"cycle_id": cycle.pk}),
+            reverse("team:annual_review", kwargs={"cycle_id": cycle.pk}),
             {"message": "Thank you, inspiring."},
         )
 
@@ -362,7 +362,7 @@ def test_the_reminder_sweep_emails_the_programme_team_an_escalation_with_a_link_
     assert f"The annual review for a partner is {days} days overdue." in received.text
     assert f"{pledge.created_by.name} ({pledge.created_by.email}), signatory" in received.text
     (link,) = assert_links_open(team, received.text)
-    assert site_path(link) == reverse("reviews:team_detail", kwargs={"cycle_id": pledge.cycles.get().pk})
+    assert site_path(link) == reverse("team:annual_review", kwargs={"cycle_id": pledge.cycles.get().pk})
 
 
 def test_one_days_sweep_delivers_every_partners_reminders_once_each_with_their_own_message_ids(

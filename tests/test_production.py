@@ -219,7 +219,7 @@ def test_every_kind_of_response_carries_the_security_headers(transactional_db, c
 
 def test_signed_in_pages_and_exports_are_never_stored(transactional_db, client, listed_partner, team_member):
     sign_in(client, team_member)
-    for url in ["/my/", "/review/", "/review/exports/partners.csv", "/"]:
+    for url in ["/my/", "/team/", "/team/exports/partners.csv", "/"]:
         response = client.get(url)
         assert response.status == 200, url
         assert_policy_headers(response, url)

@@ -48,7 +48,7 @@ def request_name_change(
                 "organisation": organisation,
                 "requested_by": by,
                 "decision_url": settings.SITE_URL
-                + reverse("organisations:team_name_change", kwargs={"change_id": change.pk}),
+                + reverse("team:name_change", kwargs={"change_id": change.pk}),
             },
             about=organisation,
         )

@@ -9,9 +9,9 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from pledge_portal.errors import NotAllowed
+from pledges.forms import PartnerWithdrawForm
 from pledges.models import Pledge
 from pledges.services import decisions
-from pledges.team_forms import PartnerWithdrawForm
 
 
 # The page shows freely; sending it asks for the password first (allauth keeps the form meanwhile).

@@ -99,4 +99,4 @@ def test_a_superuser_made_with_createsuperuser_can_sign_in_at_once(client):
     admin.save()
     response = client.post(reverse("account_login"), {"login": "admin@example.org", "password": PASSWORD})
     assert client.session["_auth_user_id"] == str(admin.pk)
-    assert response.url == reverse("accounts:name") + "?next=%2Freview%2F"  # asked their name, then the queue
+    assert response.url == reverse("accounts:name") + "?next=%2Fteam%2F"  # asked their name, then the queue

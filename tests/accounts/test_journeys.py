@@ -109,8 +109,8 @@ def test_the_programme_team_lands_on_the_queue_and_partners_on_their_pledge(clie
 
 
 def test_a_page_asked_for_wins_over_the_landing_page(client, programme_team_member):
-    response = sign_in(client, programme_team_member.email, next_url="/review/dashboard/")
-    assert response.url == "/review/dashboard/"
+    response = sign_in(client, programme_team_member.email, next_url="/team/dashboard/")
+    assert response.url == "/team/dashboard/"
 
 
 # "Check your email" and sending the link again ------------------------------------------------

@@ -139,10 +139,10 @@ def test_your_pledge_contacts_and_the_team_reviews_pages_are_accessible(
 
     page.context.clear_cookies()
     sign_in(page, programme_team_member.email)
-    page.goto("/review/annual-reviews/")
+    page.goto("/team/annual-reviews/")
     assert pledge.organisation.name in page.inner_text("main")
     assert_accessible(page)
     press_on(page, page.get_by_role("link", name=pledge.organisation.name))
-    page.wait_for_url(re.compile(r"/review/annual-reviews/\d+/$"))
+    page.wait_for_url(re.compile(r"/team/annual-reviews/\d+/$"))
     assert contact.user.email in page.inner_text("main")
     assert_accessible(page)

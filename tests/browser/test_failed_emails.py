@@ -27,7 +27,7 @@ def test_a_reviewer_sends_an_email_again_once_the_partners_mailbox_is_fixed(
     assert OutboxEmail.objects.get(pk=email.pk).status == OutboxEmail.Status.FAILED
 
     sign_in(page, programme_team_member.email)
-    page.goto("/review/dashboard/")
+    page.goto("/team/dashboard/")
     page.get_by_role("link", name="See the email not sent and why").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Emails not sent")
     expect(page.get_by_role("link", name="Emails not sent")).to_have_attribute("aria-current", "page")
@@ -40,14 +40,14 @@ def test_a_reviewer_sends_an_email_again_once_the_partners_mailbox_is_fixed(
 
     # The pledge's page shows the team whose address bounces, and why.
     row.get_by_role("link", name=re.compile(pledge.organisation.name)).click()
-    page.wait_for_url(f"**/review/{pledge.pk}/")
+    page.wait_for_url(f"**/team/{pledge.pk}/")
     expect(page.get_by_text("Emails bounce").first).to_be_visible()
     assert_accessible(page)
     page.go_back()
 
     smtp_server.handler.refuse_recipients.clear()  # the partner's IT team fixed the mailbox
     page.get_by_role("button", name=re.compile(r"^Send again")).click()
-    page.wait_for_url("**/review/emails/")
+    page.wait_for_url("**/team/emails/")
     expect(page.get_by_text("1 email will be sent again.")).to_be_visible()
     expect(page.get_by_text("Every email has been sent or is on its way.")).to_be_visible()
     assert_accessible(page)

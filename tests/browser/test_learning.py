@@ -115,14 +115,14 @@ def test_the_team_writes_the_years_narrative_on_its_unsuppressed_report(
     page, assert_accessible, programme_team_member, library
 ):
     sign_in(page, programme_team_member.email)
-    page.goto("/review/dashboard/")
+    page.goto("/team/dashboard/")
     page.get_by_role("link", name=re.compile("See every chart of the report")).click()
-    page.wait_for_url(re.compile(r"/review/report/$"))
+    page.wait_for_url(re.compile(r"/team/report/$"))
     assert "fewer than 5" not in page.inner_text("main table")
     assert_accessible(page)
     page.get_by_label("The year in a few paragraphs").fill("Partners kept going, and shared what helped.")
     page.get_by_role("button", name="Save the narrative").click()
-    page.wait_for_url(re.compile(r"/review/report/\d{4}/$"))
+    page.wait_for_url(re.compile(r"/team/report/\d{4}/$"))
     assert_accessible(page)
     page.goto("/report/")
     assert page.get_by_text("Partners kept going, and shared what helped.").is_visible()

@@ -20,11 +20,11 @@ def test_the_team_publishes_version_2_and_the_signatory_reaffirms_it(
     pledge = PledgeFactory(approved=True)
 
     sign_in(page, programme_team_member.email)
-    page.goto("/review/versions/")
+    page.goto("/team/versions/")
     expect(page.get_by_role("link", name="Pledge wording")).to_have_attribute("aria-current", "page")
     assert_accessible(page)
     page.get_by_role("button", name="Draft a new version").click()
-    page.wait_for_url("**/review/versions/2/edit/")
+    page.wait_for_url("**/team/versions/2/edit/")
     assert_accessible(page)
 
     # A commitment left without its wording: the error beside it, and the rest kept.
@@ -40,7 +40,7 @@ def test_the_team_publishes_version_2_and_the_signatory_reaffirms_it(
 
     page.get_by_label("Wording").first.fill("Together, we recognise that trauma and adversity are common.")
     page.get_by_role("button", name="Save and preview").click()
-    page.wait_for_url("**/review/versions/2/preview/")
+    page.wait_for_url("**/team/versions/2/preview/")
     expect(page.locator("ins").filter(has_text="Together,").first).to_be_visible()
     expect(page.get_by_role("heading", name="Introduction (unchanged)")).to_be_visible()
     assert_accessible(page)
@@ -52,7 +52,7 @@ def test_the_team_publishes_version_2_and_the_signatory_reaffirms_it(
 
     fill_date_input(page, "effective_on", timezone.localdate())
     page.get_by_role("button", name="Publish this version").click()
-    page.wait_for_url("**/review/versions/2/")
+    page.wait_for_url("**/team/versions/2/")
     expect(page.get_by_text("Version 2 is published.")).to_be_visible()
     assert_accessible(page)
     assert PledgeVersion.objects.current().number == 2

@@ -22,14 +22,14 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     PledgeFactory(submitted=True)
 
     sign_in(page, programme_team_member.email)
-    page.goto("/review/")
+    page.goto("/team/")
     assert page.get_by_role("heading", level=1).count() == 1
     expect(page.get_by_role("link", name="Waiting for a decision")).to_have_attribute("aria-current", "page")
     expect(page.get_by_text("Overdue", exact=True)).to_have_count(1)
     assert_accessible(page)
 
     page.locator("main tbody tr").first.get_by_role("link").click()
-    page.wait_for_url(f"**/review/{oldest.pk}/")
+    page.wait_for_url(f"**/team/{oldest.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(oldest.organisation.name)
     assert_accessible(page)
 
@@ -69,7 +69,7 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     partner.wait_for_url(re.compile(r"/submitted/$"))
     partner_context.close()
 
-    page.goto("/review/")
+    page.goto("/team/")
     row = page.locator("main tbody tr").filter(has_text=oldest.organisation.name)
     expect(row.get_by_text("Resubmitted")).to_be_visible()
     row.get_by_role("link").click()
@@ -88,7 +88,7 @@ def test_a_reviewer_asks_for_changes_and_approves_the_resubmitted_pledge(
     page.goto(f"/partners/{oldest.organisation.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(oldest.organisation.name)
 
-    page.goto("/review/dashboard/")
+    page.goto("/team/dashboard/")
     expect(page.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "page")
     assert_accessible(page)
 

@@ -8,9 +8,9 @@ from demo.logins import listed_logins
 from demo.models import DemoAccount
 from organisations.models import Organisation
 from outbox.models import OutboxEmail
-from pledges.dashboard import median_days_to_decision
 from pledges.models import Pledge, PledgeEvent, PledgeVersion, ReviewCycle
 from reviews.models import Reminder
+from team.dashboard import median_days_to_decision
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

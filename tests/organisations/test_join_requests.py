@@ -139,7 +139,7 @@ def test_the_programme_team_declines_from_its_list_and_the_person_is_told(
         organisation=OrganisationFactory(created_by=UserFactory()), by=asker
     )
     client.force_login(programme_team_member)
-    listing = client.get(reverse("organisations:team_join_requests")).content.decode()
+    listing = client.get(reverse("team:join_requests")).content.decode()
     assert join_request.organisation.name in listing
     client.post(
         reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk}), {"decision": "decline"}
@@ -171,7 +171,7 @@ def test_nobody_else_can_answer_or_see_a_request(client, former_partner):
     assert (
         client.get(reverse("organisations:join_request", kwargs={"pk": join_request.pk})).status_code == 404
     )
-    assert client.get(reverse("organisations:team_join_requests")).status_code == 403
+    assert client.get(reverse("team:join_requests")).status_code == 403
     assert not Membership.objects.filter(user=asker).exists()
 
 
@@ -180,7 +180,7 @@ def test_join_request_pages_send_anyone_signed_out_to_sign_in(client, former_par
     for url in [
         reverse("organisations:join_request", kwargs={"pk": join_request.pk}),
         reverse("organisations:answer_join_request", kwargs={"pk": join_request.pk}),
-        reverse("organisations:team_join_requests"),
+        reverse("team:join_requests"),
     ]:
         response = client.get(url)
         assert response.status_code == 302, url

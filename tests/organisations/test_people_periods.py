@@ -191,7 +191,7 @@ def test_a_request_to_join_after_the_pledge_ended_waits_in_the_programme_teams_l
     )
     client.force_login(programme_team_member)
 
-    page = client.get(reverse("organisations:team_join_requests"))
+    page = client.get(reverse("team:join_requests"))
 
     assert list(JoinRequest.objects.for_team()) == [join_request]
     assert b"Sam Stranger" in page.content

@@ -54,6 +54,8 @@ def values_for(name, world):
         "pledges:reaffirm_as_signatory": [
             {"pk": change.pledge_id, "change_id": change.pk} for change in SignatoryChange.objects.all()
         ],
+        "team:annual_review": cycles,
+        "team:more_time": cycles,
         "team:report_year": [{"year": timezone.localdate().year}],
         "team:version": [{"number": 1}],
         "team:edit_version": [{"number": 1}],
@@ -71,9 +73,7 @@ def values_for(name, world):
         "organisations:answer_join_request": [
             {"pk": pk} for pk in JoinRequest.objects.values_list("pk", flat=True)
         ],
-        "organisations:team_name_change": [
-            {"change_id": pk} for pk in NameChange.objects.values_list("pk", flat=True)
-        ],
+        "team:name_change": [{"change_id": pk} for pk in NameChange.objects.values_list("pk", flat=True)],
         "organisations:accept_invitation": [{"token": token} for token in world["tokens"]],
         "directory:": [{"slug": slug} for slug in world["slugs"]],
         "directory:action": [{"pk": pk} for pk in world["actions"]],

@@ -11,4 +11,4 @@ def sign_in(page, email):
     page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
     page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/(my|review)/$"))
+    page.wait_for_url(re.compile(r"/(my|team)/$"))

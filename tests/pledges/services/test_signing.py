@@ -214,7 +214,7 @@ def test_submitting_a_draft_records_the_event_freezes_the_version_and_queues_two
     for action_ in pledge.actions.all():
         assert action_.title in to_signatory.body
     assert to_team.to == [settings.PROGRAMME_TEAM_EMAIL]
-    assert f"{settings.SITE_URL}/review/{pledge.pk}/" in to_team.body
+    assert f"{settings.SITE_URL}/team/{pledge.pk}/" in to_team.body
 
 
 def test_resubmitting_after_changes_were_requested_records_a_resubmission(user):

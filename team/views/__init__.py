@@ -1,0 +1,1 @@
+"""Views for the programme team, one module per part of its work."""
