@@ -364,7 +364,7 @@ def mixed_paths(slugs, pages):
 
 
 def print_builds(rows):
-    print("\nRenders (full: in a fresh process; incremental: until the directory shows the change)\n")
+    print("\nBuilds (full: in a fresh process; incremental: until the directory shows the change)\n")
     print(
         "| partners | full build, with the open-data files (s) | of which until it shows (s) "
         "| full build peak (MB) | one partner joins (s) "

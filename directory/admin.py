@@ -3,9 +3,9 @@
 from django.contrib import admin
 
 from .models import (
+    DirectoryBuildRequest,
     DirectoryDeparture,
     DirectoryEntry,
-    DirectoryRenderRequest,
     DirectorySnapshot,
     LibraryAction,
 )
@@ -23,11 +23,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(DirectorySnapshot)
 class DirectorySnapshotAdmin(ReadOnlyAdmin):
-    list_display = ("data_as_of", "version", "partner_count", "content_changed_at", "rendered_at")
+    list_display = ("data_as_of", "version", "partner_count", "content_changed_at", "built_at")
 
 
-@admin.register(DirectoryRenderRequest)
-class DirectoryRenderRequestAdmin(ReadOnlyAdmin):
+@admin.register(DirectoryBuildRequest)
+class DirectoryBuildRequestAdmin(ReadOnlyAdmin):
     list_display = ("requested_at", "organisation_id")
 
 

@@ -63,7 +63,7 @@ def snapshot_of(request):
 
 
 def current_identity(request):
-    """(identity, rendered_at timestamp) of the current snapshot: from the cache, else from the database."""
+    """(identity, built_at timestamp) of the current snapshot: from the cache, else from the database."""
     current = cache.get(CURRENT_KEY)
     if current is None:
         current = identity_of(snapshot_of(request))

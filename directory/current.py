@@ -9,8 +9,8 @@ CURRENT_TIMEOUT = 60
 
 
 def identity_of(snapshot):
-    """(identity, rendered_at timestamp) of a snapshot: what its cached pages are keyed and dated by."""
-    return snapshot.identity, snapshot.rendered_at.timestamp()
+    """(identity, built_at timestamp) of a snapshot: what its cached pages are keyed and dated by."""
+    return snapshot.identity, snapshot.built_at.timestamp()
 
 
 def announce_current(snapshot):

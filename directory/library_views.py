@@ -84,7 +84,7 @@ def _library_file(filename, content_type):
         return _snapshot(request).identity
 
     def last_modified(request):
-        return _snapshot(request).rendered_at
+        return _snapshot(request).built_at
 
     # CORS outermost, so a 304 from the cache's check carries it too.
     @cors

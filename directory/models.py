@@ -34,11 +34,9 @@ class DirectorySnapshot(models.Model):
 
     # When the build began reading: every change committed before this is in the snapshot.
     data_as_of = models.DateTimeField(db_index=True)
-    rendered_at = models.DateTimeField(
-        help_text="When the full render, or the latest incremental one, finished."
-    )
-    version = models.PositiveIntegerField(default=1, help_text="Bumped by each incremental render.")
-    # When the published content last changed (Last-Modified); kept across builds that change nothing.
+    built_at = models.DateTimeField(help_text="When the full build, or the latest incremental one, finished.")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by each incremental build.")
+    # When what the public pages show last changed (Last-Modified); kept across builds that change nothing.
     content_changed_at = models.DateTimeField()
     content_hash = models.CharField(max_length=64)
     partner_count = models.PositiveIntegerField()
@@ -51,11 +49,11 @@ class DirectorySnapshot(models.Model):
 
     @property
     def identity(self):
-        """What names this snapshot's published content: changes with every build, full or incremental."""
+        """What names what this snapshot shows: changes with every build, full or incremental."""
         return f"{self.pk}.{self.version}"
 
 
-class DirectoryRenderRequest(models.Model):
+class DirectoryBuildRequest(models.Model):
     """A change the public directory must show, written in the change's own transaction.
 
     The build task is enqueued after commit; if the broker loses it, the row
@@ -131,7 +129,7 @@ class DirectoryEntry(models.Model):
     csv_row = models.TextField(help_text="Its row in partners.csv.")
     action_rows = models.TextField(blank=True, help_text="Its rows in partners-actions.csv.")
     digest = models.CharField(
-        max_length=64, help_text="Of everything above: the nightly render compares them."
+        max_length=64, help_text="Of everything above: the nightly build compares them."
     )
 
     objects = DirectoryEntryQuerySet.as_manager()

@@ -62,7 +62,7 @@ def write_files(snapshot):
         actions_out.write(action_rows)
     json_out.write("]}")
     # The library's rows change with every build, so its files date from the build (their Last-Modified).
-    library_updated = snapshot.rendered_at.isoformat()
+    library_updated = snapshot.built_at.isoformat()
     library_count = snapshot.summary["library"]["count"]
     library_json_out.write(f'{{"updated":"{library_updated}","count":{library_count},"actions":[')
     library_csv_out.write(csv_line(library.LIBRARY_CSV_HEADER))

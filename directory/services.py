@@ -27,10 +27,10 @@ from pledge_portal.celery import enqueue
 from . import build, library, open_data, writing
 from .current import announce_current
 from .models import (
+    DirectoryBuildRequest,
     DirectoryDeparture,
     DirectoryEntry,
     DirectoryPosition,
-    DirectoryRenderRequest,
     DirectorySnapshot,
 )
 
@@ -62,8 +62,8 @@ def schedule_directory_build(*organisation_ids) -> None:
     built again; none asks for a full build. The request rows outlive a
     broker that is down or loses the task: the build sweep finds them.
     """
-    DirectoryRenderRequest.objects.bulk_create(
-        DirectoryRenderRequest(organisation_id=organisation_id)
+    DirectoryBuildRequest.objects.bulk_create(
+        DirectoryBuildRequest(organisation_id=organisation_id)
         for organisation_id in organisation_ids or [None]
     )
     transaction.on_commit(_queue_build)
@@ -71,7 +71,7 @@ def schedule_directory_build(*organisation_ids) -> None:
 
 def _queue_build():
     # One task for a burst: it waits a few seconds, and changes made meanwhile find the key and join it.
-    delay = settings.DIRECTORY_RENDER_DELAY_SECONDS
+    delay = settings.DIRECTORY_BUILD_DELAY_SECONDS
     queued = cache.add(BUILD_QUEUED_KEY, True, timeout=delay + 60)
     if queued and not enqueue("directory.tasks.build_requested_directory", (), countdown=delay):
         cache.delete(BUILD_QUEUED_KEY)  # the sweep builds; the next change tries the broker again
@@ -86,7 +86,7 @@ def build_requested_directory() -> DirectorySnapshot | None:
     """
     # Cleared before reading the requests: a change committed from now on queues a task of its own.
     cache.delete(BUILD_QUEUED_KEY)
-    requests = list(DirectoryRenderRequest.objects.values_list("pk", "organisation_id"))
+    requests = list(DirectoryBuildRequest.objects.values_list("pk", "organisation_id"))
     if not requests:
         return None
     organisation_ids = {organisation_id for _, organisation_id in requests}
@@ -106,12 +106,12 @@ def build_directory() -> DirectorySnapshot:
     with _build_lock():
         data_as_of = timezone.now()
         # Requests committed before the reads begin are covered by this build; later ones are not.
-        covered = list(DirectoryRenderRequest.objects.values_list("pk", flat=True))
+        covered = list(DirectoryBuildRequest.objects.values_list("pk", flat=True))
         with transaction.atomic():
             previous = DirectorySnapshot.objects.current()
             snapshot = DirectorySnapshot.objects.create(
                 data_as_of=data_as_of,
-                rendered_at=data_as_of,
+                built_at=data_as_of,
                 content_changed_at=data_as_of,
                 content_hash="",
                 partner_count=0,
@@ -131,12 +131,12 @@ def build_directory() -> DirectorySnapshot:
             snapshot.content_changed_at = previous.content_changed_at if unchanged else data_as_of
             _summarise(snapshot)
             library.write_library(snapshot=snapshot)
-            snapshot.rendered_at = timezone.now()
+            snapshot.built_at = timezone.now()
             snapshot.save()
             if previous is not None:
                 _report_differences(previous, snapshot)
             DirectorySnapshot.objects.superseded(keep=SNAPSHOTS_KEPT).delete()
-            DirectoryRenderRequest.objects.filter(pk__in=covered).delete()
+            DirectoryBuildRequest.objects.filter(pk__in=covered).delete()
         current = DirectorySnapshot.objects.current()
         announce_current(current)  # committed, and still holding the lock: no older build can follow
         _analyze()
@@ -181,13 +181,13 @@ def build_partners(organisation_ids, *, covered=()) -> DirectorySnapshot:
             library.rebuild_partners_library(snapshot=snapshot, organisation_ids=organisation_ids)
             now = timezone.now()
             snapshot.version += 1
-            snapshot.rendered_at = snapshot.content_changed_at = now
+            snapshot.built_at = snapshot.content_changed_at = now
             # Names this content for the open data's ETag; the next full build hashes it afresh.
             snapshot.content_hash = hashlib.sha256(
                 f"{snapshot.content_hash}:{snapshot.identity}".encode()
             ).hexdigest()
             snapshot.save()
-            DirectoryRenderRequest.objects.filter(pk__in=list(covered)).delete()
+            DirectoryBuildRequest.objects.filter(pk__in=list(covered)).delete()
         announce_current(snapshot)  # committed, and still holding the lock
     open_data.write_files(snapshot)
     return snapshot

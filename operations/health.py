@@ -131,7 +131,7 @@ class FailedEmails(PortalCheck):
 
 @dataclasses.dataclass
 class DirectoryFreshness(PortalCheck):
-    """The public directory's live snapshot must have been rendered within the limit."""
+    """The public directory's live snapshot must have been built within the limit."""
 
     name = "directory"
     max_age: datetime.timedelta = dataclasses.field(
@@ -142,12 +142,12 @@ class DirectoryFreshness(PortalCheck):
         snapshot = await sync_to_async(DirectorySnapshot.objects.current)()
         if snapshot is None:
             self.reading = {"age_seconds": None, "limit_seconds": _seconds(self.max_age)}
-            raise ServiceUnavailable("The directory has never been rendered.")
+            raise ServiceUnavailable("The directory has never been built.")
         age = timezone.now() - snapshot.data_as_of
         self.reading = {"age_seconds": _seconds(age), "limit_seconds": _seconds(self.max_age)}
         if age > self.max_age:
             raise ServiceUnavailable(
-                f"The directory was last rendered {_hours(age)} ago; the limit is {_hours(self.max_age)}."
+                f"The directory was last built {_hours(age)} ago; the limit is {_hours(self.max_age)}."
             )
 
 

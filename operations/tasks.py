@@ -43,7 +43,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
     """While the worker's consumer is connected and consuming, record the worker heartbeat every so often.
 
     A step of the consumer, not a task: beat's heartbeat already needs a worker
-    to run it, and a task queued behind a long render would say nothing about
+    to run it, and a task queued behind a long build would say nothing about
     whether the worker is alive. The consumer stops while the broker is away,
     and so does this heartbeat, so /health/ready reports a worker that cannot
     take tasks as well as one that has exited.

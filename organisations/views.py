@@ -21,7 +21,7 @@ from .services import contacts, details, join_requests, name_changes
 
 
 class EditOrganisationView(LoginRequiredMixin, FormView):
-    """A member edits their organisation's details (not its name), and the directory is re-rendered."""
+    """A member edits their organisation's details (not its name), and the directory is rebuilt."""
 
     template_name = "organisations/edit.html"
     form_class = OrganisationDetailsForm

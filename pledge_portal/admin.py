@@ -8,7 +8,7 @@ class ViewOnlyMixin:
     """Nothing to add, change or delete: the admin shows the record read-only.
 
     The portal's pages make these changes through services, which record the
-    audit event, send the emails and re-render the directory; a save here would
+    audit event, send the emails and rebuild the directory; a save here would
     do none of that.
     """
 

@@ -58,7 +58,7 @@ def enqueue(task_name, *calls, countdown=None):
     if time.monotonic() < _broker_paused_until:
         return 0
 
-    timeout = settings.TASK_PUBLISH_TIMEOUT_SECONDS
+    timeout = settings.TASK_ENQUEUE_TIMEOUT_SECONDS
     retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
     enqueued = 0
     # The timeouts are on this enqueueing connection only: a worker's own connection
@@ -78,7 +78,7 @@ def enqueue(task_name, *calls, countdown=None):
                     retry_policy=retry_policy,
                 )
             except Exception as exc:  # whatever the broker did, the caller's change stands
-                _broker_paused_until = time.monotonic() + settings.TASK_PUBLISH_PAUSE_SECONDS
+                _broker_paused_until = time.monotonic() + settings.TASK_ENQUEUE_PAUSE_SECONDS
                 logger.error(
                     "Could not enqueue %s on the broker (%s: %s); %d left for the sweep.",
                     task_name,

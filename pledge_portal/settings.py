@@ -362,9 +362,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # waits on the broker longer than this (down, or frozen and silent), and leaves
 # the work to the sweep. The timeout is on that enqueueing connection only: the
 # worker's own connection blocks on purpose while it waits for tasks.
-TASK_PUBLISH_TIMEOUT_SECONDS = env.float("TASK_PUBLISH_TIMEOUT_SECONDS", default=0.5)
+# Its old name, TASK_PUBLISH_TIMEOUT_SECONDS, is still read for one release so deployments can move over.
+TASK_ENQUEUE_TIMEOUT_SECONDS = env.float(
+    "TASK_ENQUEUE_TIMEOUT_SECONDS", default=env.float("TASK_PUBLISH_TIMEOUT_SECONDS", default=0.5)
+)
 # After a failed enqueue, a process skips enqueueing for this long (the sweep catches up).
-TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=10)
+# Its old name, TASK_PUBLISH_PAUSE_SECONDS, is still read for one release so deployments can move over.
+TASK_ENQUEUE_PAUSE_SECONDS = env.float(
+    "TASK_ENQUEUE_PAUSE_SECONDS", default=env.float("TASK_PUBLISH_PAUSE_SECONDS", default=10)
+)
 # Emails have a queue of their own, so a deployment can scale their workers apart.
 CELERY_TASK_ROUTES = {
     "outbox.tasks.send_email": {"queue": "email"},
@@ -513,8 +519,8 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The public directory -------------------------------------------------------------
-# A change waits this long before its render, so a burst of changes is shown by one render.
-DIRECTORY_RENDER_DELAY_SECONDS = 3
+# A change waits this long before its build, so a burst of changes is shown by one build.
+DIRECTORY_BUILD_DELAY_SECONDS = 3
 # Pages outside the directory app that anonymous visitors get from the cache (directory/caching.py);
 # the directory's own pages are marked in directory/views.py.
 DIRECTORY_CACHED_PAGES = {"pages:home", "pages:pledge"}

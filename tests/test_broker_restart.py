@@ -35,7 +35,7 @@ def env(production_env, broker):
         # Emails whose task the restart lost are handed out again within seconds, not minutes.
         "OUTBOX_SWEEP_SECONDS": "1",
         "OUTBOX_RETRY_AFTER_SECONDS": "2",
-        "TASK_PUBLISH_PAUSE_SECONDS": "1",
+        "TASK_ENQUEUE_PAUSE_SECONDS": "1",
     }
 
 

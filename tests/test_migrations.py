@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accounts.models import PROGRAMME_TEAM_GROUP
-from directory.models import DirectorySnapshot
+from directory.models import DirectoryBuildRequest, DirectorySnapshot
 from organisations.models import Organisation, OrganisationEvent
 from outbox.models import BouncedAddress, OutboxEmail
 from pledges.models import Pledge, PledgeEvent, ReviewCycle
@@ -31,7 +31,7 @@ MOVED_TABLES = {
     "pledges_outboxemail": "outbox_outboxemail",
     "pledges_bouncedaddress": "outbox_bouncedaddress",
     "pledges_reminder": "reviews_reminder",
-    "organisations_directoryrenderrequest": "directory_directoryrenderrequest",
+    "organisations_directoryrenderrequest": "directory_directorybuildrequest",  # renamed since the move
     "organisations_directorysnapshot": "directory_directorysnapshot",
     "organisations_directoryentry": "directory_directoryentry",
     "organisations_directorydeparture": "directory_directorydeparture",
@@ -208,6 +208,25 @@ def test_migrating_back_to_before_the_split_puts_the_rows_back_in_their_old_apps
     finally:
         migrate()
     assert OutboxEmail.objects.get(pk=email.pk).about == pledge
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_renames_the_directorys_render_requests_to_build_requests_keeping_rows_and_grants():
+    group = Group.objects.create(name="Directory watchers")
+    group.permissions.add(Permission.objects.get(codename="view_directorybuildrequest"))
+    try:
+        apps = migrate(("directory", "0003_incremental_render_positions_and_open_data_files"))
+        request = apps.get_model("directory", "DirectoryRenderRequest").objects.create(organisation_id=7)
+        assert set(group.permissions.values_list("codename", "name")) == {
+            ("view_directoryrenderrequest", "Can view directory render request")
+        }
+    finally:
+        migrate()
+    assert DirectoryBuildRequest.objects.get(pk=request.pk).organisation_id == 7
+    assert set(group.permissions.values_list("codename", "name")) == {
+        ("view_directorybuildrequest", "Can view directory build request")
+    }
+    assert not Permission.objects.filter(codename__contains="render").exists()
 
 
 @pytest.mark.django_db

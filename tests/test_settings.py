@@ -171,13 +171,19 @@ def test_a_sentry_dsn_turns_error_reports_on_without_personal_data():
     assert {"DjangoIntegration", "CeleryIntegration"} <= set(integrations)
 
 
-def test_the_decision_target_still_reads_its_old_name_when_the_new_one_is_unset():
-    def target(**env):
-        code = "from django.conf import settings; print(settings.DECISION_TARGET_WORKING_DAYS)"
-        return manage("shell", "-v", "0", "-c", code, env=env).stdout.strip()
+# Renamed settings (new name: old name); each still reads its old name for one release.
+RENAMED_SETTINGS = {
+    "DECISION_TARGET_WORKING_DAYS": "REVIEW_TARGET_WORKING_DAYS",
+    "TASK_ENQUEUE_TIMEOUT_SECONDS": "TASK_PUBLISH_TIMEOUT_SECONDS",
+    "TASK_ENQUEUE_PAUSE_SECONDS": "TASK_PUBLISH_PAUSE_SECONDS",
+}
 
-    assert target(REVIEW_TARGET_WORKING_DAYS="3") == "3"
-    assert target(REVIEW_TARGET_WORKING_DAYS="3", DECISION_TARGET_WORKING_DAYS="5") == "5"
+
+def test_renamed_settings_still_read_their_old_names_when_the_new_ones_are_unset():
+    old_names = dict.fromkeys(RENAMED_SETTINGS.values(), "3")
+    assert setting_values(*RENAMED_SETTINGS, env=old_names) == [3, 3, 3]
+    new_names = dict.fromkeys(RENAMED_SETTINGS, "5")
+    assert setting_values(*RENAMED_SETTINGS, env={**old_names, **new_names}) == [5, 5, 5]
 
 
 def setting_values(*names, env):

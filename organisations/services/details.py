@@ -78,7 +78,7 @@ def update_organisation(
     """A member edits their organisation's details. The name is not changed here (see the edit page).
 
     `logo` is a new (already validated and re-encoded) file, False to remove the
-    current logo, or None to keep it. The public directory is re-rendered after commit.
+    current logo, or None to keep it. The public directory is rebuilt after commit.
     """
     with transaction.atomic():
         # As saved, not as the edit form left `organisation`: what changed goes in the audit trail.
@@ -109,11 +109,11 @@ def update_organisation(
 def update_organisation_in_admin(
     *, organisation: Organisation, by: AbstractBaseUser, changed: Sequence[str]
 ) -> Organisation:
-    """Staff change an organisation in the admin: saved, audited, and the public directory re-rendered.
+    """Staff change an organisation in the admin: saved, audited, and the public directory rebuilt.
 
     The admin's form has already set the `changed` fields on `organisation`; the
     admin saves its areas just after, in the same transaction, and the directory
-    renders after commit, so it shows them.
+    is built after commit, so it shows them.
     """
     with transaction.atomic():
         organisation.save()

@@ -68,7 +68,7 @@ def test_an_incremental_build_rewrites_one_partner_and_its_open_data_in_the_same
 
     after = services.build_partners([changing.organisation_id])
     assert (after.pk, after.version) == (before.pk, before.version + 1)
-    assert after.rendered_at > before.rendered_at
+    assert after.built_at > before.built_at
     assert DirectoryEntry.objects.get(snapshot=after, slug="keeping-partner").pk == kept_row.pk  # untouched
     changed = DirectoryEntry.objects.get(snapshot=after, slug="changing-partner")
     assert changed.page["website"] == "https://changed.example"
@@ -158,7 +158,7 @@ def test_the_full_build_reports_a_change_no_incremental_build_showed(caplog, pro
 def test_a_burst_of_20_approvals_causes_at_most_2_builds(
     transactional_db, celery_worker, client, programme_team_member, settings
 ):
-    settings.DIRECTORY_RENDER_DELAY_SECONDS = 2
+    settings.DIRECTORY_BUILD_DELAY_SECONDS = 2
     pledges = [PledgeFactory(submitted=True, organisation__name=f"Burst Partner {n:02d}") for n in range(20)]
     before = services.build_directory()
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from directory import build as directory_build
 from directory import services as directory_services
 from directory import tasks as directory_tasks
-from directory.models import DirectoryEntry, DirectoryRenderRequest, DirectorySnapshot
+from directory.models import DirectoryBuildRequest, DirectoryEntry, DirectorySnapshot
 from pledges.models import Pledge
 from pledges.services import decisions
 from tests.factories import PledgeFactory, directory_partner
@@ -193,18 +193,18 @@ def test_a_change_whose_build_was_lost_with_the_broker_is_shown_by_the_build_swe
     request.getfixturevalue("broker_down")
     decisions.approve_pledge(pledge=pledge, by=programme_team_member)
     assert listed(client) == []  # the build task never reached a worker
-    assert DirectoryRenderRequest.objects.count() == 1
+    assert DirectoryBuildRequest.objects.count() == 1
 
     directory_tasks.build_requested_directory.apply()  # beat's sweep, every few minutes
     assert listed(client) == ["Patient Partner"]
-    assert not DirectoryRenderRequest.objects.exists()
+    assert not DirectoryBuildRequest.objects.exists()
 
 
 @pytest.mark.django_db
 def test_a_burst_of_changes_is_shown_by_one_build():
     directory_partner("Busy Partner")
     for _ in range(3):
-        DirectoryRenderRequest.objects.create()
+        DirectoryBuildRequest.objects.create()
     assert directory_services.build_requested_directory().partner_count == 1
     built = DirectorySnapshot.objects.count()
     assert directory_services.build_requested_directory() is None  # the burst's other tasks: nothing to do
@@ -213,13 +213,13 @@ def test_a_burst_of_changes_is_shown_by_one_build():
 
 @pytest.mark.django_db
 def test_a_change_requested_after_a_build_began_reading_waits_for_the_next_build(monkeypatch):
-    DirectoryRenderRequest.objects.create()
+    DirectoryBuildRequest.objects.create()
     build = directory_build.build_entries
 
     def build_while_a_change_lands(*args, **kwargs):
         yield from build(*args, **kwargs)
-        DirectoryRenderRequest.objects.create()  # made after the reads began: not in this snapshot
+        DirectoryBuildRequest.objects.create()  # made after the reads began: not in this snapshot
 
     monkeypatch.setattr(directory_build, "build_entries", build_while_a_change_lands)
     directory_services.build_directory()
-    assert DirectoryRenderRequest.objects.count() == 1
+    assert DirectoryBuildRequest.objects.count() == 1

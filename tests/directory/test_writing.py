@@ -29,7 +29,7 @@ ROW = {
 def snapshot():
     moment = datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC)
     return DirectorySnapshot.objects.create(
-        data_as_of=moment, rendered_at=moment, content_changed_at=moment, content_hash="", partner_count=0
+        data_as_of=moment, built_at=moment, content_changed_at=moment, content_hash="", partner_count=0
     )
 
 

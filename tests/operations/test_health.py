@@ -18,7 +18,7 @@ READY = "/health/ready"
 
 @pytest.fixture
 def healthy(db):
-    """Everything /health/ready reads is fresh: a directory just rendered, both heartbeats just recorded."""
+    """Everything /health/ready reads is fresh: a directory just built, both heartbeats just recorded."""
     build_directory()
     services.record_heartbeat(name=BEAT, at=timezone.now())
     services.record_heartbeat(name=WORKER, at=timezone.now())
@@ -111,20 +111,20 @@ def test_emails_that_failed_before_the_window_no_longer_fail_the_check(client, h
     assert ready(client)[0] == 200
 
 
-def test_a_directory_rendered_longer_ago_than_the_limit_fails_the_check(client, db, settings):
+def test_a_directory_built_longer_ago_than_the_limit_fails_the_check(client, db, settings):
     settings.HEALTH_DIRECTORY_MAX_AGE_HOURS = 26
     with time_machine.travel(timezone.now() - timedelta(hours=27)):
         build_directory()
 
     assert ready(client) == (503, {"status": "failing", "failing": ["directory"]})
     assert detail(client, settings, "directory")["message"] == (
-        "The directory was last rendered 27 hours ago; the limit is 26 hours."
+        "The directory was last built 27 hours ago; the limit is 26 hours."
     )
 
 
-def test_a_directory_never_rendered_fails_the_check(client, db, settings):
+def test_a_directory_never_built_fails_the_check(client, db, settings):
     assert ready(client) == (503, {"status": "failing", "failing": ["directory"]})
-    assert detail(client, settings, "directory")["message"] == "The directory has never been rendered."
+    assert detail(client, settings, "directory")["message"] == "The directory has never been built."
 
 
 def test_the_live_snapshot_decides_the_directorys_age(client, db):

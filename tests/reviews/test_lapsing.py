@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from directory import services as directory
-from directory.models import DirectoryRenderRequest
+from directory.models import DirectoryBuildRequest
 from organisations.models import Invitation, Membership, OrganisationEvent
 from outbox.models import OutboxEmail
 from pledge_portal.errors import NotAllowed
@@ -267,12 +267,12 @@ def test_a_batch_of_lapses_ends_each_partners_period_and_asks_the_directory_once
     pending_invitations([elsewhere])
     sweep_on(ESCALATED_ON)
     sweep_on(NOTICE_ON)
-    DirectoryRenderRequest.objects.all().delete()
+    DirectoryBuildRequest.objects.all().delete()
     cycle_ids = [pledge.cycles.get().pk for pledge in pledges]
     with at(LAPSES_ON, hour=10):
         assert lapsing.lapse_pledges(cycle_ids=cycle_ids, by=team_member, message=LAPSE_MESSAGE) == 3
     # One write for the batch: a request naming each partner, so only their rows are built again.
-    requested = DirectoryRenderRequest.objects.values_list("organisation_id", flat=True)
+    requested = DirectoryBuildRequest.objects.values_list("organisation_id", flat=True)
     assert sorted(requested) == sorted(pledge.organisation_id for pledge in pledges)
     for pledge, invitations in zip(pledges, (2, 1, 0), strict=True):
         events = OrganisationEvent.objects.filter(organisation=pledge.organisation, actor=team_member)
