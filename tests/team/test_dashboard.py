@@ -64,7 +64,11 @@ def test_partner_counts_by_month_sector_area_kind_and_status(seeded):
     assert figure(dashboard, "by-area") == {"Bristol": 2, "North Somerset": 2, "South Gloucestershire": 0}
     assert figure(dashboard, "by-kind")["Strategic board"] == 1
     by_status = figure(dashboard, "by-status")
-    assert (by_status["Approved"], by_status["Waiting for a decision"], by_status["Not approved"]) == (3, 1, 1)
+    assert (by_status["Approved"], by_status["Waiting for a decision"], by_status["Not approved"]) == (
+        3,
+        1,
+        1,
+    )
     assert by_status["Withdrawn"] == 1
 
 
