@@ -410,9 +410,9 @@ def _analyze():
 def _build_lock():
     """One build at a time, full or incremental, so neither writes over what the other has just shown."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_advisory_lock(hashtext('{BUILD_LOCK}'))")
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [BUILD_LOCK])
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT pg_advisory_unlock(hashtext('{BUILD_LOCK}'))")
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [BUILD_LOCK])
