@@ -205,39 +205,6 @@ class WhatToShowForm(PortalModelForm):
             self.initial.pop("show_signatory", None)
 
 
-class DeclarationForm(PortalForm):
-    """Step "Declaration": the signatory types their full name to sign."""
-
-    submit_label = "Sign and submit the pledge"
-
-    declaration_name = forms.CharField(
-        label="Type your full name to sign",
-        max_length=200,
-        error_messages={"required": "Type your full name to sign the pledge"},
-    )
-
-    def __init__(self, *args, signatory_name, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.signatory_name = signatory_name
-        # Help text is rendered unescaped by the template pack, so escape the person's name here.
-        self.fields["declaration_name"].help_text = format_html(
-            "The name you gave on the “About you” page: {}.", signatory_name
-        )
-        self.fields["declaration_name"].widget.attrs["autocomplete"] = "name"
-
-    def clean_declaration_name(self):
-        typed = self.cleaned_data["declaration_name"]
-        if not names_match(typed, self.signatory_name):
-            raise forms.ValidationError(
-                "Type your full name exactly as you gave it on the “About you” page: %(name)s",
-                params={"name": self.signatory_name},
-            )
-        return typed
-
-
-# A change of leader ----------------------------------------------------------------------
-
-
 def typed_declaration_field(
     *, label="Type your full name to sign", required_message="Type your full name to sign"
 ):
@@ -245,6 +212,39 @@ def typed_declaration_field(
     field = forms.CharField(label=label, max_length=200, error_messages={"required": required_message})
     field.widget.attrs["autocomplete"] = "name"
     return field
+
+
+class TypedNameDeclarationForm(PortalForm):
+    """A declaration signed by typing one's full name, which must match `name` (see names_match)."""
+
+    # "{}" and "%(name)s" stand for the name the person must type.
+    name_hint = ""
+    mismatch_message = ""
+
+    def __init__(self, *args, name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+        # Help text is rendered unescaped by the template pack, so escape the person's name here.
+        self.fields["declaration_name"].help_text = format_html(self.name_hint, name)
+
+    def clean_declaration_name(self):
+        typed = self.cleaned_data["declaration_name"]
+        if not names_match(typed, self.name):
+            raise forms.ValidationError(self.mismatch_message, params={"name": self.name})
+        return typed
+
+
+class DeclarationForm(TypedNameDeclarationForm):
+    """Step "Declaration": the signatory types their full name to sign."""
+
+    submit_label = "Sign and submit the pledge"
+    name_hint = "The name you gave on the “About you” page: {}."
+    mismatch_message = "Type your full name exactly as you gave it on the “About you” page: %(name)s"
+
+    declaration_name = typed_declaration_field(required_message="Type your full name to sign the pledge")
+
+
+# A change of leader ----------------------------------------------------------------------
 
 
 class ChooseNewSignatoryForm(PortalForm):
@@ -359,28 +359,14 @@ class PartnerWithdrawForm(WithdrawForm):
         ].help_text = "Only the programme team sees this. It helps us understand, and we may get in touch."
 
 
-class ReaffirmForm(PortalForm):
+class ReaffirmForm(TypedNameDeclarationForm):
     """One page: the typed declaration of the person reaffirming."""
 
     submit_label = "Reaffirm the pledge"
+    name_hint = "As it is on your account: {}."
+    mismatch_message = "Type your full name exactly as it is on your account: %(name)s"
 
-    declaration_name = forms.CharField(
+    declaration_name = typed_declaration_field(
         label="Type your full name to reaffirm the pledge",
-        max_length=200,
-        error_messages={"required": "Type your full name to reaffirm the pledge"},
+        required_message="Type your full name to reaffirm the pledge",
     )
-
-    def __init__(self, *args, name, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.name = name
-        # Help text is rendered unescaped by the template pack, so escape the person's name here.
-        self.fields["declaration_name"].help_text = format_html("As it is on your account: {}.", name)
-        self.fields["declaration_name"].widget.attrs["autocomplete"] = "name"
-
-    def clean_declaration_name(self):
-        typed = self.cleaned_data["declaration_name"]
-        if not names_match(typed, self.name):
-            raise forms.ValidationError(
-                "Type your full name exactly as it is on your account: %(name)s", params={"name": self.name}
-            )
-        return typed

@@ -346,7 +346,7 @@ class DeclarationView(PledgeFormStepView):
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "signatory_name": self.pledge.signatory_name}
+        return {**super().get_form_kwargs(), "name": self.pledge.signatory_name}
 
     def form_valid(self, form):
         try:
